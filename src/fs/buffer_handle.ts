@@ -1,0 +1,194 @@
+/**
+ * The one FileHandle implementation for in-memory content. MemFs, MapFs,
+ * FuncFs, TaskFs, LogsFs and the capability files all open files as a
+ * BufferHandle over a {@linkcode ByteBuffer}, and differ only in the hooks.
+ *
+ * @module
+ */
+
+import type { ByteBuffer } from "./byte_buffer.ts";
+import { FsError } from "./errors.ts";
+import type { FileHandle, SeekFrom, Stat } from "./types.ts";
+
+/**
+ * How a {@linkcode BufferHandle} behaves.
+ *
+ * @example
+ * ```ts
+ * import type { BufferHandleOptions } from "@oanix/oanix";
+ * const opts: Partial<BufferHandleOptions> = { readable: true, writable: false };
+ * ```
+ */
+export interface BufferHandleOptions {
+  /** The path inside the service, for messages. */
+  path: string;
+  /** The content; a function is called the first time the handle needs it. */
+  buffer: ByteBuffer | (() => ByteBuffer);
+  /** The handle may read. */
+  readable: boolean;
+  /** The handle may write. */
+  writable: boolean;
+  /** Every write goes to the end. */
+  append?: boolean;
+  /** The error code for a write on a handle that may not write (default EBADF). */
+  readOnlyCode?: "EBADF" | "EROFS" | "EACCES";
+  /** Reports on the file; called by `stat()`. */
+  stat: () => Stat;
+  /** Called after every change to the content. */
+  onChange?: () => void;
+  /** Called once, by `close()` (after flush). May throw to refuse the content. */
+  onClose?: (buffer: ByteBuffer) => void;
+  /** Called by `flush()`. */
+  onFlush?: (buffer: ByteBuffer) => void;
+  /** When present, becomes the handle's `whenReadable`. */
+  whenReadable?: (signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * A FileHandle over a shared {@linkcode ByteBuffer}.
+ *
+ * @example
+ * ```ts
+ * import { BufferHandle, ByteBuffer } from "@oanix/oanix";
+ * const buffer = ByteBuffer.from("hello");
+ * const h = new BufferHandle({
+ *   path: "/greeting",
+ *   buffer,
+ *   readable: true,
+ *   writable: false,
+ *   stat: () => ({ kind: "file", size: buffer.size, mtime: 0, readOnly: true }),
+ * });
+ * const out = new Uint8Array(5);
+ * h.read(out);
+ * h.close();
+ * ```
+ */
+export class BufferHandle implements FileHandle {
+  readonly path: string;
+  #opts: BufferHandleOptions;
+  #buffer: ByteBuffer | undefined;
+  #pos = 0;
+  #closed = false;
+  /** Resolves when a read will not fail with EAGAIN (capability files). */
+  readonly whenReadable?: (signal?: AbortSignal) => Promise<void>;
+
+  /** @param opts how the handle behaves */
+  constructor(opts: BufferHandleOptions) {
+    this.path = opts.path;
+    this.#opts = opts;
+    if (typeof opts.buffer !== "function") this.#buffer = opts.buffer;
+    if (opts.whenReadable) this.whenReadable = opts.whenReadable;
+  }
+
+  #live(): ByteBuffer {
+    if (this.#closed) throw new FsError("EBADF", this.path, "handle is closed");
+    if (this.#buffer === undefined) {
+      this.#buffer = (this.#opts.buffer as () => ByteBuffer)();
+    }
+    return this.#buffer;
+  }
+
+  #checkRead(): ByteBuffer {
+    const b = this.#live();
+    if (!this.#opts.readable) {
+      throw new FsError("EBADF", this.path, "not opened for reading");
+    }
+    return b;
+  }
+
+  #checkWrite(): ByteBuffer {
+    const b = this.#live();
+    if (!this.#opts.writable) {
+      throw new FsError(
+        this.#opts.readOnlyCode ?? "EBADF",
+        this.path,
+        "not opened for writing",
+      );
+    }
+    return b;
+  }
+
+  read(buf: Uint8Array): number {
+    const n = this.#checkRead().readAt(buf, this.#pos);
+    this.#pos += n;
+    return n;
+  }
+
+  write(data: Uint8Array): number {
+    const b = this.#checkWrite();
+    if (this.#opts.append) this.#pos = b.size;
+    const n = b.writeAt(data, this.#pos, this.path);
+    this.#pos += n;
+    this.#opts.onChange?.();
+    return n;
+  }
+
+  pread(buf: Uint8Array, offset: number): number {
+    checkOffset(offset, this.path);
+    return this.#checkRead().readAt(buf, offset);
+  }
+
+  pwrite(data: Uint8Array, offset: number): number {
+    checkOffset(offset, this.path);
+    const b = this.#checkWrite();
+    const n = b.writeAt(data, this.#opts.append ? b.size : offset, this.path);
+    this.#opts.onChange?.();
+    return n;
+  }
+
+  seek(offset: number, whence: SeekFrom = "start"): number {
+    const b = this.#live();
+    if (!Number.isSafeInteger(offset)) {
+      throw new FsError("EINVAL", this.path, `bad seek offset ${offset}`);
+    }
+    const base = whence === "start"
+      ? 0
+      : whence === "current"
+      ? this.#pos
+      : whence === "end"
+      ? b.size
+      : NaN;
+    if (Number.isNaN(base)) {
+      throw new FsError("EINVAL", this.path, `bad seek origin ${whence}`);
+    }
+    const next = base + offset;
+    if (next < 0) {
+      throw new FsError("EINVAL", this.path, "seek before start of file");
+    }
+    this.#pos = next;
+    return next;
+  }
+
+  position(): number {
+    this.#live();
+    return this.#pos;
+  }
+
+  flush(): void {
+    const b = this.#live();
+    this.#opts.onFlush?.(b);
+  }
+
+  close(): void {
+    const b = this.#live();
+    this.#closed = true;
+    this.#opts.onClose?.(b);
+  }
+
+  stat(): Stat {
+    this.#live();
+    return this.#opts.stat();
+  }
+
+  truncate(size: number): void {
+    checkOffset(size, this.path);
+    this.#checkWrite().truncate(size, this.path);
+    this.#opts.onChange?.();
+  }
+}
+
+function checkOffset(offset: number, path: string): void {
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new FsError("EINVAL", path, `bad offset ${offset}`);
+  }
+}

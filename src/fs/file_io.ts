@@ -1,0 +1,171 @@
+/**
+ * Whole-file helpers over any {@linkcode FileService}, a namespace included.
+ *
+ * @module
+ */
+
+import { FsError } from "./errors.ts";
+import type { FileService } from "./types.ts";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function checkService(svc: FileService, fn: string): void {
+  if (svc === null || typeof svc !== "object" || typeof svc.open !== "function") {
+    throw new TypeError(
+      `${fn}: expected a FileService or Namespace, got ${svc === null ? "null" : typeof svc}`,
+    );
+  }
+}
+
+/**
+ * Reads a whole file.
+ *
+ * @example
+ * ```ts
+ * import { MapFs, readFile } from "@oanix/oanix";
+ * const fs = MapFs.builder().file("/a", "hi").build();
+ * console.log(readFile(fs, "/a").length); // 2
+ * ```
+ */
+export function readFile(svc: FileService, path: string): Uint8Array {
+  checkService(svc, "readFile");
+  const h = svc.open(path, { read: true });
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    const size = h.stat().size;
+    let chunk = new Uint8Array(Math.max(size, 4096));
+    for (;;) {
+      const n = h.read(chunk);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (n === chunk.length) chunk = new Uint8Array(chunk.length);
+      else chunk = chunk.subarray(n);
+    }
+    if (chunks.length === 1) return chunks[0].slice();
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
+  } finally {
+    h.close();
+  }
+}
+
+/**
+ * Reads a whole file as UTF-8 text.
+ *
+ * @example
+ * ```ts
+ * import { MapFs, readText } from "@oanix/oanix";
+ * console.log(readText(MapFs.builder().file("/a", "hi").build(), "/a")); // "hi"
+ * ```
+ */
+export function readText(svc: FileService, path: string): string {
+  return decoder.decode(readFile(svc, path));
+}
+
+/**
+ * Reads a whole file and parses it as JSON.
+ *
+ * @throws {FsError} EINVAL when the content is not JSON, naming the path.
+ *
+ * @example
+ * ```ts
+ * import { MapFs, readJson } from "@oanix/oanix";
+ * console.log(readJson(MapFs.builder().file("/a", '{"x":1}').build(), "/a")); // { x: 1 }
+ * ```
+ */
+export function readJson(svc: FileService, path: string): unknown {
+  const text = readText(svc, path);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new FsError("EINVAL", path, `malformed JSON: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Creates or replaces a file with `data` (strings are UTF-8 encoded).
+ *
+ * @example
+ * ```ts
+ * import { MemFs, readText, writeFile } from "@oanix/oanix";
+ * const fs = new MemFs();
+ * writeFile(fs, "/a.txt", "hello");
+ * console.log(readText(fs, "/a.txt")); // "hello"
+ * ```
+ */
+export function writeFile(
+  svc: FileService,
+  path: string,
+  data: Uint8Array | string,
+): void {
+  checkService(svc, "writeFile");
+  if (typeof data !== "string" && !(data instanceof Uint8Array)) {
+    throw new FsError("EINVAL", String(path), "data must be a Uint8Array or a string");
+  }
+  const bytes = typeof data === "string" ? encoder.encode(data) : data;
+  const h = svc.open(path, { write: true, create: true, truncate: true });
+  let closed = false;
+  try {
+    let at = 0;
+    while (at < bytes.length) {
+      const n = h.write(bytes.subarray(at));
+      if (n <= 0) throw new FsError("EIO", path, "write made no progress");
+      at += n;
+    }
+    closed = true;
+    h.close();
+  } finally {
+    if (!closed) {
+      try {
+        h.close();
+      } catch { /* the first error is the one to report */ }
+    }
+  }
+}
+
+/**
+ * Creates or replaces a file with UTF-8 text.
+ *
+ * @example
+ * ```ts
+ * import { MemFs, readText, writeText } from "@oanix/oanix";
+ * const fs = new MemFs();
+ * writeText(fs, "/a.txt", "hello");
+ * console.log(readText(fs, "/a.txt"));
+ * ```
+ */
+export function writeText(svc: FileService, path: string, text: string): void {
+  if (typeof text !== "string") {
+    throw new FsError("EINVAL", String(path), "text must be a string");
+  }
+  writeFile(svc, path, text);
+}
+
+/**
+ * True when `path` exists in `svc`.
+ *
+ * @example
+ * ```ts
+ * import { exists, MemFs } from "@oanix/oanix";
+ * console.log(exists(new MemFs(), "/")); // true
+ * ```
+ */
+export function exists(svc: FileService, path: string): boolean {
+  try {
+    svc.stat(path);
+    return true;
+  } catch (e) {
+    if (e instanceof FsError && (e.code === "ENOENT" || e.code === "ENOTDIR")) {
+      return false;
+    }
+    throw e;
+  }
+}
