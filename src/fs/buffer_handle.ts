@@ -32,11 +32,17 @@ export interface BufferHandleOptions {
   append?: boolean;
   /** The error code for a write on a handle that may not write (default EBADF). */
   readOnlyCode?: "EBADF" | "EROFS" | "EACCES";
-  /** Reports on the file; called by `stat()`. */
-  stat: () => Stat;
+  /**
+   * Reports on the file; called by `stat()` with a function that loads (and
+   * keeps) the handle's content, for services whose size depends on it.
+   */
+  stat: (load: () => ByteBuffer) => Stat;
   /** Called after every change to the content. */
   onChange?: () => void;
-  /** Called once, by `close()` (after flush). May throw to refuse the content. */
+  /**
+   * Called once, by `close()`, when the content was loaded (a lazy buffer
+   * that nobody touched is not). May throw to refuse the content.
+   */
   onClose?: (buffer: ByteBuffer) => void;
   /** Called by `flush()`. */
   onFlush?: (buffer: ByteBuffer) => void;
@@ -80,8 +86,12 @@ export class BufferHandle implements FileHandle {
     if (opts.whenReadable) this.whenReadable = opts.whenReadable;
   }
 
-  #live(): ByteBuffer {
+  #checkOpen(): void {
     if (this.#closed) throw new FsError("EBADF", this.path, "handle is closed");
+  }
+
+  #live(): ByteBuffer {
+    this.#checkOpen();
     if (this.#buffer === undefined) {
       this.#buffer = (this.#opts.buffer as () => ByteBuffer)();
     }
@@ -137,7 +147,7 @@ export class BufferHandle implements FileHandle {
   }
 
   seek(offset: number, whence: SeekFrom = "start"): number {
-    const b = this.#live();
+    this.#checkOpen();
     if (!Number.isSafeInteger(offset)) {
       throw new FsError("EINVAL", this.path, `bad seek offset ${offset}`);
     }
@@ -146,7 +156,7 @@ export class BufferHandle implements FileHandle {
       : whence === "current"
       ? this.#pos
       : whence === "end"
-      ? b.size
+      ? this.#live().size
       : NaN;
     if (Number.isNaN(base)) {
       throw new FsError("EINVAL", this.path, `bad seek origin ${whence}`);
@@ -160,24 +170,25 @@ export class BufferHandle implements FileHandle {
   }
 
   position(): number {
-    this.#live();
+    this.#checkOpen();
     return this.#pos;
   }
 
   flush(): void {
-    const b = this.#live();
-    this.#opts.onFlush?.(b);
+    this.#checkOpen();
+    if (this.#buffer !== undefined) this.#opts.onFlush?.(this.#buffer);
   }
 
+  /** Closes the handle; `onClose` runs only when the content was loaded. */
   close(): void {
-    const b = this.#live();
+    this.#checkOpen();
     this.#closed = true;
-    this.#opts.onClose?.(b);
+    if (this.#buffer !== undefined) this.#opts.onClose?.(this.#buffer);
   }
 
   stat(): Stat {
-    this.#live();
-    return this.#opts.stat();
+    this.#checkOpen();
+    return this.#opts.stat(() => this.#live());
   }
 
   truncate(size: number): void {

@@ -180,7 +180,7 @@ export class FuncFs implements FileService {
       writable: f.write,
       append: f.append,
       readOnlyCode: "EBADF",
-      stat: () => this.#statOf(file, p),
+      stat: (load) => ({ ...this.#statOf(file, p, false), size: sizeOrZero(load) }),
       onChange: () => {
         dirty = true;
       },
@@ -202,15 +202,9 @@ export class FuncFs implements FileService {
     }));
   }
 
-  #statOf(file: FuncFile, path: string): Stat {
-    let size = 0;
-    if (file.read !== undefined) {
-      try {
-        size = toBytes(file.read(), path).length;
-      } catch (e) {
-        if (!(e instanceof FsError && e.code === "EAGAIN")) throw e;
-      }
-    }
+  #statOf(file: FuncFile, path: string, computeSize = true): Stat {
+    const read = file.read;
+    const size = computeSize && read !== undefined ? sizeOrZero(() => toBytes(read(), path)) : 0;
     return {
       kind: "file",
       size,
@@ -244,5 +238,16 @@ export class FuncFs implements FileService {
 
   describe(): Record<string, unknown> {
     return { files: [...this.#files.keys()].sort() };
+  }
+}
+
+/** The size of the content `load` gives, or 0 while it has not arrived (EAGAIN). */
+function sizeOrZero(load: () => { length?: number; size?: number }): number {
+  try {
+    const c = load();
+    return c.size ?? c.length ?? 0;
+  } catch (e) {
+    if (e instanceof FsError && e.code === "EAGAIN") return 0;
+    throw e;
   }
 }
