@@ -1,0 +1,202 @@
+/**
+ * Reading untrusted plain data field by field, with errors that name the
+ * field path and, when the source text is known, its line.
+ *
+ * @module
+ */
+
+/**
+ * A manifest (or other plain-data input) is wrong. `field` is the dotted
+ * path of the offending field and `line` its 1-based line, when known.
+ *
+ * @example
+ * ```ts
+ * import { ManifestError } from "@oanix/oanix";
+ * const e = new ManifestError("mounts./workspace.mode", "expected one of rw, ro, cow", 7);
+ * console.log(e.message); // "mounts./workspace.mode: expected one of rw, ro, cow (line 7)"
+ * ```
+ */
+export class ManifestError extends Error {
+  /** The dotted path of the field, e.g. `mounts./workspace.mode`. */
+  readonly field: string;
+  /** The 1-based line of the field in the source, when known. */
+  readonly line: number | undefined;
+
+  /**
+   * @param field the dotted field path ("" for the whole document)
+   * @param problem what is wrong
+   * @param line the 1-based line, when known
+   */
+  constructor(field: string, problem: string, line?: number) {
+    const where = line === undefined ? "" : ` (line ${line})`;
+    super(`${field === "" ? "manifest" : field}: ${problem}${where}`);
+    this.name = "ManifestError";
+    this.field = field;
+    this.line = line;
+  }
+}
+
+/** Finds the line of a dotted field path; undefined when unknown. */
+export type LineFinder = (path: string[]) => number | undefined;
+
+/**
+ * A cursor over one object of untrusted data: typed getters that throw a
+ * {@linkcode ManifestError} naming the field, and a check that no unknown
+ * key is left.
+ *
+ * @example
+ * ```ts
+ * import { FieldReader } from "@oanix/oanix";
+ * const r = new FieldReader({ id: "t1", n: 3 }, ["task"]);
+ * console.log(r.string("id"), r.optionalNumber("n")); // "t1" 3
+ * r.done();
+ * ```
+ */
+export class FieldReader {
+  readonly path: string[];
+  #obj: Record<string, unknown>;
+  #seen = new Set<string>();
+  #lines: LineFinder;
+
+  /**
+   * @param value the object to read (anything else is an error)
+   * @param path where it sits in the document
+   * @param lines finds the line of a field path
+   */
+  constructor(value: unknown, path: string[], lines: LineFinder = () => undefined) {
+    this.path = path;
+    this.#lines = lines;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw this.error(path, `expected a mapping, got ${describeType(value)}`);
+    }
+    this.#obj = value as Record<string, unknown>;
+  }
+
+  /** A ManifestError for `path`, with its line. */
+  error(path: string[], problem: string): ManifestError {
+    return new ManifestError(path.join("."), problem, this.#lines(path));
+  }
+
+  /** The keys present. */
+  keys(): string[] {
+    return Object.keys(this.#obj);
+  }
+
+  /** True when `key` is present (and not null). */
+  has(key: string): boolean {
+    return this.#obj[key] !== undefined && this.#obj[key] !== null;
+  }
+
+  /** The raw value of `key`, marking it as read. */
+  raw(key: string): unknown {
+    this.#seen.add(key);
+    return this.#obj[key];
+  }
+
+  /** A reader for the mapping at `key`. */
+  object(key: string): FieldReader {
+    return new FieldReader(this.raw(key), [...this.path, key], this.#lines);
+  }
+
+  /** A reader for the mapping at `key`, or undefined when absent. */
+  optionalObject(key: string): FieldReader | undefined {
+    return this.has(key) ? this.object(key) : (this.raw(key), undefined);
+  }
+
+  /** A required non-empty string. */
+  string(key: string): string {
+    const v = this.raw(key);
+    if (typeof v !== "string" || v === "") {
+      throw this.error(
+        [...this.path, key],
+        v === undefined ? "is required" : `expected a non-empty string, got ${describeType(v)}`,
+      );
+    }
+    return v;
+  }
+
+  /** An optional string. */
+  optionalString(key: string): string | undefined {
+    return this.has(key) ? this.string(key) : (this.raw(key), undefined);
+  }
+
+  /** An optional finite number, at least `min`. */
+  optionalNumber(key: string, min = -Infinity): number | undefined {
+    const v = this.raw(key);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "number" || !Number.isFinite(v) || v < min) {
+      throw this.error(
+        [...this.path, key],
+        `expected a number${min > -Infinity ? ` ≥ ${min}` : ""}, got ${describeType(v)}`,
+      );
+    }
+    return v;
+  }
+
+  /** One of `choices`, or `fallback` when absent. */
+  choice<T extends string>(key: string, choices: readonly T[], fallback?: T): T {
+    const v = this.raw(key);
+    if ((v === undefined || v === null) && fallback !== undefined) return fallback;
+    if (typeof v !== "string" || !(choices as readonly string[]).includes(v)) {
+      throw this.error([...this.path, key], `expected one of ${choices.join(", ")}`);
+    }
+    return v as T;
+  }
+
+  /** An optional list of non-empty strings. */
+  stringList(key: string): string[] {
+    const v = this.raw(key);
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      throw this.error([...this.path, key], `expected a list of strings, got ${describeType(v)}`);
+    }
+    return v.map((item, i) => {
+      if (typeof item !== "string" || item === "") {
+        throw this.error([...this.path, key, String(i)], "expected a non-empty string");
+      }
+      return item;
+    });
+  }
+
+  /** An optional mapping of string → string (numbers and booleans are stringified). */
+  stringMap(key: string): Record<string, string> {
+    if (!this.has(key)) {
+      this.raw(key);
+      return {};
+    }
+    const r = this.object(key);
+    const out: Record<string, string> = {};
+    for (const k of r.keys()) {
+      const v = r.raw(k);
+      if (typeof v === "string") out[k] = v;
+      else if (typeof v === "number" || typeof v === "boolean") out[k] = String(v);
+      else throw r.error([...r.path, k], `expected a string, got ${describeType(v)}`);
+    }
+    return out;
+  }
+
+  /** Throws for the first key that was never read: unknown keys are errors. */
+  done(): void {
+    for (const k of Object.keys(this.#obj)) {
+      if (!this.#seen.has(k)) throw this.error([...this.path, k], "unknown key");
+    }
+  }
+}
+
+/**
+ * Names the type of an untrusted value for messages.
+ *
+ * @example
+ * ```ts
+ * import { describeType } from "@oanix/oanix";
+ * console.log(describeType([1]), describeType(null)); // "a list" "null"
+ * ```
+ */
+export function describeType(v: unknown): string {
+  if (v === null) return "null";
+  if (v === undefined) return "nothing";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return `the string ${JSON.stringify(v.slice(0, 40))}`;
+  return `${typeof v} ${String(v)}`;
+}

@@ -1,0 +1,347 @@
+/**
+ * Environment manifests: what a sandboxed run holds, as validated data.
+ *
+ * A manifest is YAML (or JSON). Unknown keys are errors; every error names
+ * the field path and its line. Relative paths resolve against the folder
+ * of the manifest.
+ *
+ * ```yaml
+ * task:
+ *   id: find-todos
+ *   type: code-review
+ *   description: Find every TODO and write a report
+ *   input: { pattern: TODO }
+ * mounts:
+ *   /task: task
+ *   /logs: logs
+ *   /tmp: mem
+ *   /workspace: { type: workspace, path: ./project, mode: cow }
+ *   /cap/http: { type: http, allow: ["127.0.0.1:8080"], methods: [GET] }
+ * program:
+ *   wasi: agent.wasm
+ *   args: [--verbose]
+ * limits:
+ *   timeout: 30
+ *   memory: 256
+ *   max_output: 1048576
+ * ```
+ *
+ * @module
+ */
+
+import { normalizePath } from "../fs/path.ts";
+import { FieldReader, type LineFinder } from "./field_reader.ts";
+import { resolveFrom } from "./host_path.ts";
+
+/**
+ * The task section.
+ *
+ * @example
+ * ```ts
+ * import type { ManifestTask } from "@oanix/oanix";
+ * const t: ManifestTask = { id: "t1", type: "demo", description: "d", input: {}, meta: {} };
+ * ```
+ */
+export interface ManifestTask {
+  /** The task id. */
+  id: string;
+  /** The kind of task. */
+  type: string;
+  /** What to do, in words. */
+  description: string;
+  /** Any JSON input. */
+  input: unknown;
+  /** Metadata (tags, timeouts, ...), served as /task/meta.json. */
+  meta: Record<string, unknown>;
+}
+
+/** The kinds of mount a manifest can name. */
+export const MOUNT_TYPES = [
+  "workspace",
+  "mem",
+  "map",
+  "logs",
+  "task",
+  "http",
+  "ws",
+  "nostr",
+] as const;
+
+/**
+ * One mount of a manifest, by type.
+ *
+ * @example
+ * ```ts
+ * import type { MountSpec } from "@oanix/oanix";
+ * const m: MountSpec = { type: "workspace", path: "/srv/project", mode: "cow" };
+ * ```
+ */
+export type MountSpec =
+  | { type: "workspace"; path: string; mode: "rw" | "ro" | "cow" }
+  | { type: "mem" }
+  | { type: "map"; files?: Record<string, string>; dir?: string }
+  | { type: "logs"; maxBytes?: number }
+  | { type: "task" }
+  | { type: "http"; allow: string[]; methods?: string[] }
+  | { type: "ws"; allow: string[] }
+  | { type: "nostr"; relays: string[]; keyEnv?: string; keyFile?: string };
+
+/**
+ * The program a run executes: a WASI module or a JS/TS agent module.
+ *
+ * @example
+ * ```ts
+ * import type { ProgramSpec } from "@oanix/oanix";
+ * const p: ProgramSpec = { kind: "wasi", path: "/srv/agent.wasm", args: [], env: {} };
+ * ```
+ */
+export interface ProgramSpec {
+  /** `wasi` for a .wasm command module, `module` for a JS/TS agent. */
+  kind: "wasi" | "module";
+  /** The absolute host path of the program file. */
+  path: string;
+  /** Arguments (WASI argv after the program name; `args` for a module). */
+  args: string[];
+  /** Environment variables given to the program (never the host's). */
+  env: Record<string, string>;
+  /** Text for WASI stdin. */
+  stdin?: string;
+  /** A host file whose bytes are WASI stdin. */
+  stdinFile?: string;
+}
+
+/**
+ * Resource limits of a run.
+ *
+ * @example
+ * ```ts
+ * import type { Limits } from "@oanix/oanix";
+ * const l: Limits = { timeoutSecs: 30, memoryMb: 256, maxOutputBytes: 1 << 20 };
+ * ```
+ */
+export interface Limits {
+  /** Wall-clock limit; the child is killed when it passes. */
+  timeoutSecs: number;
+  /** The child's V8 heap limit, in MiB. */
+  memoryMb?: number;
+  /** The most bytes kept per output stream. */
+  maxOutputBytes: number;
+}
+
+/**
+ * A validated manifest.
+ *
+ * @example
+ * ```ts
+ * import { parseManifest } from "@oanix/oanix";
+ * const m = parseManifest("mounts:\n  /tmp: mem\n", "/srv");
+ * console.log(m.mounts["/tmp"].type); // "mem"
+ * ```
+ */
+export interface Manifest {
+  /** The folder relative paths were resolved against. */
+  baseDir: string;
+  /** The task, when there is one. */
+  task?: ManifestTask;
+  /** The mounts, by normalised mount path. */
+  mounts: Record<string, MountSpec>;
+  /** The program to run, when there is one. */
+  program?: ProgramSpec;
+  /** Limits, with defaults filled in. */
+  limits: Limits;
+}
+
+/** The default wall-clock limit, in seconds. */
+export const DEFAULT_TIMEOUT_SECS = 60;
+/** The default cap per output stream, in bytes. */
+export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Validates already-parsed manifest data. `lines` locates fields in the
+ * source text for messages.
+ *
+ * @throws {ManifestError} naming the field path (and line).
+ *
+ * @example
+ * ```ts
+ * import { validateManifest } from "@oanix/oanix";
+ * const m = validateManifest({ mounts: { "/tmp": "mem" } }, "/srv");
+ * console.log(m.limits.timeoutSecs); // 60
+ * ```
+ */
+export function validateManifest(data: unknown, baseDir: string, lines?: LineFinder): Manifest {
+  const root = new FieldReader(data, [], lines);
+  const manifest: Manifest = {
+    baseDir,
+    mounts: readMounts(root, baseDir, lines),
+    limits: readLimits(root.optionalObject("limits")),
+  };
+  const task = root.optionalObject("task");
+  if (task) manifest.task = readTask(task);
+  const program = root.optionalObject("program");
+  if (program) manifest.program = readProgram(program, baseDir);
+  root.raw("version");
+  root.done();
+  const taskMount = Object.entries(manifest.mounts).find(([, m]) => m.type === "task");
+  if (taskMount && !manifest.task) {
+    throw root.error(["mounts", taskMount[0]], "a task mount needs the top-level task section");
+  }
+  return manifest;
+}
+
+function readTask(r: FieldReader): ManifestTask {
+  const task: ManifestTask = {
+    id: r.string("id"),
+    type: r.string("type"),
+    description: r.string("description"),
+    input: r.raw("input") ?? null,
+    meta: {},
+  };
+  const meta = r.optionalObject("meta");
+  if (meta) {
+    for (const k of meta.keys()) task.meta[k] = meta.raw(k);
+  }
+  r.done();
+  return task;
+}
+
+function readMounts(
+  root: FieldReader,
+  baseDir: string,
+  lines: LineFinder | undefined,
+): Record<string, MountSpec> {
+  const out: Record<string, MountSpec> = {};
+  if (!root.has("mounts")) throw root.error(["mounts"], "is required");
+  const mounts = root.object("mounts");
+  for (const key of mounts.keys()) {
+    let point: string;
+    try {
+      point = normalizePath(key);
+    } catch (e) {
+      throw mounts.error([...mounts.path, key], `bad mount path: ${(e as Error).message}`);
+    }
+    if (out[point]) throw mounts.error([...mounts.path, key], `${point} is mounted twice`);
+    const raw = mounts.raw(key);
+    const spec = typeof raw === "string" ? { type: raw } : raw;
+    out[point] = readMount(new FieldReader(spec, [...mounts.path, key], lines), baseDir);
+  }
+  return out;
+}
+
+function readMount(r: FieldReader, baseDir: string): MountSpec {
+  const type = r.choice("type", MOUNT_TYPES);
+  let spec: MountSpec;
+  switch (type) {
+    case "workspace":
+      spec = {
+        type,
+        path: resolveFrom(baseDir, r.string("path")),
+        mode: r.choice("mode", ["rw", "ro", "cow"] as const, "ro"),
+      };
+      break;
+    case "mem":
+    case "task":
+      spec = { type };
+      break;
+    case "map": {
+      const files = r.has("files") ? r.stringMap("files") : (r.raw("files"), undefined);
+      const dir = r.optionalString("dir");
+      if (files === undefined && dir === undefined) {
+        throw r.error([...r.path], "a map mount needs files or dir");
+      }
+      if (files !== undefined && dir !== undefined) {
+        throw r.error([...r.path, "dir"], "give files or dir, not both");
+      }
+      spec = dir === undefined ? { type, files } : { type, dir: resolveFrom(baseDir, dir) };
+      break;
+    }
+    case "logs": {
+      const maxBytes = r.optionalNumber("max_bytes", 1);
+      spec = maxBytes === undefined ? { type } : { type, maxBytes };
+      break;
+    }
+    case "http": {
+      const methods = r.stringList("methods").map((m) => m.toUpperCase());
+      spec = { type, allow: readAllow(r) };
+      if (methods.length > 0) spec.methods = methods;
+      break;
+    }
+    case "ws":
+      spec = { type, allow: readAllow(r) };
+      break;
+    case "nostr": {
+      const relays = r.stringList("relays");
+      for (const [i, url] of relays.entries()) {
+        if (!/^wss?:\/\/[^/]+/.test(url)) {
+          throw r.error([...r.path, "relays", String(i)], `not a ws:// or wss:// URL: ${url}`);
+        }
+      }
+      if (r.has("key")) {
+        throw r.error([...r.path, "key"], "keys are never inline: use key_env or key_file");
+      }
+      r.raw("key");
+      const keyEnv = r.optionalString("key_env");
+      const keyFile = r.optionalString("key_file");
+      spec = { type, relays };
+      if (keyEnv !== undefined) spec.keyEnv = keyEnv;
+      if (keyFile !== undefined) spec.keyFile = resolveFrom(baseDir, keyFile);
+      break;
+    }
+  }
+  r.done();
+  return spec;
+}
+
+function readAllow(r: FieldReader): string[] {
+  const allow = r.stringList("allow");
+  if (allow.length === 0) throw r.error([...r.path, "allow"], "list at least one host");
+  for (const [i, host] of allow.entries()) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)) {
+      throw r.error([...r.path, "allow", String(i)], `not a host or host:port: ${host}`);
+    }
+  }
+  return allow;
+}
+
+function readProgram(r: FieldReader, baseDir: string): ProgramSpec {
+  const wasi = r.optionalString("wasi");
+  const module = r.optionalString("module");
+  if ((wasi === undefined) === (module === undefined)) {
+    throw r.error(r.path, "give exactly one of wasi or module");
+  }
+  const program: ProgramSpec = {
+    kind: wasi !== undefined ? "wasi" : "module",
+    path: resolveFrom(baseDir, (wasi ?? module)!),
+    args: r.stringList("args"),
+    env: r.stringMap("env"),
+  };
+  if (/^[a-z]+:/i.test((wasi ?? module)!) && !/^file:/i.test((wasi ?? module)!)) {
+    throw r.error(
+      [...r.path, wasi ? "wasi" : "module"],
+      "remote programs are refused: give a local file",
+    );
+  }
+  const stdin = r.raw("stdin");
+  if (stdin !== undefined && stdin !== null) {
+    if (typeof stdin !== "string") throw r.error([...r.path, "stdin"], "expected a string");
+    program.stdin = stdin;
+  }
+  const stdinFile = r.optionalString("stdin_file");
+  if (stdinFile !== undefined) program.stdinFile = resolveFrom(baseDir, stdinFile);
+  if (program.kind === "module" && (program.stdin !== undefined || program.stdinFile)) {
+    throw r.error([...r.path, "stdin"], "stdin is for wasi programs");
+  }
+  r.done();
+  return program;
+}
+
+function readLimits(r: FieldReader | undefined): Limits {
+  const limits: Limits = {
+    timeoutSecs: r?.optionalNumber("timeout", 0.001) ?? DEFAULT_TIMEOUT_SECS,
+    maxOutputBytes: r?.optionalNumber("max_output", 1) ?? DEFAULT_MAX_OUTPUT_BYTES,
+  };
+  const memory = r?.optionalNumber("memory", 16);
+  if (memory !== undefined) limits.memoryMb = memory;
+  r?.done();
+  return limits;
+}

@@ -1,0 +1,144 @@
+/**
+ * The permission mapping (DESIGN.md D7): from a manifest's mounts to the
+ * smallest Deno grant for the child that runs it.
+ *
+ * | mount | grant |
+ * |---|---|
+ * | workspace `rw` | read + write of its folder |
+ * | workspace `ro` or `cow` | read of its folder |
+ * | map with `dir` | read of its folder |
+ * | http, ws | net to their allow-listed hosts |
+ * | nostr | net to its relays' hosts |
+ * | mem, map (inline), task, logs | nothing |
+ * | the program | read of its file |
+ *
+ * Nothing else is ever granted: no env, run, ffi, sys or import, and
+ * `--no-prompt` always. No network mount means no `--allow-net` at all.
+ *
+ * @module
+ */
+
+import type { Manifest } from "./manifest.ts";
+
+/**
+ * A grant, as data.
+ *
+ * @example
+ * ```ts
+ * import type { PermissionGrant } from "@oanix/oanix";
+ * const g: PermissionGrant = { read: ["/srv/project"], write: [], net: [] };
+ * ```
+ */
+export interface PermissionGrant {
+  /** Host paths the child may read. */
+  read: string[];
+  /** Host paths the child may write. */
+  write: string[];
+  /** Hosts (`host` or `host:port`) the child may connect to. */
+  net: string[];
+  /** The V8 heap limit in MiB, when the manifest sets one. */
+  memoryMb?: number;
+}
+
+/**
+ * A grant, as data and as `deno run` flags.
+ *
+ * @example
+ * ```ts
+ * import { permissionsFor, validateManifest } from "@oanix/oanix";
+ * const p = permissionsFor(validateManifest({ mounts: { "/tmp": "mem" } }, "/srv"));
+ * console.log(p.flags); // ["--no-prompt"]
+ * ```
+ */
+export interface Permissions {
+  /** The grant. */
+  grant: PermissionGrant;
+  /** The `deno run` flags that give exactly that grant. */
+  flags: string[];
+}
+
+function uniqueSorted(items: Iterable<string>): string[] {
+  return [...new Set(items)].sort();
+}
+
+/** `host:port` of a ws:// or wss:// URL, with the default port made explicit. */
+function relayHost(url: string): string {
+  const u = new URL(url);
+  const port = u.port || (u.protocol === "wss:" ? "443" : "80");
+  return `${u.hostname}:${port}`;
+}
+
+/**
+ * The minimal grant for a manifest, as data and flags.
+ *
+ * @example
+ * ```ts
+ * import { permissionsFor, validateManifest } from "@oanix/oanix";
+ * const m = validateManifest({
+ *   mounts: {
+ *     "/workspace": { type: "workspace", path: "./project", mode: "cow" },
+ *     "/cap/http": { type: "http", allow: ["127.0.0.1:8080"] },
+ *   },
+ * }, "/srv");
+ * console.log(permissionsFor(m).flags);
+ * // ["--no-prompt", "--allow-read=/srv/project", "--allow-net=127.0.0.1:8080"]
+ * ```
+ */
+export function permissionsFor(manifest: Manifest): Permissions {
+  if (manifest === null || typeof manifest !== "object" || typeof manifest.mounts !== "object") {
+    throw new TypeError("permissionsFor: expected a validated manifest (see validateManifest)");
+  }
+  const read: string[] = [];
+  const write: string[] = [];
+  const net: string[] = [];
+  for (const spec of Object.values(manifest.mounts)) {
+    switch (spec.type) {
+      case "workspace":
+        read.push(spec.path);
+        if (spec.mode === "rw") write.push(spec.path);
+        break;
+      case "map":
+        if (spec.dir !== undefined) read.push(spec.dir);
+        break;
+      case "http":
+      case "ws":
+        net.push(...spec.allow);
+        break;
+      case "nostr":
+        net.push(...spec.relays.map(relayHost));
+        break;
+    }
+  }
+  if (manifest.program) read.push(manifest.program.path);
+  if (manifest.program?.stdinFile) read.push(manifest.program.stdinFile);
+  const grant: PermissionGrant = {
+    read: uniqueSorted(read),
+    write: uniqueSorted(write),
+    net: uniqueSorted(net),
+  };
+  if (manifest.limits.memoryMb !== undefined) grant.memoryMb = manifest.limits.memoryMb;
+  return { grant, flags: flagsFor(grant) };
+}
+
+/**
+ * The `deno run` flags for a grant.
+ *
+ * @example
+ * ```ts
+ * import { flagsFor } from "@oanix/oanix";
+ * console.log(flagsFor({ read: ["/a"], write: [], net: [] })); // ["--no-prompt", "--allow-read=/a"]
+ * ```
+ */
+export function flagsFor(grant: PermissionGrant): string[] {
+  const flags = ["--no-prompt"];
+  for (const p of [...grant.read, ...grant.write]) {
+    if (p.includes(",")) throw new Error(`a granted path may not contain a comma: ${p}`);
+  }
+  if (grant.read.length > 0) flags.push(`--allow-read=${grant.read.join(",")}`);
+  if (grant.write.length > 0) flags.push(`--allow-write=${grant.write.join(",")}`);
+  if (grant.net.length > 0) flags.push(`--allow-net=${grant.net.join(",")}`);
+  if (grant.memoryMb !== undefined) {
+    flags.push(`--v8-flags=--max-old-space-size=${Math.floor(grant.memoryMb)}`);
+  }
+  return flags;
+}

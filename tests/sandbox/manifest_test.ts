@@ -1,0 +1,169 @@
+import assert from "@std/assert";
+import { loadManifest, ManifestError, parseManifest } from "../../mod.ts";
+
+const FULL = `task:
+  id: find-todos
+  type: code-review
+  description: Find every TODO
+  input: { pattern: TODO }
+  meta: { tags: [demo] }
+mounts:
+  /task: task
+  /logs: { type: logs, max_bytes: 65536 }
+  /tmp: mem
+  /workspace:
+    type: workspace
+    path: ./project
+    mode: cow
+  /assets: { type: map, files: { /a.txt: hello } }
+  /cap/http: { type: http, allow: ["127.0.0.1:8080"], methods: [get] }
+  /cap/ws: { type: ws, allow: [localhost] }
+  /cap/nostr: { type: nostr, relays: ["ws://127.0.0.1:7777"], key_env: NOSTR_KEY }
+program:
+  wasi: agent.wasm
+  args: [--verbose]
+  env: { MODE: fast, LEVEL: 3 }
+  stdin: hello
+limits:
+  timeout: 30
+  memory: 256
+  max_output: 1048576
+`;
+
+function manifestError(fn: () => unknown): ManifestError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ManifestError) return e;
+    throw e;
+  }
+  throw new Error("expected a ManifestError");
+}
+
+Deno.test("a full manifest parses into typed, resolved data", () => {
+  const m = parseManifest(FULL, "/srv/env");
+  assert.equal(m.task?.id, "find-todos");
+  assert.deepEqual(m.task?.input, { pattern: "TODO" });
+  assert.deepEqual(m.task?.meta, { tags: ["demo"] });
+  assert.deepEqual(m.mounts["/workspace"], {
+    type: "workspace",
+    path: "/srv/env/project",
+    mode: "cow",
+  });
+  assert.deepEqual(m.mounts["/logs"], { type: "logs", maxBytes: 65536 });
+  assert.deepEqual(m.mounts["/assets"], { type: "map", files: { "/a.txt": "hello" } });
+  assert.deepEqual(m.mounts["/cap/http"], {
+    type: "http",
+    allow: ["127.0.0.1:8080"],
+    methods: ["GET"],
+  });
+  assert.deepEqual(m.mounts["/cap/nostr"], {
+    type: "nostr",
+    relays: ["ws://127.0.0.1:7777"],
+    keyEnv: "NOSTR_KEY",
+  });
+  assert.deepEqual(m.program, {
+    kind: "wasi",
+    path: "/srv/env/agent.wasm",
+    args: ["--verbose"],
+    env: { MODE: "fast", LEVEL: "3" },
+    stdin: "hello",
+  });
+  assert.deepEqual(m.limits, { timeoutSecs: 30, memoryMb: 256, maxOutputBytes: 1048576 });
+});
+
+Deno.test("defaults: workspace mode ro, timeout 60 s, 10 MiB of output", () => {
+  const m = parseManifest("mounts:\n  /w: { type: workspace, path: /abs }\n", "/srv");
+  assert.deepEqual(m.mounts["/w"], { type: "workspace", path: "/abs", mode: "ro" });
+  assert.deepEqual(m.limits, { timeoutSecs: 60, maxOutputBytes: 10485760 });
+});
+
+Deno.test("a bad value names the field path and its line", () => {
+  const text = FULL.replace("mode: cow", "mode: bogus");
+  const e = manifestError(() => parseManifest(text, "/srv"));
+  assert.equal(e.field, "mounts./workspace.mode");
+  assert.equal(e.line, 14);
+  assert.equal(e.message, "mounts./workspace.mode: expected one of rw, ro, cow (line 14)");
+});
+
+Deno.test("unknown keys are errors, not ignored", () => {
+  let e = manifestError(() => parseManifest(FULL.replace("  timeout: 30", "  timeuot: 30"), "/"));
+  assert.equal(e.field, "limits.timeuot");
+  assert.match(e.message, /unknown key \(line 25\)/);
+  e = manifestError(() => parseManifest("mounts: {}\nextra: 1\n", "/"));
+  assert.equal(e.field, "extra");
+  e = manifestError(() => parseManifest("mounts:\n  /t: { type: mem, size: 3 }\n", "/"));
+  assert.equal(e.field, "mounts./t.size");
+  assert.equal(e.line, 2);
+});
+
+Deno.test("malformed YAML and JSON are refused with a line", () => {
+  let e = manifestError(() => parseManifest("mounts:\n  /tmp: mem\n bad: [\n", "/"));
+  assert.match(e.message, /malformed YAML/);
+  assert.equal(typeof e.line, "number");
+  e = manifestError(() => parseManifest('{"mounts": ', "/", "json"));
+  assert.match(e.message, /malformed JSON/);
+  e = manifestError(() => parseManifest("", "/"));
+  assert.match(e.message, /empty/);
+  e = manifestError(() => parseManifest("- a\n- b\n", "/"));
+  assert.match(e.message, /expected a mapping, got a list/);
+  e = manifestError(() => parseManifest(42 as unknown as string, "/"));
+  assert.match(e.message, /expected manifest text/);
+});
+
+Deno.test("JSON manifests validate the same way", () => {
+  const json = JSON.stringify(
+    { mounts: { "/tmp": { type: "mem" }, "/w": { type: "nope" } } },
+    null,
+    2,
+  );
+  const e = manifestError(() => parseManifest(json, "/", "json"));
+  assert.equal(e.field, "mounts./w.type");
+  assert.equal(e.line, 7);
+});
+
+Deno.test("every invalid field is refused with its name", () => {
+  const cases: Array<[string, string]> = [
+    ["task:\n  id: t\nmounts:\n  /task: task\n", "task.type"],
+    ["mounts:\n  /task: task\n", "mounts./task"],
+    ["mounts:\n  /w: { type: workspace }\n", "mounts./w.path"],
+    ["mounts:\n  /m: { type: map }\n", "mounts./m"],
+    ["mounts:\n  /m: { type: map, files: { /a: [1] } }\n", "mounts./m.files./a"],
+    ["mounts:\n  /h: { type: http }\n", "mounts./h.allow"],
+    ["mounts:\n  /h: { type: http, allow: ['http://x.com/'] }\n", "mounts./h.allow.0"],
+    ["mounts:\n  /n: { type: nostr, relays: [http://x] }\n", "mounts./n.relays.0"],
+    ["mounts:\n  /n: { type: nostr, relays: [], key: abc }\n", "mounts./n.key"],
+    ["mounts:\n  /a: mem\n  /a/: mem\n", "mounts./a/"],
+    ["mounts:\n  'rel': mem\n", "mounts.rel"],
+    ["mounts: {}\nprogram: { args: [] }\n", "program"],
+    ["mounts: {}\nprogram: { wasi: a.wasm, module: b.ts }\n", "program"],
+    ["mounts: {}\nprogram: { module: 'https://evil.example/a.ts' }\n", "program.module"],
+    ["mounts: {}\nprogram: { module: a.ts, stdin: x }\n", "program.stdin"],
+    ["mounts: {}\nprogram: { wasi: a.wasm, args: [1] }\n", "program.args.0"],
+    ["mounts: {}\nlimits: { timeout: -1 }\n", "limits.timeout"],
+    ["mounts: {}\nlimits: { memory: big }\n", "limits.memory"],
+    ["task: {}\n", "mounts"],
+  ];
+  for (const [text, field] of cases) {
+    const e = manifestError(() => parseManifest(text, "/srv"));
+    assert.equal(e.field, field, `${JSON.stringify(text)} → ${e.message}`);
+  }
+});
+
+Deno.test("loadManifest resolves relative paths against the manifest's folder", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/env.yaml`, "mounts:\n  /w: { type: workspace, path: proj }\n");
+    const m = await loadManifest(`${dir}/env.yaml`);
+    assert.equal((m.mounts["/w"] as { path: string }).path, `${dir}/proj`);
+    await Deno.writeTextFile(`${dir}/env.json`, '{"mounts": {"/tmp": "mem"}}');
+    assert.equal((await loadManifest(`${dir}/env.json`)).mounts["/tmp"].type, "mem");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("loadManifest of a missing file is a clear error", async () => {
+  await assert.rejects(() => loadManifest("/nonexistent/env.yaml"), /cannot read .*no such file/);
+  await assert.rejects(() => loadManifest(""), ManifestError);
+});
