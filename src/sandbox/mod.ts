@@ -11,3 +11,6 @@ export * from "./host_path.ts";
 export * from "./manifest.ts";
 export * from "./load_manifest.ts";
 export * from "./permissions.ts";
+export * from "./unified_diff.ts";
+export * from "./symlink_scan.ts";
+export * from "./audit.ts";

@@ -1,0 +1,52 @@
+import assert from "@std/assert";
+import { isGranted, parseAuditLog } from "../../mod.ts";
+
+const grant = {
+  read: ["/srv/ws", "/srv/agent.wasm"],
+  write: ["/srv/out"],
+  net: ["127.0.0.1:8080", "api.example"],
+};
+
+Deno.test("reads inside granted folders are granted, outside denied", () => {
+  assert.ok(isGranted(grant, "read", "/srv/ws/a/b.txt", "/"));
+  assert.ok(isGranted(grant, "read", "/srv/out/x", "/"));
+  assert.ok(isGranted(grant, "read", "/srv/agent.wasm", "/"));
+  assert.ok(!isGranted(grant, "read", "/srv/ws2/x", "/"));
+  assert.ok(!isGranted(grant, "read", "/srv/ws/../secret", "/"));
+  assert.ok(!isGranted(grant, "read", "/etc/passwd", "/"));
+  assert.ok(isGranted(grant, "read", "./ws/a", "/srv"));
+});
+
+Deno.test("writes are granted only inside write grants", () => {
+  assert.ok(isGranted(grant, "write", "/srv/out/r.json", "/"));
+  assert.ok(!isGranted(grant, "write", "/srv/ws/r.json", "/"));
+});
+
+Deno.test("net checks match host and port", () => {
+  assert.ok(isGranted(grant, "net", "127.0.0.1:8080", "/"));
+  assert.ok(!isGranted(grant, "net", "127.0.0.1:9090", "/"));
+  assert.ok(isGranted(grant, "net", "api.example:443", "/"));
+  assert.ok(!isGranted(grant, "net", "evil.example:443", "/"));
+});
+
+Deno.test("env, run, ffi, sys and import are never granted", () => {
+  for (const p of ["env", "run", "ffi", "sys", "import"]) {
+    assert.ok(!isGranted(grant, p, "anything", "/"));
+  }
+});
+
+Deno.test("the audit log parses into judged checks, skipping junk lines", () => {
+  const log = [
+    '{"v":1,"datetime":"2026-01-01T00:00:00Z","permission":"read","value":"/etc/passwd"}',
+    "not json",
+    '{"v":1,"datetime":"2026-01-01T00:00:01Z","permission":"read","value":"/srv/ws/a"}',
+    '{"v":1,"datetime":"2026-01-01T00:00:02Z","permission":"env","value":"HOME"}',
+    '{"nothing":"here"}',
+    "",
+  ].join("\n");
+  assert.deepEqual(parseAuditLog(log, grant, "/"), [
+    { permission: "read", value: "/etc/passwd", denied: true, at: "2026-01-01T00:00:00Z" },
+    { permission: "read", value: "/srv/ws/a", denied: false, at: "2026-01-01T00:00:01Z" },
+    { permission: "env", value: "HOME", denied: true, at: "2026-01-01T00:00:02Z" },
+  ]);
+});

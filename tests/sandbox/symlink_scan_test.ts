@@ -1,0 +1,43 @@
+import assert from "@std/assert";
+import { findEscapingSymlinks } from "../../mod.ts";
+
+Deno.test("symlinks that leave the workspace are found, inside ones are not", async () => {
+  const top = await Deno.makeTempDir();
+  try {
+    const ws = `${top}/ws`;
+    await Deno.mkdir(`${ws}/sub/deeper`, { recursive: true });
+    await Deno.writeTextFile(`${ws}/inside.txt`, "in");
+    await Deno.writeTextFile(`${top}/secret.txt`, "out");
+    await Deno.symlink(`${top}/secret.txt`, `${ws}/abs_out`);
+    await Deno.symlink("../../secret.txt", `${ws}/sub/rel_out`);
+    await Deno.symlink("../inside.txt", `${ws}/sub/rel_in`);
+    await Deno.symlink(`${ws}/inside.txt`, `${ws}/abs_in`);
+    await Deno.symlink("../../../nowhere", `${ws}/sub/deeper/dangling_out`);
+    await Deno.symlink("missing", `${ws}/dangling_in`);
+    await Deno.symlink(top, `${ws}/dir_out`);
+    const found = await findEscapingSymlinks(ws);
+    assert.deepEqual(found.map((l) => l.path), [
+      "abs_out",
+      "dir_out",
+      "sub/deeper/dangling_out",
+      "sub/rel_out",
+    ]);
+    assert.equal(found[0].target, await Deno.realPath(`${top}/secret.txt`));
+  } finally {
+    await Deno.remove(top, { recursive: true });
+  }
+});
+
+Deno.test("a workspace without symlinks is clean", async () => {
+  const ws = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${ws}/a.txt`, "a");
+    assert.deepEqual(await findEscapingSymlinks(ws), []);
+  } finally {
+    await Deno.remove(ws, { recursive: true });
+  }
+});
+
+Deno.test("a missing workspace folder is an error", async () => {
+  await assert.rejects(() => findEscapingSymlinks("/nonexistent-oanix-ws"), Deno.errors.NotFound);
+});
