@@ -1,0 +1,391 @@
+/**
+ * The merged view of a {@linkcode CowFs}: path resolution through the
+ * overlay and its base, listing, stat, copy-up. Internal to CowFs.
+ *
+ * @module
+ */
+
+import { BufferHandle } from "./buffer_handle.ts";
+import { ByteBuffer } from "./byte_buffer.ts";
+import type { PassHost } from "./cow_handle.ts";
+import { type CowLayer, CowNode } from "./cow_layer.ts";
+import { FsError } from "./errors.ts";
+import type { ResolvedOpenFlags } from "./open_flags.ts";
+import { joinPath, normalizePath, parentPath } from "./path.ts";
+import { nowNs, nsToMs } from "./time.ts";
+import type { DirEntry, FileHandle, FileKind, FileService, Stat } from "./types.ts";
+
+const MAX_SYMLINK_HOPS = 40;
+
+/** Where copy-up reads what a file holds beyond its stat size (all calls are synchronous). */
+const scratch = new Uint8Array(16384);
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Where a path led in the merged view. At most one of `node` and `base` is set.
+ *
+ * @example
+ * ```ts
+ * import type { Found } from "./cow_view.ts";
+ * const nowhere: Found = { path: "/x", node: undefined, base: undefined, plain: false };
+ * ```
+ */
+export interface Found {
+  /** The path with every symlink on the way resolved. */
+  path: string;
+  /** The layer's node there. */
+  node: CowNode | undefined;
+  /** The base's (lstat) entry there, when the view shows it. */
+  base: Stat | undefined;
+  /** Reached without a symlink, untouched by the layer: the base answers alone. */
+  plain: boolean;
+}
+
+/**
+ * What a found entry is, or undefined when there is none.
+ *
+ * @example
+ * ```ts
+ * import { kindOf } from "./cow_view.ts";
+ * console.log(kindOf({ path: "/x", node: undefined, base: undefined, plain: false })); // undefined
+ * ```
+ */
+export function kindOf(found: Found): FileKind | undefined {
+  return found.node !== undefined ? found.node.kind : found.base?.kind;
+}
+
+function byName(a: DirEntry, b: DirEntry): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/**
+ * Sorts entries by name in place, unless they already are.
+ *
+ * @example
+ * ```ts
+ * import { sortedEntries } from "./cow_view.ts";
+ * console.log(sortedEntries([{ name: "b", kind: "file" }, { name: "a", kind: "dir" }])[0].name); // "a"
+ * ```
+ */
+export function sortedEntries(entries: DirEntry[]): DirEntry[] {
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i - 1].name > entries[i].name) return entries.sort(byName);
+  }
+  return entries;
+}
+
+/**
+ * The merged view of a base service and an overlay layer.
+ *
+ * @example
+ * ```ts
+ * import { CowLayer } from "./cow_layer.ts";
+ * import { CowView } from "./cow_view.ts";
+ * import { MemFs } from "@oanix/oanix";
+ * const view = new CowView(new MemFs(), new CowLayer());
+ * console.log(view.resolve("/", true).node?.kind); // "dir"
+ * ```
+ */
+export class CowView {
+  /** The service under the overlay. */
+  readonly base: FileService;
+  /** The overlay. */
+  readonly layer: CowLayer;
+  /** The hooks given to handles on base files. */
+  readonly host: PassHost;
+
+  /**
+   * Joins `base` and `layer`.
+   *
+   * @param base the service under the overlay
+   * @param layer the overlay
+   */
+  constructor(base: FileService, layer: CowLayer) {
+    this.base = base;
+    this.layer = layer;
+    this.host = {
+      clock: layer.clock,
+      copyOf: (path) => {
+        const node = layer.nodes.get(path);
+        return node?.kind === "file" && !layer.isHidden(path) ? node : undefined;
+      },
+      baseStat: (st) => this.baseStat(st),
+      nodeStat: (node) => this.nodeStat(node),
+    };
+  }
+
+  /** A handle on a node's content, shared with every other handle on it. */
+  nodeHandle(path: string, node: CowNode, f: ResolvedOpenFlags): FileHandle {
+    return new BufferHandle({
+      path,
+      buffer: node.data!,
+      readable: f.read,
+      writable: f.write,
+      append: f.append,
+      stat: () => this.nodeStat(node),
+      onChange: () => {
+        node.mtimeNs = nowNs();
+      },
+    });
+  }
+
+  /**
+   * Walks `input` through the merged view. Symlinks on the way are always
+   * followed, a final one only when `follow` is true. Throws ENOENT or
+   * ENOTDIR when a parent is missing or not a directory.
+   */
+  resolve(input: string, follow: boolean): Found {
+    const nodes = this.layer.nodes;
+    const hidden = this.layer.hidden;
+    let p = normalizePath(input);
+    let hops = 0;
+    restart: for (;;) {
+      if (p === "/") return { path: p, node: nodes.get(p), base: undefined, plain: false };
+      let at = 1;
+      let inLayer = true; // every prefix so far has a node
+      let baseHere = true; // the base's directory at the current prefix is merged in
+      for (;;) {
+        const slash = p.indexOf("/", at);
+        const last = slash === -1;
+        const q = last ? p : p.slice(0, slash);
+        let node: CowNode | undefined;
+        let base: Stat | undefined;
+        if (inLayer) {
+          if (hidden.size > 0 && hidden.has(q)) baseHere = false;
+          node = nodes.get(q);
+          if (node === undefined) inLayer = false;
+        }
+        if (node !== undefined) {
+          baseHere = baseHere && node.kind === "dir" && node.baseDir;
+        } else if (baseHere) {
+          base = this.baseLstatOrNone(q);
+          baseHere = base?.kind === "dir";
+        }
+        const kind = node !== undefined ? node.kind : base?.kind;
+        if (kind === "symlink" && (!last || follow)) {
+          if (++hops > MAX_SYMLINK_HOPS) throw new FsError("ELOOP", input);
+          const target = node !== undefined ? node.target : this.baseReadlink(q);
+          const dest = target.startsWith("/") ? target : joinPath(parentPath(q), target);
+          p = normalizePath(last ? dest : dest + p.slice(slash));
+          continue restart;
+        }
+        if (last) {
+          const plain = hops === 0 && base !== undefined && base.kind !== "symlink";
+          return { path: p, node, base, plain };
+        }
+        if (kind === undefined) throw new FsError("ENOENT", input);
+        if (kind !== "dir") throw new FsError("ENOTDIR", input);
+        at = slash + 1;
+      }
+    }
+  }
+
+  /** Lists a directory of the view (found by `resolve`), sorted by name. */
+  list(found: Found): DirEntry[] {
+    const node = found.node;
+    if (node === undefined) {
+      if (found.plain) this.layer.addPlain(found.path);
+      return sortedEntries(this.base.readdir(found.path));
+    }
+    const upper: DirEntry[] = [];
+    for (const [name, child] of node.children!) upper.push({ name, kind: child.kind });
+    upper.sort(byName);
+    if (!node.baseDir || this.layer.isHidden(found.path)) return upper;
+    const lower = sortedEntries(this.base.readdir(found.path));
+    const hidden = this.layer.hidden;
+    const check = hidden.size > 0;
+    const out: DirEntry[] = [];
+    let i = 0;
+    for (const e of lower) {
+      while (i < upper.length && upper[i].name < e.name) out.push(upper[i++]);
+      if (i < upper.length && upper[i].name === e.name) continue;
+      if (check && hidden.has(joinPath(found.path, e.name))) continue;
+      out.push(e);
+    }
+    while (i < upper.length) out.push(upper[i++]);
+    return out;
+  }
+
+  /** Reports on a found entry; ENOENT when there is none. */
+  statOf(found: Found, path: string): Stat {
+    if (found.node !== undefined) return this.nodeStat(found.node);
+    if (found.base === undefined) throw new FsError("ENOENT", path);
+    if (found.plain) this.layer.addPlain(found.path);
+    return this.baseStat(found.base);
+  }
+
+  /** Reports on a node. */
+  nodeStat(node: CowNode): Stat {
+    const kind = node.kind;
+    return {
+      kind,
+      size: kind === "file" ? node.data!.size : kind === "symlink" ? node.target.length : 0,
+      mtime: nsToMs(node.mtimeNs),
+      readOnly: false,
+      ino: node.origin !== undefined ? node.origin * 2 : node.ino * 2 + 1,
+      mtimeNs: node.mtimeNs,
+      atimeNs: node.atimeNs,
+    };
+  }
+
+  /** The view of a base entry's stat: writable, with the overlay's inode number. */
+  baseStat(st: Stat): Stat {
+    const out: Stat = { kind: st.kind, size: st.size, mtime: st.mtime, readOnly: false };
+    if (st.ino !== undefined) out.ino = st.ino * 2;
+    if (st.mtimeNs !== undefined) out.mtimeNs = st.mtimeNs;
+    if (st.atimeNs !== undefined) out.atimeNs = st.atimeNs;
+    return out;
+  }
+
+  /** The base root's stat, if the base gives one. */
+  rootStat(): Stat | undefined {
+    try {
+      return this.base.stat("/");
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** lstat on the base (stat when it has no lstat, and so no symlinks). */
+  baseLstat(path: string): Stat {
+    const base = this.base;
+    return base.lstat !== undefined ? base.lstat(path) : base.stat(path);
+  }
+
+  /** lstat on the base; undefined when there is nothing there. */
+  baseLstatOrNone(path: string): Stat | undefined {
+    try {
+      return this.baseLstat(path);
+    } catch (e) {
+      if (e instanceof FsError && (e.code === "ENOENT" || e.code === "ENOTDIR")) return undefined;
+      throw e;
+    }
+  }
+
+  /** readlink on the base. */
+  baseReadlink(path: string): string {
+    if (this.base.readlink === undefined) {
+      throw new FsError("ENOSYS", path, `the base (${this.base.kind}) cannot read symlinks`);
+    }
+    return this.base.readlink(path);
+  }
+
+  /** True when the base has a visible entry under the view's entry `found`. */
+  onBase(found: Found): boolean {
+    if (found.base !== undefined) return true;
+    const node = found.node;
+    if (node === undefined || this.layer.isHidden(found.path)) return false;
+    if (node.kind === "dir") return node.baseDir;
+    return this.baseLstatOrNone(found.path) !== undefined;
+  }
+
+  /** Takes `path` out of the view: drops its nodes, whites out the base's entry. */
+  drop(path: string, onBase: boolean, isDir: boolean): void {
+    this.layer.detach(path, false);
+    if (onBase) this.layer.hide(path, isDir);
+    else this.layer.pruneBelow(path);
+  }
+
+  /**
+   * Makes sure the view's directory `path` (resolved, symlink-free) has a
+   * node, creating nodes over the base's directories as needed.
+   */
+  ensureDir(path: string): CowNode {
+    const existing = this.layer.nodes.get(path);
+    if (existing !== undefined) return existing;
+    this.ensureDir(parentPath(path));
+    const st = this.baseLstat(path);
+    if (st.kind !== "dir") throw new FsError("ENOTDIR", path);
+    const node = new CowNode("dir", this.layer.nextIno(), st);
+    node.baseDir = true;
+    this.layer.attach(path, node, false);
+    return node;
+  }
+
+  /** The node for the view's file `found`, copying the base's file up first if needed. */
+  copyUp(found: Found): CowNode {
+    if (found.node !== undefined) return found.node;
+    const st = found.base!;
+    this.ensureDir(parentPath(found.path));
+    const node = this.fromBase(found.path, st);
+    this.layer.attach(found.path, node, false);
+    this.layer.clock.gen++;
+    return node;
+  }
+
+  /** A new node holding a copy of the base's file or symlink at `path`. */
+  fromBase(path: string, st: Stat): CowNode {
+    const node = new CowNode(st.kind, this.layer.nextIno(), st);
+    if (st.kind === "symlink") node.target = this.baseReadlink(path);
+    else if (st.kind === "file") node.data = this.readBase(path, st.size);
+    return node;
+  }
+
+  /** Reads a base file into a new buffer: straight into it, for the size `stat` gave. */
+  readBase(path: string, sizeHint: number): ByteBuffer {
+    const h = this.base.open(path, { read: true });
+    try {
+      const buf = new ByteBuffer();
+      let size = 0;
+      if (sizeHint > 0) {
+        // Grow to the size without a zero-fill pass (fresh memory is zero), then read in place.
+        buf.writeAt(EMPTY, sizeHint, path);
+        const into = buf.view();
+        while (size < sizeHint) {
+          const n = h.read(into.subarray(size));
+          if (n === 0) break;
+          size += n;
+        }
+        if (size < sizeHint) {
+          buf.truncate(size, path);
+          return buf;
+        }
+      }
+      // More than stat said (or a size it could not tell): read on in chunks.
+      for (;;) {
+        const n = h.read(scratch);
+        if (n === 0) return buf;
+        buf.writeAt(scratch.subarray(0, n), size, path);
+        size += n;
+      }
+    } finally {
+      h.close();
+    }
+  }
+
+  /**
+   * Copies the view's entry `found` (a whole subtree for a directory) into
+   * fresh nodes, keyed by path relative to it, parents first. Files and
+   * symlinks already in the layer are moved as they are, so their open
+   * handles follow them. Reads the base but changes nothing.
+   */
+  collect(found: Found): Array<[string, CowNode]> {
+    const out: Array<[string, CowNode]> = [];
+    const visit = (path: string, node: CowNode | undefined, st: Stat | undefined, rel: string) => {
+      if (node !== undefined && node.kind !== "dir") {
+        out.push([rel, node]);
+        return;
+      }
+      if (node === undefined && st!.kind !== "dir") {
+        out.push([rel, this.fromBase(path, st!)]);
+        return;
+      }
+      // A fresh directory node (its entries are attached one by one).
+      const dir = new CowNode("dir", node?.ino ?? this.layer.nextIno(), node ? undefined : st);
+      if (node !== undefined) {
+        dir.origin = node.origin;
+        dir.mtimeNs = node.mtimeNs;
+        dir.atimeNs = node.atimeNs;
+      }
+      out.push([rel, dir]);
+      for (const e of this.list({ path, node, base: st, plain: false })) {
+        const child = joinPath(path, e.name);
+        const childNode = node === undefined ? undefined : node.children!.get(e.name);
+        const childSt = childNode === undefined ? this.baseLstat(child) : undefined;
+        visit(child, childNode, childSt, rel + "/" + e.name);
+      }
+    };
+    visit(found.path, found.node, found.base, "");
+    return out;
+  }
+}
