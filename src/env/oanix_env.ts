@@ -1,0 +1,234 @@
+/**
+ * OanixEnv: a namespace with an identity and a lifecycle.
+ *
+ * @module
+ */
+
+import type { FileService } from "../fs/types.ts";
+import type { Namespace, NamespaceDescription } from "../namespace/namespace.ts";
+import { describeValue } from "../services/json_value.ts";
+import { checkTransition } from "../services/lifecycle.ts";
+import { LogsFs } from "../services/logs_fs.ts";
+import { TaskFs } from "../services/task_fs.ts";
+import type { TaskState } from "../services/task_status.ts";
+import {
+  ENV_TRANSITIONS,
+  type EnvState,
+  type EnvStatus,
+  type EnvStatusInfo,
+} from "./env_status.ts";
+
+/**
+ * An environment as plain data: the namespace's mounts, plus the id, the
+ * creation time and the status.
+ *
+ * @example
+ * ```ts
+ * import { EnvBuilder, MemFs } from "@oanix/oanix";
+ * const d = new EnvBuilder().withId("env-1").mount("/tmp", new MemFs()).build().describe();
+ * console.log(JSON.stringify(d.status)); // {"state":"created"}
+ * ```
+ */
+export interface EnvDescription extends NamespaceDescription {
+  /** The environment's id. */
+  id: string;
+  /** When it was built, in milliseconds since the epoch. */
+  createdAt: number;
+  /** Its status. */
+  status: EnvStatus;
+}
+
+/**
+ * An agent environment: a {@linkcode Namespace} with an id, a creation
+ * time and a lifecycle (created → running → completed(exit code) or
+ * failed(error)). An illegal move throws
+ * {@linkcode IllegalTransitionError} and changes nothing.
+ *
+ * When a {@linkcode TaskFs} is mounted at `/task`, the task follows the
+ * environment: `setRunning()` sets it running, `setCompleted(0)` completes
+ * it, and `setCompleted(n)` for n ≠ 0 or `setFailed(e)` fail it. Both
+ * moves are checked before either is made; a task already in the target
+ * state is left as it is; a task in a conflicting state (completed by hand
+ * while the environment goes on running, say) makes the environment's move
+ * throw, and nothing changes.
+ *
+ * Make one with {@linkcode EnvBuilder}.
+ *
+ * @example
+ * ```ts
+ * import { EnvBuilder, MemFs, TaskFs } from "@oanix/oanix";
+ * const task = new TaskFs({ id: "t1", type: "demo", description: "", input: null });
+ * const env = new EnvBuilder().mount("/task", task).mount("/tmp", new MemFs()).build();
+ * env.setRunning();
+ * console.log(task.status().status); // "running"
+ * env.setCompleted(0);
+ * console.log(env.isFinished(), task.status().status); // true "completed"
+ * ```
+ */
+export class OanixEnv {
+  /** The environment's id. */
+  readonly id: string;
+  /** The namespace the agent sees. */
+  readonly namespace: Namespace;
+  /** When it was built, in milliseconds since the epoch. */
+  readonly createdAt: number;
+  #status: EnvStatus = { state: "created" };
+
+  /**
+   * Makes an environment in state `created` (prefer {@linkcode EnvBuilder}).
+   *
+   * @param id a non-empty id
+   * @param namespace the namespace
+   * @throws {TypeError} for an empty id or a namespace that is not one.
+   */
+  constructor(id: string, namespace: Namespace) {
+    if (typeof id !== "string" || id.trim() === "") {
+      throw new TypeError(`OanixEnv: id must be a non-empty string, got ${describeValue(id)}`);
+    }
+    if (
+      namespace === null || typeof namespace !== "object" || typeof namespace.mounts !== "function"
+    ) {
+      throw new TypeError(
+        `OanixEnv: namespace must be a Namespace, got ${describeValue(namespace)}`,
+      );
+    }
+    this.id = id;
+    this.namespace = namespace;
+    this.createdAt = Date.now();
+  }
+
+  /** The current status (a copy). */
+  status(): EnvStatus {
+    return { ...this.#status };
+  }
+
+  /** The status with times, duration and mount points. */
+  statusInfo(): EnvStatusInfo {
+    const s = this.#status;
+    const info: EnvStatusInfo = {
+      id: this.id,
+      state: s.state,
+      createdAt: this.createdAt,
+      mounts: this.namespace.mounts().map((m) => m.path),
+    };
+    if (s.state !== "created") info.startedAt = s.startedAt;
+    if (s.state === "running") info.durationMs = Date.now() - s.startedAt;
+    if (s.state === "completed" || s.state === "failed") {
+      info.finishedAt = s.finishedAt;
+      info.durationMs = s.finishedAt - s.startedAt;
+    }
+    if (s.state === "completed") info.exitCode = s.exitCode;
+    if (s.state === "failed") info.error = s.error;
+    return info;
+  }
+
+  /** True while running. */
+  isRunning(): boolean {
+    return this.#status.state === "running";
+  }
+
+  /** True once completed or failed. */
+  isFinished(): boolean {
+    return this.#status.state === "completed" || this.#status.state === "failed";
+  }
+
+  /** The service mounted exactly at `path`, if any. */
+  mounted(path: string): FileService | undefined {
+    const r = this.namespace.resolve(path);
+    return r !== undefined && r.path === "/" && r.mountPoint === path ? r.service : undefined;
+  }
+
+  /** The TaskFs mounted at `/task`, if any. */
+  task(): TaskFs | undefined {
+    const svc = this.mounted("/task");
+    return svc instanceof TaskFs ? svc : undefined;
+  }
+
+  /** The LogsFs mounted at `/logs`, if any. */
+  logs(): LogsFs | undefined {
+    const svc = this.mounted("/logs");
+    return svc instanceof LogsFs ? svc : undefined;
+  }
+
+  /**
+   * Created → running; a pending task at `/task` starts running too.
+   *
+   * @throws {IllegalTransitionError} from any other state, or when the task cannot follow.
+   */
+  setRunning(): void {
+    this.#move("running", "running", (t) => t.setRunning(), () => ({
+      state: "running",
+      startedAt: Date.now(),
+    }));
+  }
+
+  /**
+   * Running → completed with `exitCode`. The task at `/task` completes when
+   * the code is 0 and fails (`exited with code n`) otherwise.
+   *
+   * @throws {TypeError} when `exitCode` is not an integer.
+   * @throws {IllegalTransitionError} from any state but running, or when the task cannot follow.
+   */
+  setCompleted(exitCode: number): void {
+    if (!Number.isSafeInteger(exitCode)) {
+      throw new TypeError(
+        `OanixEnv.setCompleted: exitCode must be an integer, got ${
+          typeof exitCode === "number" ? exitCode : describeValue(exitCode)
+        }`,
+      );
+    }
+    const ok = exitCode === 0;
+    this.#move(
+      "completed",
+      ok ? "completed" : "failed",
+      (t) => (ok ? t.setCompleted() : t.setFailed(`exited with code ${exitCode}`)),
+      (startedAt) => ({ state: "completed", exitCode, startedAt, finishedAt: Date.now() }),
+    );
+  }
+
+  /**
+   * Running → failed with `error`; the task at `/task` fails with it too.
+   *
+   * @throws {TypeError} when `error` is not a string.
+   * @throws {IllegalTransitionError} from any state but running, or when the task cannot follow.
+   */
+  setFailed(error: string): void {
+    if (typeof error !== "string") {
+      throw new TypeError(
+        `OanixEnv.setFailed: error must be a string, got ${describeValue(error)}`,
+      );
+    }
+    this.#move(
+      "failed",
+      "failed",
+      (t) => t.setFailed(error),
+      (startedAt) => ({ state: "failed", error, startedAt, finishedAt: Date.now() }),
+    );
+  }
+
+  #move(
+    to: EnvState,
+    taskTo: TaskState,
+    moveTask: (task: TaskFs) => void,
+    next: (startedAt: number) => EnvStatus,
+  ): void {
+    checkTransition(`environment ${this.id}`, ENV_TRANSITIONS, this.#status.state, to);
+    const task = this.task();
+    const taskFollows = task !== undefined && task.status().status !== taskTo;
+    if (taskFollows) task.checkMove(taskTo);
+    const startedAt = this.#status.state === "running" ? this.#status.startedAt : 0;
+    const status = next(startedAt);
+    if (taskFollows) moveTask(task);
+    this.#status = status;
+  }
+
+  /** The namespace's mounts, the id, the creation time and the status, as plain data. */
+  describe(): EnvDescription {
+    return {
+      ...this.namespace.describe(),
+      id: this.id,
+      createdAt: this.createdAt,
+      status: this.status(),
+    };
+  }
+}

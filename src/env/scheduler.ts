@@ -1,0 +1,404 @@
+/**
+ * The Scheduler: a priority queue of jobs over registered environments,
+ * which can also run them.
+ *
+ * @module
+ */
+
+import { describeValue } from "../services/json_value.ts";
+import { JobQueue } from "./job_queue.ts";
+import { JobSpec } from "./job_spec.ts";
+import { superviseJob } from "./job_supervisor.ts";
+import { type JobOutcome, type JobRecord, JobTable, snapshot } from "./job_table.ts";
+import type {
+  CustomJobHandler,
+  JobInfo,
+  ScheduledJob,
+  SchedulerOptions,
+  SchedulerStatus,
+  WasiRunner,
+} from "./job_types.ts";
+import { OanixEnv } from "./oanix_env.ts";
+
+function positiveInt(value: unknown, what: string, min: number): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
+    throw new TypeError(
+      `${what} must be an integer ≥ ${min}, got ${
+        typeof value === "number" ? value : describeValue(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A priority job queue over registered environments. Higher priority goes
+ * first, FIFO among equals (a binary heap keyed by priority and sequence
+ * number). At most `maxConcurrent` jobs run at once.
+ *
+ * Drive it by hand (`next()`, then `complete(id, code)` or `fail(id, err)`),
+ * or let `await run()` execute every queued job, with up to
+ * `maxConcurrent` in flight, until the queue is empty and nothing runs:
+ *
+ * - **custom** jobs call the handler registered with `handle(name, fn)`;
+ * - **wasi** jobs call the WASI hook (`wasiRunner` option or
+ *   `setWasiRunner`); without one they fail with "WASI runtime not available";
+ * - **script** jobs run `sh -c COMMAND` in a subprocess whose working
+ *   directory is the root of the read-write {@linkcode WorkspaceFs} mounted
+ *   at `/workspace` (anything else there, a CowFs included, is refused, as
+ *   the script would change the real directory). Output goes to the LogsFs
+ *   at `/logs` when there is one. The environment is cleared but for PATH
+ *   and the job's variables. They need `{ allowScripts: true }` and
+ *   `--allow-run`. **The subprocess is not confined by Deno permissions.**
+ *
+ * A job's timeout ends it as failed (`timedOut: true`): its signal aborts
+ * (handlers should stop), a script's whole process group is killed. A
+ * cancelled running job is aborted the same way.
+ *
+ * Finished jobs are kept for `result(id)` and `jobsWithTag` up to
+ * `maxRetainedResults` (oldest forgotten first), so memory stays flat
+ * however many jobs pass through. The counts in `status()` are kept forever.
+ *
+ * @example
+ * ```ts
+ * import { EnvBuilder, JobKind, JobSpec, MemFs, Scheduler } from "@oanix/oanix";
+ * const scheduler = Scheduler.withMaxConcurrent(4);
+ * const envId = scheduler.registerEnv(new EnvBuilder().mount("/tmp", new MemFs()).build());
+ * scheduler.handle("greet", (job) => (job.spec.kind.type === "custom" ? 0 : 1));
+ * scheduler.submit(new JobSpec(envId, JobKind.custom("greet")).withPriority(10).tag("urgent"));
+ * await scheduler.run();
+ * console.log(scheduler.status().completedCount); // 1
+ *
+ * // Or by hand, as in the seed:
+ * const id = scheduler.submit(new JobSpec(envId, JobKind.script("echo hello")));
+ * const job = scheduler.next();
+ * if (job) scheduler.complete(job.id, 0);
+ * console.log(scheduler.result(id)?.state); // "completed"
+ * ```
+ */
+export class Scheduler {
+  #max: number;
+  #wasiRunner: WasiRunner | undefined;
+  #allowScripts: boolean;
+  #maxRetained: number;
+  #graceMs: number;
+  #envs = new Map<string, OanixEnv>();
+  #handlers = new Map<string, CustomJobHandler>();
+  #queue = new JobQueue();
+  #jobs: JobTable;
+  #controllers = new Map<string, AbortController>();
+  #seq = 0;
+  #queued = 0;
+  #slots = 0;
+  #wake: (() => void) | undefined;
+  #draining = false;
+
+  /**
+   * Makes an empty scheduler.
+   *
+   * @param options see {@linkcode SchedulerOptions}
+   * @throws {TypeError} naming the bad option.
+   */
+  constructor(options: SchedulerOptions = {}) {
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`Scheduler: options must be an object, got ${describeValue(options)}`);
+    }
+    this.#max = positiveInt(options.maxConcurrent ?? 4, "Scheduler: maxConcurrent", 1);
+    this.#maxRetained = positiveInt(
+      options.maxRetainedResults ?? 10_000,
+      "Scheduler: maxRetainedResults",
+      0,
+    );
+    this.#graceMs = positiveInt(options.abortGraceMs ?? 1000, "Scheduler: abortGraceMs", 0);
+    this.#jobs = new JobTable(this.#maxRetained);
+    if (options.allowScripts !== undefined && typeof options.allowScripts !== "boolean") {
+      throw new TypeError("Scheduler: allowScripts must be a boolean");
+    }
+    this.#allowScripts = options.allowScripts === true;
+    this.setWasiRunner(options.wasiRunner);
+  }
+
+  /**
+   * A scheduler running at most `n` jobs at once.
+   *
+   * @example
+   * ```ts
+   * import { Scheduler } from "@oanix/oanix";
+   * console.log(Scheduler.withMaxConcurrent(2).maxConcurrent); // 2
+   * ```
+   */
+  static withMaxConcurrent(n: number): Scheduler {
+    return new Scheduler({ maxConcurrent: n });
+  }
+
+  /** The most jobs running at once. */
+  get maxConcurrent(): number {
+    return this.#max;
+  }
+
+  /**
+   * Sets (or, with undefined, removes) the hook that runs WASI jobs.
+   *
+   * @throws {TypeError} when `runner` is not a function.
+   */
+  setWasiRunner(runner: WasiRunner | undefined): void {
+    if (runner !== undefined && typeof runner !== "function") {
+      throw new TypeError(`Scheduler: wasiRunner must be a function, got ${describeValue(runner)}`);
+    }
+    this.#wasiRunner = runner;
+  }
+
+  /**
+   * Registers the handler for custom jobs named `name` (replacing any).
+   *
+   * @throws {TypeError} for an empty name or a handler that is not a function.
+   */
+  handle(name: string, handler: CustomJobHandler): this {
+    if (typeof name !== "string" || name.trim() === "") {
+      throw new TypeError(
+        `Scheduler.handle: name must be a non-empty string, got ${describeValue(name)}`,
+      );
+    }
+    if (typeof handler !== "function") {
+      throw new TypeError(`Scheduler.handle: the handler for "${name}" must be a function`);
+    }
+    this.#handlers.set(name, handler);
+    return this;
+  }
+
+  /**
+   * Registers an environment; returns its id.
+   *
+   * @throws {TypeError} when `env` is not an OanixEnv.
+   * @throws {Error} when an environment with that id is registered already.
+   */
+  registerEnv(env: OanixEnv): string {
+    if (!(env instanceof OanixEnv)) {
+      throw new TypeError(`Scheduler.registerEnv: expected an OanixEnv, got ${describeValue(env)}`);
+    }
+    if (this.#envs.has(env.id)) {
+      throw new Error(`Scheduler.registerEnv: an environment "${env.id}" is registered already`);
+    }
+    this.#envs.set(env.id, env);
+    return env.id;
+  }
+
+  /**
+   * Forgets an environment.
+   *
+   * @throws {Error} when it is unknown or still has queued or running jobs.
+   */
+  unregisterEnv(id: string): void {
+    if (!this.#envs.has(id)) throw new Error(`Scheduler.unregisterEnv: no environment "${id}"`);
+    const rec = this.#jobs.liveInEnv(id);
+    if (rec !== undefined) {
+      throw new Error(
+        `Scheduler.unregisterEnv: environment "${id}" still has job ${rec.id} (${rec.state})`,
+      );
+    }
+    this.#envs.delete(id);
+  }
+
+  /** The registered environment with this id. */
+  env(id: string): OanixEnv | undefined {
+    return this.#envs.get(id);
+  }
+
+  /**
+   * Queues a job; returns its id (`job-1`, `job-2`, ...).
+   *
+   * @throws {TypeError} when `spec` is not a JobSpec.
+   * @throws {Error} when its environment is not registered.
+   */
+  submit(spec: JobSpec): string {
+    if (!(spec instanceof JobSpec)) {
+      throw new TypeError(`Scheduler.submit: expected a JobSpec, got ${describeValue(spec)}`);
+    }
+    if (!this.#envs.has(spec.envId)) {
+      throw new Error(
+        `Scheduler.submit: no environment "${spec.envId}" is registered (use registerEnv)`,
+      );
+    }
+    const seq = ++this.#seq;
+    const id = `job-${seq}`;
+    this.#jobs.add(id, spec);
+    this.#queue.push({ priority: spec.priority, seq, id });
+    this.#queued++;
+    this.#wakeUp();
+    return id;
+  }
+
+  /**
+   * Takes the next job (highest priority, oldest first) and marks it
+   * running, or returns undefined when the queue is empty or
+   * `maxConcurrent` jobs are running.
+   */
+  next(): ScheduledJob | undefined {
+    if (this.#slots >= this.#max) return undefined;
+    for (;;) {
+      const entry = this.#queue.pop();
+      if (entry === undefined) return undefined;
+      const rec = this.#jobs.live(entry.id);
+      if (rec?.state !== "queued") continue; // cancelled while queued
+      rec.state = "running";
+      rec.startedAt = Date.now();
+      this.#queued--;
+      this.#slots++;
+      return Object.freeze({ id: rec.id, spec: rec.spec });
+    }
+  }
+
+  #running(id: string, fn: string): JobRecord {
+    const rec = this.#jobs.live(id);
+    if (rec === undefined) {
+      const done = this.#jobs.finished(id);
+      throw new Error(
+        done
+          ? `Scheduler.${fn}: job ${id} is already ${done.state}`
+          : `Scheduler.${fn}: no job "${id}"`,
+      );
+    }
+    if (rec.state !== "running") {
+      throw new Error(`Scheduler.${fn}: job ${id} is ${rec.state}, not running`);
+    }
+    if (rec.executing) {
+      throw new Error(`Scheduler.${fn}: job ${id} is being run by run(), which finishes it`);
+    }
+    return rec;
+  }
+
+  /**
+   * Marks a running job (taken with `next()`) completed with `exitCode`.
+   *
+   * @throws {TypeError} when `exitCode` is not an integer.
+   * @throws {Error} when the job is unknown, not running, or being run by `run()`.
+   */
+  complete(id: string, exitCode: number): void {
+    if (!Number.isSafeInteger(exitCode)) {
+      throw new TypeError(
+        `Scheduler.complete: exitCode must be an integer, got ${describeValue(exitCode)}`,
+      );
+    }
+    this.#finish(this.#running(id, "complete"), { state: "completed", exitCode });
+  }
+
+  /**
+   * Marks a running job (taken with `next()`) failed with `error`.
+   *
+   * @throws {TypeError} when `error` is not a string.
+   * @throws {Error} when the job is unknown, not running, or being run by `run()`.
+   */
+  fail(id: string, error: string): void {
+    if (typeof error !== "string") {
+      throw new TypeError(`Scheduler.fail: error must be a string, got ${describeValue(error)}`);
+    }
+    this.#finish(this.#running(id, "fail"), { state: "failed", error });
+  }
+
+  /**
+   * Cancels a queued or running job (a running one run by `run()` is
+   * aborted). Returns false when the job had already finished.
+   *
+   * @throws {Error} for an unknown id.
+   */
+  cancel(id: string): boolean {
+    const rec = this.#jobs.live(id);
+    if (rec === undefined) {
+      if (this.#jobs.finished(id)) return false;
+      throw new Error(`Scheduler.cancel: no job "${id}"`);
+    }
+    this.#finish(rec, { state: "cancelled", error: "cancelled" });
+    this.#controllers.get(id)?.abort(new DOMException(`job ${id} was cancelled`, "AbortError"));
+    return true;
+  }
+
+  #finish(rec: JobRecord, outcome: JobOutcome): void {
+    if (rec.state === "queued") this.#queued--;
+    else if (!rec.executing) this.#slots--;
+    this.#jobs.finish(rec, outcome);
+    this.#wakeUp();
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** A snapshot of a job in any state, or undefined when unknown or forgotten. */
+  job(id: string): JobInfo | undefined {
+    return this.#jobs.info(id);
+  }
+
+  /**
+   * A finished job's outcome, or undefined while it is queued or running,
+   * or once it is forgotten (beyond `maxRetainedResults`).
+   */
+  result(id: string): JobInfo | undefined {
+    const rec = this.#jobs.finished(id);
+    return rec && snapshot(rec);
+  }
+
+  /** The known jobs (queued, running, or finished and retained) with tag `t`, oldest first. */
+  jobsWithTag(t: string): JobInfo[] {
+    return this.#jobs.withTag(t);
+  }
+
+  /** Counts and load. */
+  status(): SchedulerStatus {
+    return {
+      queuedCount: this.#queued,
+      runningCount: this.#slots,
+      completedCount: this.#jobs.counts.completed,
+      failedCount: this.#jobs.counts.failed,
+      cancelledCount: this.#jobs.counts.cancelled,
+      submittedCount: this.#seq,
+      retainedCount: this.#jobs.retainedCount,
+      maxConcurrent: this.#max,
+      envCount: this.#envs.size,
+    };
+  }
+
+  /**
+   * Runs queued jobs, up to `maxConcurrent` at once, until the queue is
+   * empty and no job holds a slot (jobs submitted meanwhile are run too;
+   * jobs taken by hand with `next()` are waited for). Resolves with the
+   * final status; a job's failure fails the job, not `run()`.
+   *
+   * @throws {Error} when `run()` is already in progress.
+   */
+  async run(): Promise<SchedulerStatus> {
+    if (this.#draining) throw new Error("Scheduler.run: already running");
+    this.#draining = true;
+    try {
+      for (;;) {
+        for (let job = this.next(); job !== undefined; job = this.next()) void this.#execute(job);
+        if (this.#queued === 0 && this.#slots === 0) break;
+        await new Promise<void>((resolve) => (this.#wake = resolve));
+      }
+    } finally {
+      this.#draining = false;
+      this.#wake = undefined;
+    }
+    return this.status();
+  }
+
+  async #execute(job: ScheduledJob): Promise<void> {
+    const rec = this.#jobs.live(job.id)!;
+    rec.executing = true;
+    const controller = new AbortController();
+    this.#controllers.set(job.id, controller);
+    const deps = {
+      handlers: this.#handlers,
+      wasiRunner: this.#wasiRunner,
+      allowScripts: this.#allowScripts,
+    };
+    const env = this.#envs.get(job.spec.envId)!;
+    const outcome = await superviseJob(job, env, deps, controller, this.#graceMs);
+    this.#controllers.delete(job.id);
+    if (outcome !== undefined && rec.state === "running") this.#finish(rec, outcome);
+    rec.executing = false;
+    this.#slots--;
+    this.#wakeUp();
+  }
+}

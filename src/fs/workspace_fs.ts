@@ -1,0 +1,342 @@
+/**
+ * WorkspaceFs: a real directory as a file service, with containment.
+ *
+ * @module
+ */
+
+import { FsError } from "./errors.ts";
+import { type ResolvedOpenFlags, resolveOpenFlags, wantsMutation } from "./open_flags.ts";
+import { normalizePath, parentPath, splitPath } from "./path.ts";
+import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "./types.ts";
+import { fsErrorFromDeno } from "./workspace_errors.ts";
+import { statFromInfo, WorkspaceHandle } from "./workspace_handle.ts";
+import { type Located, WorkspaceResolver } from "./workspace_resolver.ts";
+
+/**
+ * Options for a {@linkcode WorkspaceFs}.
+ *
+ * @example
+ * ```ts
+ * import type { WorkspaceFsOptions } from "@oanix/oanix";
+ * const opts: WorkspaceFsOptions = { readOnly: true };
+ * ```
+ */
+export interface WorkspaceFsOptions {
+  /** Refuse every change with EROFS. Default false. */
+  readOnly?: boolean;
+}
+
+/**
+ * A real directory as a file service, through Deno's synchronous file APIs.
+ *
+ * **Containment is absolute**: nothing outside the root is read, written or
+ * created. Paths are normalised first, so `..` never climbs above the root.
+ * Every component is then checked with `lstat`, and a symlink is followed
+ * only when its target (resolved against the real directory holding it)
+ * lies inside the root's real path; otherwise the operation is EACCES.
+ * Creating through a dangling symlink that points outside is EACCES and
+ * creates nothing. Absolute symlink targets are followed only when they
+ * point under the root's real path. Symlinks made through
+ * {@linkcode WorkspaceFs.symlink} are written relative, and refused when
+ * they would point outside.
+ *
+ * Read-only mode refuses every change (write, create, truncate, append,
+ * mkdir, remove, rename, setTimes, symlink) with EROFS.
+ *
+ * `stat` reports real sizes, modification times (`mtimeNs` at the
+ * millisecond precision Deno gives) and inode numbers. Non-regular files
+ * (FIFOs, sockets, devices) cannot be opened (EACCES).
+ *
+ * Limits: the checks and the operation are two steps, so a *different*
+ * process that swaps a directory for a symlink between them could race
+ * them; opened files are re-checked by inode to narrow that window. POSIX
+ * hosts only (Windows paths are not handled).
+ *
+ * @example
+ * ```ts
+ * import { readText, WorkspaceFs, writeText } from "@oanix/oanix";
+ * const dir = Deno.makeTempDirSync();
+ * const ws = new WorkspaceFs(dir);
+ * writeText(ws, "/notes.txt", "hello");
+ * console.log(readText(ws, "/notes.txt")); // "hello"
+ * const ro = WorkspaceFs.readonly(dir);
+ * console.log(ro.describe()); // { root: "/tmp/...", mode: "ro" }
+ * try {
+ *   ro.open("/../../../etc/passwd");
+ * } catch (e) {
+ *   console.log((e as Error).message); // "ENOENT: no such file or directory: /etc/passwd"
+ * }
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
+ */
+export class WorkspaceFs implements FileService {
+  readonly kind: string = "workspace";
+  #resolver: WorkspaceResolver;
+  #readOnly: boolean;
+
+  /**
+   * Wraps a real directory.
+   *
+   * @param dir the directory (a path or a `file:` URL); it must exist
+   * @param options `{ readOnly }`
+   * @throws {FsError} ENOENT when `dir` does not exist, ENOTDIR when it is
+   * not a directory, EACCES when it cannot be read.
+   */
+  constructor(dir: string | URL, options: WorkspaceFsOptions = {}) {
+    if (typeof dir !== "string" && !(dir instanceof URL)) {
+      throw new TypeError(`WorkspaceFs: dir must be a path or a file URL, got ${typeof dir}`);
+    }
+    if (options === null || typeof options !== "object") {
+      throw new TypeError("WorkspaceFs: options must be an object");
+    }
+    if (options.readOnly !== undefined && typeof options.readOnly !== "boolean") {
+      throw new TypeError("WorkspaceFs: options.readOnly must be a boolean");
+    }
+    const shown = String(dir);
+    let real: string;
+    try {
+      real = Deno.realPathSync(dir);
+    } catch (e) {
+      const err = fsErrorFromDeno(e, shown);
+      throw new FsError(err.code, shown, "the workspace directory must exist");
+    }
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.statSync(real);
+    } catch (e) {
+      throw fsErrorFromDeno(e, shown);
+    }
+    if (!info.isDirectory) {
+      throw new FsError("ENOTDIR", shown, "the workspace must be a directory");
+    }
+    this.#resolver = new WorkspaceResolver(real);
+    this.#readOnly = options.readOnly === true;
+  }
+
+  /**
+   * A read-only WorkspaceFs over `dir`.
+   *
+   * @example
+   * ```ts
+   * import { WorkspaceFs } from "@oanix/oanix";
+   * const dir = Deno.makeTempDirSync();
+   * console.log(WorkspaceFs.readonly(dir).readOnly); // true
+   * Deno.removeSync(dir);
+   * ```
+   */
+  static readonly(dir: string | URL): WorkspaceFs {
+    return new WorkspaceFs(dir, { readOnly: true });
+  }
+
+  /** The real path of the root directory on the host. */
+  get root(): string {
+    return this.#resolver.realRoot;
+  }
+
+  /** True when every change is refused. */
+  get readOnly(): boolean {
+    return this.#readOnly;
+  }
+
+  /** `{ root, mode }`, where mode is `"rw"` or `"ro"`. */
+  describe(): { root: string; mode: "rw" | "ro" } {
+    return { root: this.root, mode: this.#readOnly ? "ro" : "rw" };
+  }
+
+  #refuseIfReadOnly(path: string): void {
+    if (this.#readOnly) {
+      throw new FsError("EROFS", normalizePath(path), "the workspace is read-only");
+    }
+  }
+
+  #locate(path: string, followLast: boolean): Located {
+    return this.#resolver.locate(path, followLast);
+  }
+
+  #existing(path: string, followLast: boolean): Located & { info: Deno.FileInfo } {
+    const loc = this.#locate(path, followLast);
+    if (loc.info === undefined) throw new FsError("ENOENT", normalizePath(path));
+    return loc as Located & { info: Deno.FileInfo };
+  }
+
+  #host<T>(path: string, op: () => T): T {
+    try {
+      return op();
+    } catch (e) {
+      throw fsErrorFromDeno(e, path);
+    }
+  }
+
+  open(path: string, flags?: OpenFlags): FileHandle {
+    const p = normalizePath(path);
+    const f = resolveOpenFlags(flags, p);
+    if (this.#readOnly && wantsMutation(f)) {
+      throw new FsError("EROFS", p, "the workspace is read-only");
+    }
+    const loc = this.#locate(p, true);
+    if (loc.info === undefined) return this.#create(p, loc, f);
+    if (f.create && f.exclusive) throw new FsError("EEXIST", p);
+    if (loc.info.isDirectory) throw new FsError("EISDIR", p);
+    if (f.directory) throw new FsError("ENOTDIR", p);
+    if (!loc.info.isFile) throw new FsError("EACCES", p, "not a regular file");
+    const file = this.#host(p, () =>
+      Deno.openSync(loc.host, {
+        read: f.read || !f.write,
+        write: f.write && !f.append,
+        append: f.append,
+        truncate: f.truncate,
+      }));
+    this.#checkSameFile(file, loc.info, p);
+    return new WorkspaceHandle(p, file, f, this.#readOnly);
+  }
+
+  #create(p: string, loc: Located, f: ResolvedOpenFlags): FileHandle {
+    if (!f.create) throw new FsError("ENOENT", p);
+    if (f.directory) throw new FsError("ENOENT", p, "no such directory");
+    // createNew (O_EXCL) never follows a symlink that appears meanwhile.
+    const file = this.#host(p, () =>
+      Deno.openSync(loc.host, {
+        read: f.read,
+        write: true,
+        append: f.append,
+        createNew: true,
+      }));
+    if (f.write) return new WorkspaceHandle(p, file, f, this.#readOnly);
+    file.close();
+    const reopened = this.#host(p, () => Deno.openSync(loc.host, { read: true }));
+    return new WorkspaceHandle(p, reopened, f, this.#readOnly);
+  }
+
+  /** Closes `file` and fails with EACCES unless it is the file that was checked. */
+  #checkSameFile(file: Deno.FsFile, checked: Deno.FileInfo, p: string): void {
+    let info: Deno.FileInfo;
+    try {
+      info = file.statSync();
+    } catch (e) {
+      file.close();
+      throw fsErrorFromDeno(e, p);
+    }
+    if (info.ino !== checked.ino || info.dev !== checked.dev) {
+      file.close();
+      throw new FsError("EACCES", p, "the file changed while it was being opened");
+    }
+  }
+
+  readdir(path: string): DirEntry[] {
+    const p = normalizePath(path);
+    const loc = this.#existing(p, true);
+    if (!loc.info.isDirectory) throw new FsError("ENOTDIR", p);
+    const out: DirEntry[] = [];
+    this.#host(p, () => {
+      for (const e of Deno.readDirSync(loc.host)) {
+        out.push({ name: e.name, kind: e.isDirectory ? "dir" : e.isSymlink ? "symlink" : "file" });
+      }
+    });
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  stat(path: string): Stat {
+    return statFromInfo(this.#existing(path, true).info, this.#readOnly);
+  }
+
+  lstat(path: string): Stat {
+    return statFromInfo(this.#existing(path, false).info, this.#readOnly);
+  }
+
+  mkdir(path: string): void {
+    const p = normalizePath(path);
+    this.#refuseIfReadOnly(p);
+    const loc = this.#locate(p, false);
+    if (loc.info !== undefined) throw new FsError("EEXIST", p);
+    this.#host(p, () => Deno.mkdirSync(loc.host));
+  }
+
+  remove(path: string): void {
+    const p = normalizePath(path);
+    this.#refuseIfReadOnly(p);
+    const loc = this.#existing(p, false);
+    if (loc.path === "/") throw new FsError("EBUSY", p, "cannot remove the workspace root");
+    this.#host(p, () => Deno.removeSync(loc.host));
+  }
+
+  rename(from: string, to: string): void {
+    const a = normalizePath(from);
+    const b = normalizePath(to);
+    this.#refuseIfReadOnly(a);
+    const src = this.#existing(a, false);
+    const dst = this.#locate(b, false);
+    if (src.path === "/" || dst.path === "/") {
+      throw new FsError("EBUSY", a, "cannot rename the workspace root");
+    }
+    if (src.host === dst.host) return;
+    this.#host(a, () => Deno.renameSync(src.host, dst.host));
+  }
+
+  setTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
+    const p = normalizePath(path);
+    this.#refuseIfReadOnly(p);
+    const loc = this.#existing(p, true);
+    const secs = (ns: bigint | undefined, kept: Date | null) =>
+      ns !== undefined ? Number(ns) / 1e9 : (kept?.getTime() ?? 0) / 1000;
+    this.#host(
+      p,
+      () => Deno.utimeSync(loc.host, secs(atimeNs, loc.info.atime), secs(mtimeNs, loc.info.mtime)),
+    );
+  }
+
+  /**
+   * Creates a symlink. An absolute `target` is a workspace path, written
+   * to disk relative to the link so the link also works on the host. A
+   * relative target that climbs above the workspace root is EACCES.
+   */
+  symlink(target: string, path: string): void {
+    const p = normalizePath(path);
+    this.#refuseIfReadOnly(p);
+    if (typeof target !== "string" || target === "" || target.includes("\0")) {
+      throw new FsError("EINVAL", p, "bad symlink target");
+    }
+    const loc = this.#locate(p, false);
+    if (loc.info !== undefined) throw new FsError("EEXIST", p);
+    const dir = parentPath(loc.path);
+    const onDisk = target.startsWith("/") ? relativePath(dir, normalizePath(target)) : target;
+    if (!target.startsWith("/") && climbsOut(dir, target)) {
+      throw new FsError("EACCES", p, "the symlink would point outside the workspace");
+    }
+    this.#host(p, () => Deno.symlinkSync(onDisk, loc.host));
+  }
+
+  /**
+   * Reads a symlink. An absolute target inside the root is given as a
+   * workspace path; other targets are returned as written.
+   */
+  readlink(path: string): string {
+    const p = normalizePath(path);
+    const loc = this.#existing(p, false);
+    if (!loc.info.isSymlink) throw new FsError("EINVAL", p, "not a symlink");
+    const target = this.#host(p, () => Deno.readLinkSync(loc.host));
+    if (!target.startsWith("/")) return target;
+    return this.#resolver.toWorkspacePath(normalizePath(target)) ?? target;
+  }
+}
+
+/** The relative path from workspace directory `from` to workspace path `to`. */
+function relativePath(from: string, to: string): string {
+  const a = splitPath(from);
+  const b = splitPath(to);
+  let common = 0;
+  while (common < a.length && common < b.length && a[common] === b[common]) common++;
+  const up = a.slice(common).map(() => "..");
+  const rel = [...up, ...b.slice(common)].join("/");
+  return rel === "" ? "." : rel;
+}
+
+/** True when relative `target`, read from workspace directory `dir`, climbs above the root. */
+function climbsOut(dir: string, target: string): boolean {
+  let depth = splitPath(dir).length;
+  for (const seg of target.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    depth += seg === ".." ? -1 : 1;
+    if (depth < 0) return true;
+  }
+  return false;
+}
