@@ -14,7 +14,13 @@ import type { PermissionGrant } from "./permissions.ts";
  * @example
  * ```ts
  * import type { PermissionCheck } from "@oanix/oanix";
- * const c: PermissionCheck = { permission: "read", value: "/etc/passwd", denied: true, at: "" };
+ * const c: PermissionCheck = {
+ *   permission: "read",
+ *   value: "/etc/passwd",
+ *   denied: true,
+ *   at: "",
+ *   count: 1,
+ * };
  * ```
  */
 export interface PermissionCheck {
@@ -24,8 +30,10 @@ export interface PermissionCheck {
   value: string | null;
   /** True when the grant did not cover it. */
   denied: boolean;
-  /** When, as Deno wrote it. */
+  /** When, as Deno wrote it (the first time). */
   at: string;
+  /** How many times the same check was made. */
+  count: number;
 }
 
 function within(path: string, granted: string[], cwd: string): boolean {
@@ -80,8 +88,9 @@ export function isGranted(
 }
 
 /**
- * Parses the audit log text into checks, judged against the grant. Lines
- * that are not audit records are skipped.
+ * Parses the audit log text into checks, judged against the grant. The
+ * same check made again is counted, not repeated. Lines that are not audit
+ * records are skipped.
  *
  * @example
  * ```ts
@@ -96,6 +105,7 @@ export function parseAuditLog(
   cwd: string,
 ): PermissionCheck[] {
   const out: PermissionCheck[] = [];
+  const seen = new Map<string, PermissionCheck>();
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
     let rec: { permission?: unknown; value?: unknown; datetime?: unknown };
@@ -106,12 +116,21 @@ export function parseAuditLog(
     }
     if (typeof rec.permission !== "string") continue;
     const value = typeof rec.value === "string" ? rec.value : null;
-    out.push({
+    const key = `${rec.permission}\0${value}`;
+    const known = seen.get(key);
+    if (known) {
+      known.count++;
+      continue;
+    }
+    const check: PermissionCheck = {
       permission: rec.permission,
       value,
       denied: !isGranted(grant, rec.permission, value, cwd),
       at: typeof rec.datetime === "string" ? rec.datetime : "",
-    });
+      count: 1,
+    };
+    seen.set(key, check);
+    out.push(check);
   }
   return out;
 }

@@ -1,0 +1,198 @@
+/**
+ * From a manifest to a live namespace, and back to manifest data.
+ *
+ * @module
+ */
+
+import { AllowList } from "../capabilities/allow_list.ts";
+import { HttpFs } from "../capabilities/http_fs.ts";
+import { NostrFs } from "../capabilities/nostr_fs.ts";
+import { WsFs } from "../capabilities/ws_fs.ts";
+import { CowFs } from "../fs/cow_fs.ts";
+import { MapFs } from "../fs/map_fs.ts";
+import { MemFs } from "../fs/mem_fs.ts";
+import type { FileService } from "../fs/types.ts";
+import { WorkspaceFs } from "../fs/workspace_fs.ts";
+import { walk } from "../fs/walk.ts";
+import { readText } from "../fs/file_io.ts";
+import { Namespace } from "../namespace/namespace.ts";
+import { LogsFs } from "../services/logs_fs.ts";
+import { TaskFs } from "../services/task_fs.ts";
+import type { Manifest, MountSpec } from "./manifest.ts";
+import { mapFsFromDir } from "./map_from_dir.ts";
+
+/**
+ * A namespace built from a manifest, with handles on the services the host
+ * drives (the task, the logs, the capabilities, the copy-on-write layers).
+ *
+ * @example
+ * ```ts
+ * import { buildNamespace, validateManifest } from "@oanix/oanix";
+ * const built = buildNamespace(validateManifest({ mounts: { "/tmp": "mem" } }, "/"));
+ * console.log(built.namespace.mounts().length); // 1
+ * ```
+ */
+export interface BuiltNamespace {
+  /** The namespace. */
+  namespace: Namespace;
+  /** The TaskFs, when one is mounted. */
+  task?: TaskFs;
+  /** The LogsFs, when one is mounted. */
+  logs?: LogsFs;
+  /** The HttpFs, when one is mounted. */
+  http?: HttpFs;
+  /** The WsFs, when one is mounted. */
+  ws?: WsFs;
+  /** The NostrFs, when one is mounted. */
+  nostr?: NostrFs;
+  /** Copy-on-write layers over workspaces, by mount point. */
+  cows: Map<string, CowFs>;
+}
+
+/**
+ * Options for {@linkcode buildNamespace}.
+ *
+ * @example
+ * ```ts
+ * import type { BuildOptions } from "@oanix/oanix";
+ * const opts: BuildOptions = { nostrKeyHex: "11".repeat(32) };
+ * ```
+ */
+export interface BuildOptions {
+  /** The Nostr secret key (hex); a fresh key is made when absent. */
+  nostrKeyHex?: string;
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/**
+ * Builds the namespace a manifest describes. Workspaces must exist; a
+ * `cow` workspace is a CowFs over a read-only WorkspaceFs.
+ *
+ * @example
+ * ```ts
+ * import { buildNamespace, readText, validateManifest } from "@oanix/oanix";
+ * const m = validateManifest({ mounts: { "/etc": { type: "map", files: { "/motd": "hi" } } } }, "/");
+ * console.log(readText(buildNamespace(m).namespace, "/etc/motd")); // "hi"
+ * ```
+ */
+export function buildNamespace(manifest: Manifest, options: BuildOptions = {}): BuiltNamespace {
+  const builder = Namespace.builder();
+  const built: Omit<BuiltNamespace, "namespace"> = { cows: new Map() };
+  for (const [point, spec] of Object.entries(manifest.mounts)) {
+    builder.mount(point, serviceFor(point, spec, manifest, options, built));
+  }
+  return { namespace: builder.build(), ...built };
+}
+
+function serviceFor(
+  point: string,
+  spec: MountSpec,
+  manifest: Manifest,
+  options: BuildOptions,
+  built: Omit<BuiltNamespace, "namespace">,
+): FileService {
+  switch (spec.type) {
+    case "workspace": {
+      if (spec.mode === "rw") return new WorkspaceFs(spec.path);
+      const ro = WorkspaceFs.readonly(spec.path);
+      if (spec.mode === "ro") return ro;
+      const cow = new CowFs(ro);
+      built.cows.set(point, cow);
+      return cow;
+    }
+    case "mem":
+      return new MemFs();
+    case "map":
+      return spec.dir !== undefined ? mapFsFromDir(spec.dir) : MapFs.fromObject(spec.files ?? {});
+    case "logs":
+      return built.logs = new LogsFs(
+        spec.maxBytes === undefined ? {} : { maxBytesPerStream: spec.maxBytes },
+      );
+    case "task": {
+      const t = manifest.task!;
+      return built.task = new TaskFs(
+        { id: t.id, type: t.type, description: t.description, input: t.input as never },
+        t.meta as never,
+      );
+    }
+    case "http":
+      return built.http = new HttpFs({
+        allowList: AllowList.of(
+          spec.allow.map((
+            host,
+          ) => (spec.methods ? { ...hostRule(host), methods: spec.methods } : host)),
+        ),
+      });
+    case "ws":
+      return built.ws = new WsFs({ allowList: AllowList.of(spec.allow) });
+    case "nostr": {
+      const hosts = spec.relays.map((u) => new URL(u).host);
+      const opts = { allowList: AllowList.of(hosts) };
+      const nostr = options.nostrKeyHex
+        ? new NostrFs(hexToBytes(options.nostrKeyHex), opts)
+        : NostrFs.generate(opts);
+      for (const url of spec.relays) nostr.addRelay(url);
+      return built.nostr = nostr;
+    }
+  }
+}
+
+function hostRule(host: string): { host: string; ports?: number[] } {
+  const m = /^(.*):(\d+)$/.exec(host);
+  return m ? { host: m[1], ports: [Number(m[2])] } : { host };
+}
+
+/**
+ * The manifest `mounts` data of a namespace: the inverse of
+ * {@linkcode buildNamespace} for every mount type (a `map` mount loaded from
+ * a folder comes back as inline files).
+ *
+ * @example
+ * ```ts
+ * import { describeMounts, MemFs, Namespace } from "@oanix/oanix";
+ * const ns = Namespace.builder().mount("/tmp", new MemFs()).build();
+ * console.log(describeMounts(ns)); // { "/tmp": { type: "mem" } }
+ * ```
+ */
+export function describeMounts(namespace: Namespace): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const { path, service } of namespace.mounts()) out[path] = describeService(service);
+  return out;
+}
+
+function describeService(svc: FileService): Record<string, unknown> {
+  if (svc instanceof CowFs && svc.base instanceof WorkspaceFs) {
+    return { type: "workspace", path: svc.base.describe().root, mode: "cow" };
+  }
+  if (svc instanceof WorkspaceFs) {
+    const d = svc.describe();
+    return { type: "workspace", path: d.root, mode: d.mode };
+  }
+  if (svc instanceof MemFs) return { type: "mem" };
+  if (svc instanceof MapFs) {
+    const files: Record<string, string> = {};
+    for (const { path, stat } of walk(svc, "/")) {
+      if (stat.kind === "file") files[path] = readText(svc, path);
+    }
+    return { type: "map", files };
+  }
+  if (svc instanceof LogsFs) {
+    return { type: "logs", max_bytes: svc.describe().max_bytes_per_stream };
+  }
+  if (svc instanceof TaskFs) return { type: "task" };
+  if (svc instanceof HttpFs || svc instanceof WsFs) {
+    const type = svc instanceof HttpFs ? "http" : "ws";
+    const rules = svc.allowList.rules();
+    const methods = [...new Set(rules.flatMap((r) => r.methods ?? []))];
+    const spec: Record<string, unknown> = { type, allow: svc.allowList.netHosts() ?? ["*"] };
+    if (type === "http" && methods.length > 0) spec.methods = methods;
+    return spec;
+  }
+  if (svc instanceof NostrFs) return { type: "nostr", relays: svc.relays().map((r) => r.url) };
+  throw new TypeError(`a ${svc.kind} service has no manifest form`);
+}

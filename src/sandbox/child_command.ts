@@ -1,0 +1,173 @@
+/**
+ * The child's command line and environment: exactly the mapped flags, a
+ * cleared environment, a host-owned config, no remote modules, a
+ * throwaway storage origin, and the permission audit log.
+ *
+ * @module
+ */
+
+import { join } from "@std/path";
+import type { Manifest } from "./manifest.ts";
+import type { Permissions } from "./permissions.ts";
+import type { Bootstrap } from "./run_protocol.ts";
+
+/** The host-owned config the child runs under, never the workspace's. */
+const HOST_CONFIG = new URL("../../deno.json", import.meta.url);
+/** The child's entry point. */
+const CHILD_ENTRY = new URL("./child_main.ts", import.meta.url);
+
+/**
+ * Everything needed to spawn one child.
+ *
+ * @example
+ * ```ts
+ * import type { ChildCommand } from "@oanix/oanix";
+ * const show = (c: ChildCommand) => [c.denoPath, ...c.args].join(" ");
+ * ```
+ */
+export interface ChildCommand {
+  /** The run's id. */
+  runId: string;
+  /** The secret prefix of the child's messages. */
+  nonce: string;
+  /** The deno executable. */
+  denoPath: string;
+  /** The arguments after it. */
+  args: string[];
+  /** The whole environment of the child. */
+  env: Record<string, string>;
+  /** The child's working folder (a fresh temporary folder). */
+  workDir: string;
+  /** Where Deno writes the permission audit log. */
+  auditPath: string;
+  /** Removes the working folder and the run's storage origin. */
+  cleanup: () => Promise<void>;
+}
+
+/**
+ * The `deno` arguments of a child: `run`, the mapped flags, and the fixed
+ * walls (no remote modules, cached modules only, a frozen lock, the
+ * host-owned config, a storage origin of its own).
+ *
+ * @example
+ * ```ts
+ * import { childArgs, permissionsFor, validateManifest } from "@oanix/oanix";
+ * const p = permissionsFor(validateManifest({ mounts: { "/tmp": "mem" } }, "/srv"));
+ * console.log(childArgs(p, "http://oanix-run-x.invalid")[0]); // "run"
+ * ```
+ */
+export function childArgs(permissions: Permissions, origin: string): string[] {
+  return [
+    "run",
+    ...permissions.flags,
+    "--no-remote",
+    "--cached-only",
+    "--frozen",
+    `--config=${HOST_CONFIG.pathname}`,
+    `--location=${origin}/`,
+    CHILD_ENTRY.pathname,
+  ];
+}
+
+let denoDirCache: string | undefined;
+
+/** Deno's cache folder, where the storage origins live. */
+async function denoDir(denoPath: string): Promise<string> {
+  if (denoDirCache !== undefined) return denoDirCache;
+  const out = await new Deno.Command(denoPath, {
+    args: ["info", "--json"],
+    stdout: "piped",
+    stderr: "null",
+  })
+    .output();
+  denoDirCache = JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
+  return denoDirCache;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The command for one run of `manifest`. The working folder is created here.
+ *
+ * @example
+ * ```ts ignore
+ * import { childCommand, permissionsFor } from "@oanix/oanix";
+ * const cmd = await childCommand(manifest, permissionsFor(manifest));
+ * console.log(cmd.args.join(" "));
+ * await cmd.cleanup();
+ * ```
+ */
+export async function childCommand(
+  manifest: Manifest,
+  permissions: Permissions,
+): Promise<ChildCommand> {
+  const runId = `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}-${
+    crypto.randomUUID().slice(0, 8)
+  }`;
+  const denoPath = Deno.execPath();
+  const dir = await denoDir(denoPath);
+  const workDir = await Deno.makeTempDir({ prefix: "oanix-run-" });
+  const auditPath = join(workDir, "audit.jsonl");
+  const origin = `http://oanix-run-${runId.toLowerCase()}.invalid`;
+  const args = childArgs(permissions, origin);
+  void manifest;
+  return {
+    runId,
+    nonce: crypto.randomUUID().replaceAll("-", ""),
+    denoPath,
+    args,
+    env: { DENO_AUDIT_PERMISSIONS: auditPath, DENO_DIR: dir, NO_COLOR: "1" },
+    workDir,
+    auditPath,
+    cleanup: async () => {
+      await Deno.remove(workDir, { recursive: true }).catch(() => {});
+      const storage = join(dir, "location_data", await sha256Hex(origin));
+      await Deno.remove(storage, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/**
+ * Reads what the host must hand the child: the Nostr key (from a host
+ * environment variable or file, never the manifest) and the stdin file.
+ *
+ * @example
+ * ```ts ignore
+ * import { prepareSecrets } from "@oanix/oanix";
+ * const { secrets } = await prepareSecrets(manifest);
+ * ```
+ */
+export async function prepareSecrets(
+  manifest: Manifest,
+): Promise<Pick<Bootstrap, "secrets" | "stdinBase64">> {
+  const secrets: Bootstrap["secrets"] = {};
+  for (const [point, spec] of Object.entries(manifest.mounts)) {
+    if (spec.type !== "nostr") continue;
+    let key: string | undefined;
+    if (spec.keyEnv !== undefined) {
+      key = Deno.env.get(spec.keyEnv);
+      if (key === undefined) {
+        throw new Error(`mounts.${point}.key_env: the variable ${spec.keyEnv} is not set`);
+      }
+    } else if (spec.keyFile !== undefined) {
+      key = (await Deno.readTextFile(spec.keyFile)).trim();
+    }
+    if (key !== undefined) {
+      if (!/^[0-9a-f]{64}$/i.test(key)) {
+        throw new Error(`mounts.${point}: the Nostr key must be 64 hex characters`);
+      }
+      secrets.nostrKeyHex = key.toLowerCase();
+    }
+  }
+  const out: Pick<Bootstrap, "secrets" | "stdinBase64"> = { secrets };
+  if (manifest.program?.stdinFile) {
+    const bytes = await Deno.readFile(manifest.program.stdinFile);
+    let bin = "";
+    for (const b of bytes) bin += String.fromCharCode(b);
+    out.stdinBase64 = btoa(bin);
+  }
+  return out;
+}

@@ -1,0 +1,178 @@
+/**
+ * The child's entry point. It runs under exactly the permissions the
+ * manifest implies: reads the bootstrap from stdin, builds the namespace,
+ * starts the executors, runs the program, and reports to the parent
+ * through nonce-prefixed lines on stdout.
+ *
+ * Not part of the public API: the runner starts it.
+ *
+ * @module
+ */
+
+import { ExecutorManager } from "../executor/executor_manager.ts";
+import { readFile } from "../fs/file_io.ts";
+import { WasiRuntime } from "../wasi/wasi_runtime.ts";
+import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
+import { collectChanges } from "./collect_changes.ts";
+import { type Bootstrap, type ChildMessage, encodeMessage } from "./run_protocol.ts";
+import { bytesFromBase64 } from "./run_output.ts";
+import { agentEnvironment } from "./agent_environment.ts";
+
+const stdoutWrite = Deno.stdout.writeSync.bind(Deno.stdout);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function makeSend(nonce: string): (msg: ChildMessage) => void {
+  return (msg) => {
+    const bytes = encoder.encode(encodeMessage(nonce, msg));
+    let at = 0;
+    while (at < bytes.length) at += stdoutWrite(bytes.subarray(at));
+  };
+}
+
+async function readBootstrap(): Promise<Bootstrap> {
+  const text = await new Response(Deno.stdin.readable).text();
+  return JSON.parse(text) as Bootstrap;
+}
+
+/** Makes attempts to spawn processes show up as denied checks (Deno does not audit them). */
+function watchSpawns(send: (msg: ChildMessage) => void): void {
+  const Original = Deno.Command;
+  const report = (cmd: string | URL, e: unknown) => {
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      send({
+        type: "event",
+        event: {
+          timestamp: new Date().toISOString(),
+          level: "warn",
+          message: `permission denied: run ${String(cmd)}`,
+          data: { source: "oanix-child", permission: "run", value: String(cmd), denied: true },
+        },
+      });
+    }
+    throw e;
+  };
+  class WatchedCommand extends Original {
+    #cmd: string | URL;
+    constructor(cmd: string | URL, options?: Deno.CommandOptions) {
+      super(cmd, options);
+      this.#cmd = cmd;
+    }
+    override output(): Promise<Deno.CommandOutput> {
+      try {
+        return super.output().catch((e) => report(this.#cmd, e));
+      } catch (e) {
+        return report(this.#cmd, e);
+      }
+    }
+    override outputSync(): Deno.CommandOutput {
+      try {
+        return super.outputSync();
+      } catch (e) {
+        return report(this.#cmd, e);
+      }
+    }
+    override spawn(): Deno.ChildProcess {
+      try {
+        return super.spawn();
+      } catch (e) {
+        return report(this.#cmd, e);
+      }
+    }
+  }
+  Deno.Command = WatchedCommand;
+}
+
+/** Routes console output of a module agent into the logs (or straight to the parent). */
+function captureConsole(built: BuiltNamespace, send: (msg: ChildMessage) => void): void {
+  const write = (stream: "stdout" | "stderr") => (...args: unknown[]) => {
+    const text = args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" ") + "\n";
+    if (built.logs) {
+      if (stream === "stdout") built.logs.writeStdout(text);
+      else built.logs.writeStderr(text);
+    } else send({ type: "output", stream, text });
+  };
+  console.log = console.info = console.debug = write("stdout");
+  console.error = console.warn = write("stderr");
+}
+
+async function runProgram(
+  boot: Bootstrap,
+  built: BuiltNamespace,
+  send: (msg: ChildMessage) => void,
+): Promise<number> {
+  const program = boot.manifest.program!;
+  if (program.kind === "wasi") {
+    const bytes = await Deno.readFile(program.path);
+    const forward = (stream: "stdout" | "stderr") => (chunk: Uint8Array) =>
+      send({ type: "output", stream, text: decoder.decode(chunk) });
+    const result = await new WasiRuntime().run(built.namespace, bytes, {
+      args: [program.path.split("/").pop()!, ...program.args],
+      env: program.env,
+      stdin: program.stdin !== undefined
+        ? encoder.encode(program.stdin)
+        : boot.stdinBase64 !== undefined
+        ? bytesFromBase64(boot.stdinBase64)
+        : undefined,
+      ...(built.logs ? {} : { onStdout: forward("stdout"), onStderr: forward("stderr") }),
+    });
+    return result.exitCode;
+  }
+  captureConsole(built, send);
+  const mod = await import(new URL(`file://${program.path}`).href);
+  if (typeof mod.default !== "function") {
+    throw new Error(`${program.path} has no default export function`);
+  }
+  const code = await mod.default(agentEnvironment(built.namespace, program.args, program.env));
+  return typeof code === "number" ? code : 0;
+}
+
+async function main(): Promise<void> {
+  const boot = await readBootstrap();
+  const send = makeSend(boot.nonce);
+  watchSpawns(send);
+  const built = buildNamespace(boot.manifest, { nostrKeyHex: boot.secrets.nostrKeyHex });
+  const unsubscribe = built.logs?.subscribe((record) => {
+    if (record.stream === "events") {
+      send({ type: "event", event: record.event.toJSON() as unknown as Record<string, unknown> });
+    } else {
+      send({ type: "output", stream: record.stream, text: decoder.decode(record.data) });
+    }
+  });
+  let executor: ExecutorManager | undefined;
+  if (built.http || built.ws || built.nostr) {
+    executor = new ExecutorManager();
+    if (built.http) executor.attachHttp(built.http);
+    if (built.ws) executor.attachWs(built.ws);
+    if (built.nostr) executor.attachNostr(built.nostr);
+    executor.start();
+  }
+  const statusOf = () =>
+    (built.task?.status() ?? { status: "completed" }) as Record<string, unknown>;
+  built.task?.setRunning();
+  send({ type: "status", status: statusOf() });
+  let exitCode = 0;
+  let error: string | undefined;
+  try {
+    if (boot.manifest.program) exitCode = await runProgram(boot, built, send);
+    if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
+  } catch (e) {
+    exitCode = 1;
+    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  }
+  if (built.task) {
+    if (error === undefined) built.task.setCompleted();
+    else built.task.setFailed(error);
+  }
+  await executor?.shutdown();
+  unsubscribe?.();
+  let result: string | null = null;
+  try {
+    result = decoder.decode(readFile(built.namespace, "/task/result.json"));
+  } catch { /* no result written */ }
+  const status = built.task ? statusOf() : { status: error === undefined ? "completed" : "failed" };
+  send({ type: "final", status, exitCode, result, changes: collectChanges(built), error });
+  Deno.exit(0);
+}
+
+if (import.meta.main) await main();

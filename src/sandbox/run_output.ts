@@ -1,0 +1,170 @@
+/**
+ * Writing a run's output folder: `result.json`, `status.json`, `logs/`,
+ * `changes.json` and `changes.diff`; and applying workspace changes.
+ *
+ * @module
+ */
+
+import { join } from "@std/path";
+import type { PermissionCheck } from "./audit.ts";
+import type { ChangeRecord } from "./run_protocol.ts";
+import { unifiedDiff } from "./unified_diff.ts";
+
+/**
+ * Everything a finished run leaves behind.
+ *
+ * @example
+ * ```ts
+ * import type { RunRecord } from "@oanix/oanix";
+ * const r: Partial<RunRecord> = { status: { status: "completed" } };
+ * ```
+ */
+export interface RunRecord {
+  /** The content of the agent's /task/result.json, if it wrote one. */
+  result: string | null;
+  /** The status document. */
+  status: Record<string, unknown>;
+  /** Captured stdout. */
+  stdout: string;
+  /** Captured stderr. */
+  stderr: string;
+  /** Events, one JSON object each. */
+  events: Record<string, unknown>[];
+  /** The permission checks the child made. */
+  checks: PermissionCheck[];
+  /** Workspace changes. */
+  changes: ChangeRecord[];
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Decodes base64 to bytes.
+ *
+ * @example
+ * ```ts
+ * import { bytesFromBase64 } from "@oanix/oanix";
+ * console.log(bytesFromBase64("aGk=")); // Uint8Array [104, 105]
+ * ```
+ */
+export function bytesFromBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function textOf(b64: string | undefined): string | null | undefined {
+  if (b64 === undefined) return null;
+  const bytes = bytesFromBase64(b64);
+  if (bytes.includes(0)) return undefined;
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A unified diff of every changed text file; binary files are named.
+ *
+ * @example
+ * ```ts
+ * import { changesDiff } from "@oanix/oanix";
+ * console.log(changesDiff([{ mount: "/w", path: "/a", change: "added", kind: "file", afterBase64: btoa("x\n") }]));
+ * ```
+ */
+export function changesDiff(changes: ChangeRecord[]): string {
+  let out = "";
+  for (const c of changes) {
+    if (c.kind !== "file") continue;
+    const before = c.change === "added" ? null : textOf(c.beforeBase64);
+    const after = c.change === "deleted" ? null : textOf(c.afterBase64);
+    const name = `${c.mount}${c.path}`;
+    if (before === undefined || after === undefined) {
+      out += `Binary files a${name} and b${name} differ\n`;
+    } else {
+      out += unifiedDiff(name, before, after);
+    }
+  }
+  return out;
+}
+
+/** The event a permission check becomes in events.jsonl. */
+function checkEvent(c: PermissionCheck): Record<string, unknown> {
+  return {
+    timestamp: Number.isNaN(Date.parse(c.at)) ? Date.now() : Date.parse(c.at),
+    level: c.denied ? "warn" : "debug",
+    message: `permission ${c.denied ? "denied" : "granted"}: ${c.permission} ${c.value ?? ""}`
+      .trimEnd(),
+    data: {
+      source: "deno-audit",
+      permission: c.permission,
+      value: c.value,
+      denied: c.denied,
+      count: c.count,
+    },
+  };
+}
+
+/**
+ * Writes the output folder of a run.
+ *
+ * @example
+ * ```ts ignore
+ * import { writeRunOutput } from "@oanix/oanix";
+ * await writeRunOutput("out/run-1", record);
+ * ```
+ */
+export async function writeRunOutput(dir: string, record: RunRecord): Promise<void> {
+  await Deno.mkdir(join(dir, "logs"), { recursive: true });
+  const events = [...record.events, ...record.checks.map(checkEvent)];
+  await Promise.all([
+    Deno.writeTextFile(join(dir, "result.json"), record.result ?? "null\n"),
+    Deno.writeTextFile(join(dir, "status.json"), JSON.stringify(record.status, null, 2) + "\n"),
+    Deno.writeTextFile(join(dir, "logs", "stdout.log"), record.stdout),
+    Deno.writeTextFile(join(dir, "logs", "stderr.log"), record.stderr),
+    Deno.writeTextFile(
+      join(dir, "logs", "events.jsonl"),
+      events.map((e) => JSON.stringify(e) + "\n").join(""),
+    ),
+    Deno.writeTextFile(
+      join(dir, "changes.json"),
+      JSON.stringify(
+        record.changes.map(({ beforeBase64: _b, afterBase64: _a, ...rest }) => rest),
+        null,
+        2,
+      ) + "\n",
+    ),
+    Deno.writeTextFile(join(dir, "changes.diff"), changesDiff(record.changes)),
+  ]);
+}
+
+/**
+ * Applies workspace changes to the real folder `root`: directories first,
+ * then files, then deletions deepest first.
+ *
+ * @example
+ * ```ts ignore
+ * import { applyChangesToFolder } from "@oanix/oanix";
+ * await applyChangesToFolder("./project", changes);
+ * ```
+ */
+export async function applyChangesToFolder(root: string, changes: ChangeRecord[]): Promise<void> {
+  const real = (p: string) => join(root, p);
+  const dirs = changes.filter((c) => c.change === "added" && c.kind === "dir");
+  for (const c of dirs.sort((a, b) => a.path.length - b.path.length)) {
+    await Deno.mkdir(real(c.path), { recursive: true });
+  }
+  for (const c of changes) {
+    if (c.change !== "deleted" && c.kind === "file") {
+      await Deno.writeFile(real(c.path), bytesFromBase64(c.afterBase64 ?? ""));
+    }
+  }
+  const gone = changes.filter((c) => c.change === "deleted");
+  for (const c of gone.sort((a, b) => b.path.length - a.path.length)) {
+    await Deno.remove(real(c.path), { recursive: true }).catch((e) => {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    });
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The protocol between the runner and its child. The parent writes one
+ * JSON bootstrap to the child's stdin; the child writes messages to its
+ * stdout, one per line, each behind a per-run secret prefix, so output an
+ * agent prints cannot pass for a message.
+ *
+ * @module
+ */
+
+import type { Manifest } from "./manifest.ts";
+
+/**
+ * What the parent gives the child on stdin.
+ *
+ * @example
+ * ```ts
+ * import type { Bootstrap } from "@oanix/oanix";
+ * const b: Partial<Bootstrap> = { nonce: "abc" };
+ * ```
+ */
+export interface Bootstrap {
+  /** The validated manifest. */
+  manifest: Manifest;
+  /** The secret prefix for messages. */
+  nonce: string;
+  /** Secrets the host read for the child (the Nostr key, hex). */
+  secrets: { nostrKeyHex?: string };
+  /** Bytes for WASI stdin, base64, when the manifest names a stdin file. */
+  stdinBase64?: string;
+}
+
+/**
+ * One change to a workspace, with the content needed to apply it.
+ *
+ * @example
+ * ```ts
+ * import type { ChangeRecord } from "@oanix/oanix";
+ * const c: ChangeRecord = { mount: "/workspace", path: "/a.txt", change: "added", kind: "file" };
+ * ```
+ */
+export interface ChangeRecord {
+  /** The workspace's mount point. */
+  mount: string;
+  /** The path inside the workspace. */
+  path: string;
+  /** What happened. */
+  change: "added" | "modified" | "deleted";
+  /** What it is (after the change, or before a deletion). */
+  kind: "file" | "dir" | "symlink";
+  /** Size after the change. */
+  size?: number;
+  /** The content before, base64 (files only, when it existed). */
+  beforeBase64?: string;
+  /** The content after, base64 (files only, unless deleted). */
+  afterBase64?: string;
+}
+
+/**
+ * A message from the child.
+ *
+ * @example
+ * ```ts
+ * import type { ChildMessage } from "@oanix/oanix";
+ * const m: ChildMessage = { type: "output", stream: "stdout", text: "hi\n" };
+ * ```
+ */
+export type ChildMessage =
+  | { type: "output"; stream: "stdout" | "stderr"; text: string }
+  | { type: "event"; event: Record<string, unknown> }
+  | { type: "status"; status: Record<string, unknown> }
+  | {
+    type: "final";
+    status: Record<string, unknown>;
+    exitCode: number;
+    result: string | null;
+    changes: ChangeRecord[];
+    error?: string;
+  };
+
+/**
+ * Encodes a message as one line.
+ *
+ * @example
+ * ```ts
+ * import { encodeMessage } from "@oanix/oanix";
+ * console.log(encodeMessage("n1", { type: "status", status: {} })); // '@@oanix:n1 {"type":"status","status":{}}\n'
+ * ```
+ */
+export function encodeMessage(nonce: string, msg: ChildMessage): string {
+  return `@@oanix:${nonce} ${JSON.stringify(msg)}\n`;
+}
+
+/**
+ * Decodes one line: a message when it carries the nonce, else undefined.
+ *
+ * @example
+ * ```ts
+ * import { decodeMessage, encodeMessage } from "@oanix/oanix";
+ * const line = encodeMessage("n1", { type: "status", status: {} }).trimEnd();
+ * console.log(decodeMessage("n1", line)?.type, decodeMessage("other", line)); // "status" undefined
+ * ```
+ */
+export function decodeMessage(nonce: string, line: string): ChildMessage | undefined {
+  const prefix = `@@oanix:${nonce} `;
+  if (!line.startsWith(prefix)) return undefined;
+  try {
+    const msg = JSON.parse(line.slice(prefix.length));
+    return msg && typeof msg.type === "string" ? msg as ChildMessage : undefined;
+  } catch {
+    return undefined;
+  }
+}
