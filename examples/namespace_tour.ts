@@ -63,5 +63,9 @@ console.log("\nTODOs found:");
 for (const t of todos) console.log(`  ${t}`);
 console.log(`\n/sys/uptime_ms: ${readText(ns, "/sys/uptime_ms")} ms`);
 console.log("\nCowFs diff (the snapshot itself is untouched):");
-for (const c of workspace.diff()) console.log(`  ${c.change.padEnd(8)} ${c.kind.padEnd(4)} ${c.path}`);
-console.log(`\nsnapshot still has util.ts: ${snapshot.readdir("/src").some((e) => e.name === "util.ts")}`);
+for (const c of workspace.diff()) {
+  console.log(`  ${c.change.padEnd(8)} ${c.kind.padEnd(4)} ${c.path}`);
+}
+console.log(
+  `\nsnapshot still has util.ts: ${snapshot.readdir("/src").some((e) => e.name === "util.ts")}`,
+);

@@ -44,8 +44,23 @@ function within(path: string, granted: string[], cwd: string): boolean {
   });
 }
 
+/** `host:port` of a URL value (fetch audits whole URLs), else the value itself. */
+function hostOf(value: string): string {
+  if (!value.includes("://")) return value;
+  try {
+    const u = new URL(value);
+    const port = u.port ||
+      ({ "http:": "80", "https:": "443", "ws:": "80", "wss:": "443" } as Record<string, string>)[
+        u.protocol
+      ];
+    return port ? `${u.hostname}:${port}` : u.hostname;
+  } catch {
+    return value;
+  }
+}
+
 function hostAllowed(value: string, granted: string[]): boolean {
-  const [host, port] = splitHost(value);
+  const [host, port] = splitHost(hostOf(value));
   return granted.some((g) => {
     const [gh, gp] = splitHost(g);
     return gh === host && (gp === undefined || gp === port);

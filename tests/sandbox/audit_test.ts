@@ -27,6 +27,10 @@ Deno.test("net checks match host and port", () => {
   assert.ok(!isGranted(grant, "net", "127.0.0.1:9090", "/"));
   assert.ok(isGranted(grant, "net", "api.example:443", "/"));
   assert.ok(!isGranted(grant, "net", "evil.example:443", "/"));
+  // fetch audits whole URLs
+  assert.ok(isGranted(grant, "net", "http://127.0.0.1:8080/policy", "/"));
+  assert.ok(!isGranted(grant, "net", "http://127.0.0.1:9090/policy", "/"));
+  assert.ok(isGranted(grant, "net", "https://api.example/x", "/"));
 });
 
 Deno.test("env, run, ffi, sys and import are never granted", () => {

@@ -3,7 +3,7 @@
  * the events each attempt leaves.
  */
 import assert from "@std/assert";
-import { parseManifest, type RunReport, RunRefusedError, runSandboxed } from "../../mod.ts";
+import { parseManifest, RunRefusedError, type RunReport, runSandboxed } from "../../mod.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -43,7 +43,10 @@ Deno.test("a hostile agent is walled in: every attempt fails and is a denied eve
   await withTemp(async (dir) => {
     await Deno.mkdir(`${dir}/ws`);
     await Deno.writeTextFile(`${dir}/ws/keep.txt`, "original");
-    const other = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response("leak"));
+    const other = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen() {} },
+      () => new Response("leak"),
+    );
     Deno.env.set("OANIX_TEST_SECRET", "s3cret");
     try {
       const port = (other.addr as Deno.NetAddr).port;
@@ -55,7 +58,9 @@ Deno.test("a hostile agent is walled in: every attempt fails and is a denied eve
       const first = await run();
       assert.equal(first.outcome, "completed", first.error);
       const results = first.result as Record<string, { ok: boolean; error?: string }>;
-      for (const name of ["readPasswd", "readHome", "writeRealWorkspace", "fetchOther", "readEnv"]) {
+      for (
+        const name of ["readPasswd", "readHome", "writeRealWorkspace", "fetchOther", "readEnv"]
+      ) {
         assert.equal(results[name].ok, false, `${name} must fail`);
         assert.equal(results[name].error, "NotCapable", name);
       }
@@ -91,7 +96,10 @@ Deno.test("a workspace holding a symlink that leads outside is refused at start"
     await Deno.mkdir(`${dir}/ws`);
     await Deno.symlink("/etc/passwd", `${dir}/ws/passwd`);
     await assert.rejects(
-      () => runSandboxed(parseManifest(manifestFor(dir, "hostile_agent.ts"), dir), { outDir: `${dir}/out` }),
+      () =>
+        runSandboxed(parseManifest(manifestFor(dir, "hostile_agent.ts"), dir), {
+          outDir: `${dir}/out`,
+        }),
       RunRefusedError,
       "passwd → /etc/passwd",
     );
@@ -114,9 +122,12 @@ Deno.test("an infinite loop is killed at the timeout with exit code 124", async 
 Deno.test("a memory bomb ends with a clear error and the host survives", async () => {
   await withTemp(async (dir) => {
     await Deno.mkdir(`${dir}/ws`);
-    const report = await runSandboxed(parseManifest(manifestFor(dir, "memory_bomb_agent.ts"), dir), {
-      outDir: `${dir}/out`,
-    });
+    const report = await runSandboxed(
+      parseManifest(manifestFor(dir, "memory_bomb_agent.ts"), dir),
+      {
+        outDir: `${dir}/out`,
+      },
+    );
     assert.equal(report.outcome, "failed");
     assert.match(report.error ?? "", /out of memory/);
     // The host carries on: the output folder is complete.
