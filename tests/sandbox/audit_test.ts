@@ -45,12 +45,19 @@ Deno.test("the audit log parses into judged checks, skipping junk lines", () => 
     "not json",
     '{"v":1,"datetime":"2026-01-01T00:00:01Z","permission":"read","value":"/srv/ws/a"}',
     '{"v":1,"datetime":"2026-01-01T00:00:02Z","permission":"env","value":"HOME"}',
+    '{"v":1,"datetime":"2026-01-01T00:00:03Z","permission":"read","value":"/etc/passwd"}',
     '{"nothing":"here"}',
     "",
   ].join("\n");
   assert.deepEqual(parseAuditLog(log, grant, "/"), [
-    { permission: "read", value: "/etc/passwd", denied: true, at: "2026-01-01T00:00:00Z" },
-    { permission: "read", value: "/srv/ws/a", denied: false, at: "2026-01-01T00:00:01Z" },
-    { permission: "env", value: "HOME", denied: true, at: "2026-01-01T00:00:02Z" },
+    {
+      permission: "read",
+      value: "/etc/passwd",
+      denied: true,
+      at: "2026-01-01T00:00:00Z",
+      count: 2,
+    },
+    { permission: "read", value: "/srv/ws/a", denied: false, at: "2026-01-01T00:00:01Z", count: 1 },
+    { permission: "env", value: "HOME", denied: true, at: "2026-01-01T00:00:02Z", count: 1 },
   ]);
 });
