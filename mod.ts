@@ -19,3 +19,9 @@
 
 export * from "./src/fs/mod.ts";
 export * from "./src/namespace/mod.ts";
+export * from "./src/sandbox/mod.ts";
+export * from "./src/services/mod.ts";
+export * from "./src/wasi/mod.ts";
+export * from "./src/env/mod.ts";
+export * from "./src/capabilities/mod.ts";
+export * from "./src/executor/mod.ts";

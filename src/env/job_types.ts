@@ -148,7 +148,10 @@ export type CustomJobHandler = (
 export interface SchedulerOptions {
   /** The most jobs running at once. Default 4. */
   maxConcurrent?: number;
-  /** Runs WASI jobs; without one they fail with "WASI runtime not available". */
+  /**
+   * Runs WASI jobs (default: the WASI runtime, {@linkcode wasiJobRunner});
+   * given as undefined, wasi jobs fail with "WASI runtime not available".
+   */
   wasiRunner?: WasiRunner;
   /**
    * Let `run()` execute script jobs (`sh -c` in a subprocess). Default

@@ -12,3 +12,4 @@ export * from "./env_builder.ts";
 export * from "./job_spec.ts";
 export * from "./job_types.ts";
 export * from "./scheduler.ts";
+export * from "./wasi_job_runner.ts";

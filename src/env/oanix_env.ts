@@ -11,6 +11,8 @@ import { checkTransition } from "../services/lifecycle.ts";
 import { LogsFs } from "../services/logs_fs.ts";
 import { TaskFs } from "../services/task_fs.ts";
 import type { TaskState } from "../services/task_status.ts";
+import type { WasiRunOptions } from "../wasi/context.ts";
+import { runWasi, type WasiRunResult, type WasmSource } from "../wasi/wasi_runtime.ts";
 import {
   ENV_TRANSITIONS,
   type EnvState,
@@ -230,5 +232,20 @@ export class OanixEnv {
       createdAt: this.createdAt,
       status: this.status(),
     };
+  }
+
+  /**
+   * Runs a WASI command module against this environment's namespace (see
+   * {@linkcode WasiRuntime.run}). The lifecycle is left to the caller.
+   *
+   * @example
+   * ```ts ignore
+   * import { EnvBuilder, MemFs } from "@oanix/oanix";
+   * const env = new EnvBuilder().mount("/tmp", new MemFs()).build();
+   * const { exitCode, stdoutText } = await env.runWasi(await Deno.readFile("hello.wasm"));
+   * ```
+   */
+  runWasi(module: WasmSource, options?: WasiRunOptions): Promise<WasiRunResult> {
+    return runWasi(this.namespace, module, options);
   }
 }

@@ -19,6 +19,7 @@ import type {
   WasiRunner,
 } from "./job_types.ts";
 import { OanixEnv } from "./oanix_env.ts";
+import { wasiJobRunner } from "./wasi_job_runner.ts";
 
 function positiveInt(value: unknown, what: string, min: number): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
@@ -41,8 +42,10 @@ function positiveInt(value: unknown, what: string, min: number): number {
  * `maxConcurrent` in flight, until the queue is empty and nothing runs:
  *
  * - **custom** jobs call the handler registered with `handle(name, fn)`;
- * - **wasi** jobs call the WASI hook (`wasiRunner` option or
- *   `setWasiRunner`); without one they fail with "WASI runtime not available";
+ * - **wasi** jobs run through the WASI runtime ({@linkcode wasiJobRunner}
+ *   by default; another hook with the `wasiRunner` option or
+ *   `setWasiRunner`); with the hook removed they fail with "WASI runtime
+ *   not available";
  * - **script** jobs run `sh -c COMMAND` in a subprocess whose working
  *   directory is the root of the read-write {@linkcode WorkspaceFs} mounted
  *   at `/workspace` (anything else there, a CowFs included, is refused, as
@@ -115,7 +118,8 @@ export class Scheduler {
       throw new TypeError("Scheduler: allowScripts must be a boolean");
     }
     this.#allowScripts = options.allowScripts === true;
-    this.setWasiRunner(options.wasiRunner);
+    // The WASI runtime is the default hook; `wasiRunner: undefined` given explicitly opts out.
+    this.setWasiRunner("wasiRunner" in options ? options.wasiRunner : wasiJobRunner());
   }
 
   /**

@@ -124,7 +124,7 @@ Deno.test("run(): a second concurrent run() is refused", async () => {
 });
 
 Deno.test("run(): wasi jobs without a runtime fail clearly, not with a fake success", async () => {
-  const { scheduler, envId } = setup();
+  const { scheduler, envId } = setup({ wasiRunner: undefined });
   const id = scheduler.submit(new JobSpec(envId, JobKind.wasi("agent.wasm")));
   await scheduler.run();
   const r = scheduler.result(id)!;
