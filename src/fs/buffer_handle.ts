@@ -78,7 +78,11 @@ export class BufferHandle implements FileHandle {
   /** Resolves when a read will not fail with EAGAIN (capability files). */
   readonly whenReadable?: (signal?: AbortSignal) => Promise<void>;
 
-  /** @param opts how the handle behaves */
+  /**
+   * Makes a handle over `opts.buffer`.
+   *
+   * @param opts how the handle behaves
+   */
   constructor(opts: BufferHandleOptions) {
     this.path = opts.path;
     this.#opts = opts;

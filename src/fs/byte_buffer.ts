@@ -34,7 +34,11 @@ export class ByteBuffer {
   #bytes: Uint8Array;
   #size: number;
 
-  /** @param initial the initial content, which is copied */
+  /**
+   * Makes a buffer holding a copy of `initial` (empty by default).
+   *
+   * @param initial the initial content, which is copied
+   */
   constructor(initial?: Uint8Array) {
     this.#bytes = initial ? initial.slice() : new Uint8Array(0);
     this.#size = this.#bytes.length;

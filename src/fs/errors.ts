@@ -105,6 +105,8 @@ export class FsError extends Error {
   readonly reason: string | undefined;
 
   /**
+   * Makes an error for `code` at `path`, with an optional reason.
+   *
    * @param code the error code
    * @param path the path concerned
    * @param reason a readable reason, added to the message

@@ -22,7 +22,11 @@ export class CappedText {
   /** Bytes dropped so far. */
   dropped = 0;
 
-  /** @param cap the most bytes kept */
+  /**
+   * Makes an empty text that keeps at most `cap` bytes.
+   *
+   * @param cap the most bytes kept
+   */
   constructor(cap: number) {
     this.#cap = cap;
   }

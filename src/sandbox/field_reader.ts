@@ -23,6 +23,8 @@ export class ManifestError extends Error {
   readonly line: number | undefined;
 
   /**
+   * Makes an error for `field`.
+   *
    * @param field the dotted field path ("" for the whole document)
    * @param problem what is wrong
    * @param line the 1-based line, when known
@@ -53,12 +55,15 @@ export type LineFinder = (path: string[]) => number | undefined;
  * ```
  */
 export class FieldReader {
+  /** Where the object sits in the document. */
   readonly path: string[];
   #obj: Record<string, unknown>;
   #seen = new Set<string>();
   #lines: LineFinder;
 
   /**
+   * Makes a reader over `value`.
+   *
    * @param value the object to read (anything else is an error)
    * @param path where it sits in the document
    * @param lines finds the line of a field path

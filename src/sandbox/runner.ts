@@ -98,7 +98,11 @@ export interface RunReport {
  * ```
  */
 export class RunRefusedError extends Error {
-  /** @param message why */
+  /**
+   * Makes the error.
+   *
+   * @param message why the run cannot start
+   */
   constructor(message: string) {
     super(message);
     this.name = "RunRefusedError";
@@ -128,7 +132,8 @@ async function checkWorkspaces(manifest: Manifest): Promise<void> {
 }
 
 async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+  const reader = stream.pipeThrough(decoder).getReader();
   let rest = "";
   for (;;) {
     const { value, done } = await reader.read();

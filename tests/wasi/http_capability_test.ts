@@ -55,7 +55,10 @@ Deno.test("a WASI agent waits for an HTTP response without blocking the host", a
     assert.equal(report.policy_status, 200);
     assert.equal(report.fixed, "src/main.c");
     assert.equal(report.count, 2);
-    assert.deepEqual(workspace.diff().map((c) => [c.change, c.path]), [["modified", "/src/main.c"]]);
+    assert.deepEqual(workspace.diff().map((c) => [c.change, c.path]), [[
+      "modified",
+      "/src/main.c",
+    ]]);
     assert.ok(hostTicks >= 5, `the host kept running while the guest waited (${hostTicks} ticks)`);
   } finally {
     clearInterval(ticker);
