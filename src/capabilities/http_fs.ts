@@ -21,8 +21,12 @@
  * `whenReadable(signal)` resolves when it does. Host code awaits
  * `http.response(id)` instead.
  *
+ * File JSON uses the seed's snake_case names (`request_id`, `status_text`,
+ * `duration_ms`, `completed_at`, `error_kind`, `body_encoding`, ...); the
+ * host API uses camelCase. A request file may use either spelling.
+ *
  * The allow-list is checked at submit: a refused request is completed at
- * once with a failure naming the rule (`errorKind: "forbidden"`), and no
+ * once with a failure naming the rule (`"error_kind": "forbidden"`), and no
  * I/O happens. `remove("/responses/{id}.json")` forgets a finished request.
  *
  * @module
@@ -33,6 +37,7 @@ import { resolveOpenFlags } from "../fs/open_flags.ts";
 import { normalizePath } from "../fs/path.ts";
 import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../fs/types.ts";
 import { openCommitFile } from "./commit_file.ts";
+import { fromWireNames, toWireNames } from "./wire_names.ts";
 import { type HttpEntry, HttpQueue } from "./http_queue.ts";
 import {
   dirStat,
@@ -79,13 +84,13 @@ export class HttpFs extends HttpQueue implements FileService {
       return openCommitFile({
         path: p,
         flags: f,
-        commit: (value, fail) => ({ id: this.submitWith(value, fail) }),
+        commit: (value, fail) => ({ id: this.submitWith(fromWireNames(value, fail), fail) }),
       });
     }
     if (p === "/status") return openComputed(p, f, () => jsonBytes(this.status()));
     const pending = this.#idFrom(PENDING, p);
     if (pending !== undefined && pending.state !== "done") {
-      const snapshot = jsonBytes({ ...pending.request, state: pending.state });
+      const snapshot = jsonBytes(toWireNames({ ...pending.request, state: pending.state }));
       return openComputed(p, f, () => snapshot);
     }
     const entry = this.#idFrom(RESPONSE, p);
@@ -141,7 +146,10 @@ export class HttpFs extends HttpQueue implements FileService {
     if (p === "/status") return fileStat(jsonBytes(this.status()).length, true);
     const pending = this.#idFrom(PENDING, p);
     if (pending !== undefined && pending.state !== "done") {
-      return fileStat(jsonBytes({ ...pending.request, state: pending.state }).length, true);
+      return fileStat(
+        jsonBytes(toWireNames({ ...pending.request, state: pending.state })).length,
+        true,
+      );
     }
     const entry = this.#idFrom(RESPONSE, p);
     if (entry !== undefined) {

@@ -18,6 +18,7 @@ import {
 } from "./http_types.ts";
 import { Listeners } from "./notifier.ts";
 import { jsonBytes } from "./virtual_files.ts";
+import { toWireNames } from "./wire_names.ts";
 
 /**
  * Options for {@linkcode HttpFs}.
@@ -387,7 +388,7 @@ export class HttpQueue {
 
   /** A finished request's outcome as JSON bytes, encoded once. */
   protected responseBytes(e: HttpEntry): Uint8Array {
-    e.bytes ??= jsonBytes(e.outcome);
+    e.bytes ??= jsonBytes(toWireNames(e.outcome!));
     return e.bytes;
   }
 }

@@ -26,3 +26,4 @@ export * from "./nostr_relay_types.ts";
 export * from "./nostr_inbox.ts";
 export * from "./nostr_hub.ts";
 export * from "./nostr_fs.ts";
+export * from "./wire_names.ts";

@@ -114,17 +114,17 @@ Deno.test("the pending file shows the request and its state until it finishes", 
   throwsFs(() => view(), "ENOENT");
   const f = await readJsonWhenReady(http, `/responses/${id}.json`) as {
     error: string;
-    errorKind: string;
+    error_kind: string;
   };
   assert.equal(f.error, "connection refused");
-  assert.equal(f.errorKind, "network");
+  assert.equal(f.error_kind, "network");
 });
 
 Deno.test("a request the allow-list refuses gets a failure at once, naming the rule", () => {
   const http = new HttpFs({ allowList: AllowList.of(["api.example.com"]) });
   const { id } = submitJson(http, "/request", { url: "https://evil.test/steal" }) as { id: string };
   const f = JSON.parse(readText(http, `/responses/${id}.json`));
-  assert.equal(f.errorKind, "forbidden");
+  assert.equal(f.error_kind, "forbidden");
   assert.equal(f.rule, "host");
   assert.match(f.error, /evil\.test is not in the allow-list/);
   assert.deepEqual(http.pendingIds(), [], "nothing for an executor to do");
@@ -194,4 +194,45 @@ Deno.test("host API misuse gives a clear error naming the field or id", async ()
   assert.throws(() => http.failRequest(id, "late"), /already finished/);
   assert.equal((await http.response(id) as HttpResponse).status, 200, "the first outcome stands");
   await assert.rejects(http.response("req-404"), /unknown request id/);
+});
+
+Deno.test("response files use the seed's field names; agents may write either spelling", async () => {
+  const http = new HttpFs();
+  const { id } = submitJson(http, "/request", {
+    url: "https://example.com/",
+    method: "POST",
+    body: "AP8=",
+    body_encoding: "base64",
+    timeout_ms: 500,
+  }) as { id: string };
+  const pending = JSON.parse(readText(http, `/pending/${id}.json`));
+  assert.equal(pending.body_encoding, "base64");
+  assert.equal(pending.timeout_ms, 500);
+  http.takePending(id);
+  http.completeRequest({ requestId: id, status: 201, statusText: "Created", durationMs: 150 });
+  const r = await readJsonWhenReady(http, `/responses/${id}.json`) as Record<string, unknown>;
+  for (
+    const key of [
+      "request_id",
+      "status",
+      "status_text",
+      "headers",
+      "body",
+      "duration_ms",
+      "completed_at",
+    ]
+  ) {
+    assert.ok(key in r, `${key} in ${JSON.stringify(r)}`);
+  }
+  assert.equal(r.request_id, id);
+  assert.equal(r.duration_ms, 150);
+  throwsFs(
+    () =>
+      submitJson(http, "/request", {
+        url: "https://e.com",
+        bodyEncoding: "utf8",
+        body_encoding: "utf8",
+      }),
+    "EINVAL",
+  );
 });

@@ -1,0 +1,55 @@
+/**
+ * The JSON field names of capability files. The seed's file formats use
+ * snake_case (`request_id`, `status_text`, `duration_ms`, ...); the host
+ * API uses camelCase. Files are written in snake_case, and a file an agent
+ * writes may use either spelling.
+ *
+ * @module
+ */
+
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function camel(key: string): string {
+  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * A copy of `value` with its top-level keys in snake_case. Nested objects
+ * (headers, say) are left as they are.
+ *
+ * @example
+ * ```ts
+ * import { toWireNames } from "@oanix/oanix";
+ * console.log(toWireNames({ requestId: "r", durationMs: 5, headers: { "X-Id": "1" } }));
+ * // { request_id: "r", duration_ms: 5, headers: { "X-Id": "1" } }
+ * ```
+ */
+export function toWireNames(value: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[snake(k)] = v;
+  return out;
+}
+
+/**
+ * A copy of an agent's JSON object with snake_case top-level keys turned
+ * to camelCase. Giving one field in both spellings is refused.
+ *
+ * @example
+ * ```ts
+ * import { fromWireNames } from "@oanix/oanix";
+ * console.log(fromWireNames({ body_encoding: "base64", url: "u" }, (m) => { throw new Error(m); }));
+ * // { bodyEncoding: "base64", url: "u" }
+ * ```
+ */
+export function fromWireNames(value: unknown, fail: (message: string) => never): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const name = camel(k);
+    if (name in out) fail(`field "${k}" is given twice (as ${name} and ${k})`);
+    out[name] = v;
+  }
+  return out;
+}
