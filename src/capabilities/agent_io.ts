@@ -9,7 +9,7 @@
 
 import { FsError, isFsError } from "../fs/errors.ts";
 import type { FileService } from "../fs/types.ts";
-import { readAllFromHandle } from "./virtual_files.ts";
+import { readAllFromHandle } from "../fs/file_io.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -8,7 +8,7 @@
 
 import { BufferHandle } from "../fs/buffer_handle.ts";
 import { ByteBuffer } from "../fs/byte_buffer.ts";
-import { FsError, isFsError } from "../fs/errors.ts";
+import { FsError } from "../fs/errors.ts";
 import type { ResolvedOpenFlags } from "../fs/open_flags.ts";
 import type { DirEntry, FileHandle, Stat } from "../fs/types.ts";
 
@@ -118,61 +118,6 @@ export function openComputed(
     stat: () => fileStat(size, true),
     whenReadable,
   });
-}
-
-/**
- * Reads everything left in a handle as UTF-8 text (a test and agent helper).
- *
- * @example
- * ```ts
- * import { openComputed, readTextFromHandle, resolveOpenFlags } from "@oanix/oanix";
- * const h = openComputed("/a", resolveOpenFlags({}, "/a"), () => "hi");
- * console.log(readTextFromHandle(h)); // "hi"
- * ```
- */
-export function readTextFromHandle(h: FileHandle): string {
-  return new TextDecoder().decode(readAllFromHandle(h));
-}
-
-/**
- * Reads everything left in a handle.
- *
- * @example
- * ```ts
- * import { openComputed, readAllFromHandle, resolveOpenFlags } from "@oanix/oanix";
- * const h = openComputed("/a", resolveOpenFlags({}, "/a"), () => "hi");
- * console.log(readAllFromHandle(h).length); // 2
- * ```
- */
-export function readAllFromHandle(h: FileHandle): Uint8Array {
-  // Size the buffer from stat (one allocation for the usual whole-file read);
-  // a file that is not ready says so here with EAGAIN.
-  let hint = 4096;
-  try {
-    hint = Math.max(h.stat().size - h.position(), 0) + 1;
-  } catch (e) {
-    if (isFsError(e, "EAGAIN")) throw e;
-  }
-  let chunk = new Uint8Array(Math.min(Math.max(hint, 512), 1 << 20));
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const n = h.read(chunk);
-    if (n === 0) break;
-    chunks.push(chunk.subarray(0, n));
-    total += n;
-    chunk = n === chunk.length
-      ? new Uint8Array(Math.min(chunk.length * 2, 1 << 20))
-      : chunk.subarray(n);
-  }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /**

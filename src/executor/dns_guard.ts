@@ -30,9 +30,12 @@ export type Resolver = (host: string) => Promise<string[]>;
  * ```
  */
 export async function denoResolver(host: string): Promise<string[]> {
+  // Feature-detected, so that a browser bundle holds no bare `Deno.` access.
+  const deno = (globalThis as { Deno?: Pick<typeof Deno, "resolveDns"> }).Deno;
+  if (deno === undefined) throw new Error("no DNS resolver outside Deno: pass `resolve`");
   const [a, aaaa] = await Promise.allSettled([
-    Deno.resolveDns(host, "A"),
-    Deno.resolveDns(host, "AAAA"),
+    deno.resolveDns(host, "A"),
+    deno.resolveDns(host, "AAAA"),
   ]);
   const out = [
     ...(a.status === "fulfilled" ? a.value : []),

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { FsError } from "./errors.ts";
-import type { FileService } from "./types.ts";
+import { FsError, isFsError } from "./errors.ts";
+import type { FileHandle, FileService } from "./types.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -32,26 +32,7 @@ export function readFile(svc: FileService, path: string): Uint8Array {
   checkService(svc, "readFile");
   const h = svc.open(path, { read: true });
   try {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const size = h.stat().size;
-    let chunk = new Uint8Array(Math.max(size, 4096));
-    for (;;) {
-      const n = h.read(chunk);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (n === chunk.length) chunk = new Uint8Array(chunk.length);
-      else chunk = chunk.subarray(n);
-    }
-    if (chunks.length === 1) return chunks[0].slice();
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return readAllFromHandle(h);
   } finally {
     h.close();
   }
@@ -168,4 +149,59 @@ export function exists(svc: FileService, path: string): boolean {
     }
     throw e;
   }
+}
+
+/**
+ * Reads everything left in a handle as UTF-8 text (a test and agent helper).
+ *
+ * @example
+ * ```ts
+ * import { MapFs, readTextFromHandle } from "@oanix/oanix";
+ * const h = MapFs.fromObject({ "/a": "hi" }).open("/a");
+ * console.log(readTextFromHandle(h)); // "hi"
+ * ```
+ */
+export function readTextFromHandle(h: FileHandle): string {
+  return new TextDecoder().decode(readAllFromHandle(h));
+}
+
+/**
+ * Reads everything left in a handle.
+ *
+ * @example
+ * ```ts
+ * import { MapFs, readAllFromHandle } from "@oanix/oanix";
+ * const h = MapFs.fromObject({ "/a": "hi" }).open("/a");
+ * console.log(readAllFromHandle(h).length); // 2
+ * ```
+ */
+export function readAllFromHandle(h: FileHandle): Uint8Array {
+  // Size the buffer from stat (one allocation for the usual whole-file read);
+  // a file that is not ready says so here with EAGAIN.
+  let hint = 4096;
+  try {
+    hint = Math.max(h.stat().size - h.position(), 0) + 1;
+  } catch (e) {
+    if (isFsError(e, "EAGAIN")) throw e;
+  }
+  let chunk = new Uint8Array(Math.min(Math.max(hint, 512), 1 << 20));
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const n = h.read(chunk);
+    if (n === 0) break;
+    chunks.push(chunk.subarray(0, n));
+    total += n;
+    chunk = n === chunk.length
+      ? new Uint8Array(Math.min(chunk.length * 2, 1 << 20))
+      : chunk.subarray(n);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

@@ -159,6 +159,11 @@ export class WasiRuntime {
       throw new TypeError("compile: expected wasm bytes (Uint8Array or ArrayBuffer)");
     }
     const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+    // crypto.subtle exists only in secure contexts (a page over plain http
+    // from a LAN address has none): there, compile without the cache.
+    if (globalThis.crypto?.subtle === undefined) {
+      return await WebAssembly.compile(view as Uint8Array<ArrayBuffer>);
+    }
     const key = hex(await crypto.subtle.digest("SHA-256", view as Uint8Array<ArrayBuffer>));
     let entry = this.#cache.get(key);
     if (entry !== undefined) {

@@ -2,7 +2,8 @@
 import assert from "@std/assert";
 import { isFsError, resolveOpenFlags } from "../../src/fs/mod.ts";
 import { throwsFs } from "../helpers/fs_assert.ts";
-import { openCommitFile, readTextFromHandle } from "../../src/capabilities/mod.ts";
+import { openCommitFile } from "../../src/capabilities/mod.ts";
+import { readTextFromHandle } from "../../src/fs/file_io.ts";
 
 const enc = new TextEncoder();
 

@@ -6,9 +6,9 @@ import {
   HttpFs,
   type HttpResponse,
   readJsonWhenReady,
-  readTextFromHandle,
   submitJson,
 } from "../../src/capabilities/mod.ts";
+import { readTextFromHandle } from "../../src/fs/file_io.ts";
 import { throwsFs } from "../helpers/fs_assert.ts";
 
 const enc = new TextEncoder();

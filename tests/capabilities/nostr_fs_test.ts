@@ -8,9 +8,9 @@ import {
   type NostrEvent,
   NostrFs,
   readJsonWhenReady,
-  readTextFromHandle,
   submitJson,
 } from "../../src/capabilities/mod.ts";
+import { readTextFromHandle } from "../../src/fs/file_io.ts";
 import { throwsFs } from "../helpers/fs_assert.ts";
 
 const KEY = new Uint8Array(32).fill(7);

@@ -1,7 +1,8 @@
 /** WsFs as a state machine with a file protocol (no executor, no I/O). */
 import assert from "@std/assert";
 import { readFile, readText, writeFile, writeText } from "../../src/fs/mod.ts";
-import { AllowList, readTextFromHandle, submitJson, WsFs } from "../../src/capabilities/mod.ts";
+import { AllowList, submitJson, WsFs } from "../../src/capabilities/mod.ts";
+import { readTextFromHandle } from "../../src/fs/file_io.ts";
 import { throwsFs } from "../helpers/fs_assert.ts";
 
 const dec = new TextDecoder();

@@ -10,12 +10,12 @@ import {
   AllowList,
   HttpFs,
   NostrFs,
-  readAllFromHandle,
   readJsonWhenReady,
   readWhenReady,
   submitJson,
   WsFs,
 } from "../../src/capabilities/mod.ts";
+import { readAllFromHandle } from "../../src/fs/file_io.ts";
 import { ExecutorConfig, ExecutorManager } from "../../src/executor/mod.ts";
 import { startDvm } from "../helpers/dvm.ts";
 import { startHttpServer } from "../helpers/http_server.ts";
