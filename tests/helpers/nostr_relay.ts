@@ -8,6 +8,7 @@ import { NostrRelay } from "@nostr-relay/core";
 import { EventRepository } from "@nostr-relay/common";
 import { type Filter, matchFilter } from "nostr-tools/filter";
 import type { NostrEvent } from "nostr-tools/pure";
+import { closeAll } from "./sockets.ts";
 
 class MemoryRepository extends EventRepository {
   events = new Map<string, NostrEvent>();
@@ -123,15 +124,9 @@ export function startRelay(
         watchers.add(check);
         check();
       }),
-    dropAll: async () => {
-      const closing = [...sockets.values()];
-      for (const s of sockets.keys()) s.close(1012, "restart");
-      await Promise.all(closing);
-    },
+    dropAll: () => closeAll(sockets, 1012, "restart"),
     close: async () => {
-      const closing = [...sockets.values()];
-      for (const s of sockets.keys()) s.close(1001, "relay going away");
-      await Promise.all(closing);
+      await closeAll(sockets, 1001, "relay going away");
       await Promise.all(work);
       await server.shutdown();
       await relay.destroy();

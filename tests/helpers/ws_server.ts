@@ -1,3 +1,5 @@
+import { closeAll } from "./sockets.ts";
+
 /**
  * A real WebSocket test server on 127.0.0.1 (port 0).
  *
@@ -49,15 +51,9 @@ export function startWsServer(): TestWsServer {
     origin: `ws://127.0.0.1:${port}`,
     accepted: () => accepted,
     open: () => sockets.size,
-    dropAll: async () => {
-      const closing = [...sockets.values()];
-      for (const s of sockets.keys()) s.close(1012, "restart");
-      await Promise.all(closing);
-    },
+    dropAll: () => closeAll(sockets, 1012, "restart"),
     close: async () => {
-      const closing = [...sockets.values()];
-      for (const s of sockets.keys()) s.close(1001, "server going away");
-      await Promise.all(closing);
+      await closeAll(sockets, 1001, "server going away");
       await server.shutdown();
     },
   };
