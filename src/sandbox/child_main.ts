@@ -14,6 +14,7 @@ import { readFile } from "../fs/file_io.ts";
 import { WasiRuntime } from "../wasi/wasi_runtime.ts";
 import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
 import { collectChanges } from "./collect_changes.ts";
+import { auditDenials } from "./denial_audit.ts";
 import { type Bootstrap, type ChildMessage, encodeMessage } from "./run_protocol.ts";
 import { bytesFromBase64 } from "./run_output.ts";
 import { agentEnvironment } from "./agent_environment.ts";
@@ -132,6 +133,13 @@ async function main(): Promise<void> {
   const send = makeSend(boot.nonce);
   watchSpawns(send);
   const built = buildNamespace(boot.manifest, { nostrKeyHex: boot.secrets.nostrKeyHex });
+  // The agent sees the namespace through a view that reports refusals as denied events.
+  const agentView = auditDenials(built.namespace, (d) => {
+    const message = `denied by the namespace: ${d.op} ${d.path} (${d.code})`;
+    const data = { source: "namespace", permission: "namespace", ...d, denied: true };
+    if (built.logs) built.logs.warn(message, data);
+    else send({ type: "event", event: { timestamp: Date.now(), level: "warn", message, data } });
+  });
   const unsubscribe = built.logs?.subscribe((record) => {
     if (record.stream === "events") {
       send({ type: "event", event: record.event.toJSON() as unknown as Record<string, unknown> });
@@ -154,7 +162,9 @@ async function main(): Promise<void> {
   let exitCode = 0;
   let error: string | undefined;
   try {
-    if (boot.manifest.program) exitCode = await runProgram(boot, built, send);
+    if (boot.manifest.program) {
+      exitCode = await runProgram(boot, { ...built, namespace: agentView }, send);
+    }
     if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
   } catch (e) {
     exitCode = 1;

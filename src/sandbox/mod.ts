@@ -24,3 +24,4 @@ export * from "./runner.ts";
 export * from "./collect_changes.ts";
 export * from "./agent_environment.ts";
 export * from "./cli.ts";
+export * from "./denial_audit.ts";

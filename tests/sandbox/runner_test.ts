@@ -136,3 +136,86 @@ Deno.test("a memory bomb ends with a clear error and the host survives", async (
     assert.match(status.error, /out of memory/);
   });
 });
+
+Deno.test("a WASI guest that spins with no host calls is stopped only by the runner's kill", async () => {
+  const { wat } = await import("../wasi/_helpers.ts");
+  const spin = await wat(`(module
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (func (export "_start") (loop $l (br $l))))`);
+  await withTemp(async (dir) => {
+    await Deno.writeFile(`${dir}/spin.wasm`, spin);
+    const text = `mounts:\n  /tmp: mem\nprogram: { wasi: spin.wasm }\nlimits: { timeout: 1 }\n`;
+    const report = await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` });
+    assert.equal(report.outcome, "timeout");
+    assert.equal(report.exitCode, 124);
+    assert.deepEqual(report.permissions.grant.read, [`${dir}/spin.wasm`]);
+  });
+});
+
+Deno.test("a WASI program's stdout streams live and lands in logs/stdout.log", async () => {
+  const hello = new URL("../../examples/hello-wasi/hello.wasm", import.meta.url).pathname;
+  const workspace = new URL("../../examples/hello-wasi/workspace", import.meta.url).pathname;
+  await withTemp(async (dir) => {
+    const text = `mounts:
+  /logs: logs
+  /tmp: mem
+  /workspace: { type: workspace, path: ${workspace}, mode: ro }
+program: { wasi: ${hello}, args: [one, two], env: { GREETING: hi } }
+`;
+    const live: string[] = [];
+    const report = await runSandboxed(parseManifest(text, dir), {
+      outDir: `${dir}/out`,
+      onOutput: (_s, t) => live.push(t),
+    });
+    assert.equal(report.outcome, "completed", report.error);
+    const stdout = await Deno.readTextFile(`${dir}/out/logs/stdout.log`);
+    assert.match(stdout, /one/);
+    assert.match(stdout, /GREETING=hi/);
+    assert.equal(live.join(""), stdout);
+  });
+});
+
+Deno.test("a hostile WASI agent cannot leave its namespace, and each refusal is an event", async () => {
+  const hostile = new URL("./fixtures/hostile_wasi/hostile.wasm", import.meta.url).pathname;
+  await withTemp(async (dir) => {
+    await Deno.mkdir(`${dir}/ws`);
+    const text = `task: { id: t, type: x, description: d }
+mounts:
+  /task: task
+  /logs: logs
+  /tmp: mem
+  /workspace: { type: workspace, path: ${dir}/ws, mode: ro }
+program: { wasi: ${hostile} }
+`;
+    const report = await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` });
+    assert.equal(report.outcome, "completed", report.error);
+    const stdout = await Deno.readTextFile(`${dir}/out/logs/stdout.log`);
+    const errnos = Object.fromEntries(stdout.trim().split("\n").map((l) => l.split(" ")));
+    const ENOENT = "44", EROFS = "69", EXDEV = "75", ENOTCAPABLE = "76", EBUSY = "10";
+    assert.deepEqual(errnos, {
+      read_etc_passwd: ENOENT, // there is no /etc in its world
+      climb_out: ENOTCAPABLE, // .. may not climb above the preopen
+      relative_climb: ENOTCAPABLE,
+      write_ro_workspace: EROFS,
+      overwrite_spec: EROFS,
+      create_in_root: EROFS,
+      rename_tmp_to_workspace: EXDEV,
+      remove_mount_point: EBUSY,
+    });
+    const denied = (await events(report))
+      .map((e) => e.data as Record<string, unknown> | undefined)
+      .filter((d) => d?.source === "namespace")
+      .map((d) => `${d!.op} ${d!.path} ${d!.code}`);
+    for (
+      const want of [
+        "open /workspace/pwned.txt EROFS",
+        "open /task/spec.json EROFS",
+        "open /pwned.txt EROFS",
+        "rename /tmp/x EXDEV",
+        "remove /tmp EBUSY",
+      ]
+    ) assert.ok(denied.includes(want), `${want} in ${JSON.stringify(denied)}`);
+    assert.deepEqual([...Deno.readDirSync(`${dir}/ws`)], [], "nothing reached the real folder");
+  });
+});
