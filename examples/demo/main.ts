@@ -5,7 +5,7 @@
  * examples/demo/env.yaml in a sandboxed child (only the permissions its
  * mounts imply), then prints the grant, the result, the events and the diff.
  */
-import { explainManifest, parseManifest, runSandboxed } from "../../mod.ts";
+import { explainManifest, loadManifest, runSandboxed } from "../../mod.ts";
 
 const here = new URL(".", import.meta.url).pathname;
 let policyRequests = 0;
@@ -19,11 +19,7 @@ const policy = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (re
 const port = (policy.addr as Deno.NetAddr).port;
 
 try {
-  const text = (await Deno.readTextFile(`${here}env.yaml`)).replaceAll(
-    "{{POLICY_PORT}}",
-    String(port),
-  );
-  const manifest = parseManifest(text, here);
+  const manifest = await loadManifest(`${here}env.yaml`, { vars: { POLICY_PORT: String(port) } });
   console.log(`== policy service on http://127.0.0.1:${port}/policy\n`);
   console.log(explainManifest(manifest));
   console.log("== agent output (live)");

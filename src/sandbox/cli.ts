@@ -24,9 +24,9 @@ export const CLI_HELP = `oanix: run agents in a namespace, in a child process th
 Deno permissions its mounts imply.
 
 Usage:
-  oanix run <env.yaml> [--out DIR] [--json] [--apply]
-  oanix explain <env.yaml>
-  oanix check <env.yaml>
+  oanix run <env.yaml> [--var NAME=VALUE]... [--out DIR] [--json] [--apply]
+  oanix explain <env.yaml> [--var NAME=VALUE]...
+  oanix check <env.yaml> [--var NAME=VALUE]...
   oanix --help
 
 Commands:
@@ -39,6 +39,7 @@ Commands:
   check     Validate the manifest only.
 
 Options:
+  --var NAME=VALUE  Fill the manifest's {{NAME}} placeholders (repeatable)
   --out DIR   Output folder (default: out/<run id>)
   --json      Print the run report as JSON on stdout (progress goes to stderr)
   --apply     After a completed run, commit a cow workspace's changes to its
@@ -81,10 +82,11 @@ interface ParsedArgs {
   json: boolean;
   apply: boolean;
   help: boolean;
+  vars: Record<string, string>;
 }
 
 function parseArgs(args: string[]): ParsedArgs {
-  const parsed: ParsedArgs = { json: false, apply: false, help: false };
+  const parsed: ParsedArgs = { json: false, apply: false, help: false, vars: {} };
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -95,7 +97,12 @@ function parseArgs(args: string[]): ParsedArgs {
       if (i + 1 >= args.length) throw new UsageError("--out needs a folder");
       parsed.out = args[++i];
     } else if (a.startsWith("--out=")) parsed.out = a.slice(6);
-    else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+    else if (a === "--var" || a.startsWith("--var=")) {
+      const spec = a === "--var" ? args[++i] : a.slice(6);
+      const m = spec === undefined ? null : /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(spec);
+      if (!m) throw new UsageError(`--var needs NAME=VALUE, got ${spec ?? "nothing"}`);
+      parsed.vars[m[1]] = m[2];
+    } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
     else rest.push(a);
   }
   [parsed.command, parsed.file] = rest;
@@ -182,7 +189,7 @@ export async function runCli(args: string[], io: CliIo = defaultIo): Promise<num
   }
   let manifest: Manifest;
   try {
-    manifest = await loadManifest(parsed.file);
+    manifest = await loadManifest(parsed.file, { vars: parsed.vars });
   } catch (e) {
     if (e instanceof ManifestError || e instanceof RunRefusedError) {
       io.err(`oanix: ${parsed.file}: ${e.message}\n`);

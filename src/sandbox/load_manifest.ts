@@ -12,7 +12,59 @@ import { type Manifest, validateManifest } from "./manifest.ts";
 import { sourceLineFinder } from "./source_lines.ts";
 
 /**
- * Parses and validates manifest text. JSON is YAML, so one parser serves
+ * Options for {@linkcode parseManifest} and {@linkcode loadManifest}.
+ *
+ * @example
+ * ```ts
+ * import type { ParseManifestOptions } from "@oanix/oanix";
+ * const opts: ParseManifestOptions = { format: "yaml", vars: { PORT: "8080" } };
+ * ```
+ */
+export interface ParseManifestOptions {
+  /** The text's format (default yaml; loadManifest picks json for `.json` files). */
+  format?: "yaml" | "json";
+  /** Values for `{{NAME}}` placeholders in the text. */
+  vars?: Record<string, string>;
+}
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/**
+ * Replaces `{{NAME}}` placeholders with `vars.NAME`.
+ *
+ * @throws {ManifestError} for a placeholder with no value (naming its line),
+ * or a value holding a line break.
+ *
+ * @example
+ * ```ts
+ * import { substituteVars } from "@oanix/oanix";
+ * console.log(substituteVars("allow: [127.0.0.1:{{PORT}}]", { PORT: "8080" }));
+ * // "allow: [127.0.0.1:8080]"
+ * ```
+ */
+export function substituteVars(text: string, vars: Record<string, string>): string {
+  for (const [name, value] of Object.entries(vars)) {
+    if (typeof value !== "string" || /[\r\n]/.test(value)) {
+      throw new ManifestError(`vars.${name}`, "expected a one-line string");
+    }
+  }
+  return text.replace(PLACEHOLDER, (_, name: string, offset: number) => {
+    const value = vars[name];
+    if (value === undefined) {
+      const line = text.slice(0, offset).split("\n").length;
+      throw new ManifestError(
+        "",
+        `{{${name}}} has no value (give it with --var ${name}=...)`,
+        line,
+      );
+    }
+    return value;
+  });
+}
+
+/**
+ * Parses and validates manifest text, after filling in `{{NAME}}`
+ * placeholders from `options.vars`. JSON is YAML, so one parser serves
  * both; `.json` files are parsed as strict JSON for exact messages.
  *
  * @throws {ManifestError} for malformed text (with its line) or bad fields.
@@ -27,11 +79,13 @@ import { sourceLineFinder } from "./source_lines.ts";
 export function parseManifest(
   text: string,
   baseDir: string,
-  format: "yaml" | "json" = "yaml",
+  options: ParseManifestOptions = {},
 ): Manifest {
   if (typeof text !== "string") {
     throw new ManifestError("", `expected manifest text, got ${typeof text}`);
   }
+  const format = options.format ?? "yaml";
+  text = substituteVars(text, options.vars ?? {});
   let data: unknown;
   if (format === "json") {
     try {
@@ -65,7 +119,10 @@ export function parseManifest(
  * console.log(Object.keys(m.mounts));
  * ```
  */
-export async function loadManifest(path: string): Promise<Manifest> {
+export async function loadManifest(
+  path: string,
+  options: Pick<ParseManifestOptions, "vars"> = {},
+): Promise<Manifest> {
   if (typeof path !== "string" || path === "") {
     throw new ManifestError("", "expected the path of a manifest file");
   }
@@ -77,5 +134,8 @@ export async function loadManifest(path: string): Promise<Manifest> {
     const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
     throw new ManifestError("", `cannot read ${full}: ${why}`);
   }
-  return parseManifest(text, dirname(full), full.endsWith(".json") ? "json" : "yaml");
+  return parseManifest(text, dirname(full), {
+    format: full.endsWith(".json") ? "json" : "yaml",
+    vars: options.vars,
+  });
 }

@@ -151,3 +151,20 @@ Deno.test("--apply commits a cow workspace only after a completed run", async ()
     await assert.rejects(() => Deno.stat(`${dir}/ws/gone.txt`), Deno.errors.NotFound);
   });
 });
+
+Deno.test("--var fills placeholders; a missing one is a usage error naming it", async () => {
+  await withManifest(
+    "mounts:\n  /h: { type: http, allow: ['127.0.0.1:{{PORT}}'] }\n",
+    async (path) => {
+      let io = capture();
+      assert.equal(await runCli(["explain", path, "--var", "PORT=8080"], io), 0, io.errText);
+      assert.match(io.outText, /--allow-net=127\.0\.0\.1:8080/);
+      io = capture();
+      assert.equal(await runCli(["check", path], io), 2);
+      assert.match(io.errText, /\{\{PORT\}\} has no value.*\(line 2\)/);
+      io = capture();
+      assert.equal(await runCli(["check", path, "--var", "nonsense"], io), 2);
+      assert.match(io.errText, /--var needs NAME=VALUE/);
+    },
+  );
+});

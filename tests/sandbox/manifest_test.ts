@@ -101,7 +101,7 @@ Deno.test("malformed YAML and JSON are refused with a line", () => {
   let e = manifestError(() => parseManifest("mounts:\n  /tmp: mem\n bad: [\n", "/"));
   assert.match(e.message, /malformed YAML/);
   assert.equal(typeof e.line, "number");
-  e = manifestError(() => parseManifest('{"mounts": ', "/", "json"));
+  e = manifestError(() => parseManifest('{"mounts": ', "/", { format: "json" }));
   assert.match(e.message, /malformed JSON/);
   e = manifestError(() => parseManifest("", "/"));
   assert.match(e.message, /empty/);
@@ -117,7 +117,7 @@ Deno.test("JSON manifests validate the same way", () => {
     null,
     2,
   );
-  const e = manifestError(() => parseManifest(json, "/", "json"));
+  const e = manifestError(() => parseManifest(json, "/", { format: "json" }));
   assert.equal(e.field, "mounts./w.type");
   assert.equal(e.line, 7);
 });
@@ -166,4 +166,14 @@ Deno.test("loadManifest resolves relative paths against the manifest's folder", 
 Deno.test("loadManifest of a missing file is a clear error", async () => {
   await assert.rejects(() => loadManifest("/nonexistent/env.yaml"), /cannot read .*no such file/);
   await assert.rejects(() => loadManifest(""), ManifestError);
+});
+
+Deno.test("{{NAME}} placeholders are filled from vars, and a missing one names its line", () => {
+  const text = "mounts:\n  /cap/http: { type: http, allow: ['127.0.0.1:{{PORT}}'] }\n";
+  const m = parseManifest(text, "/", { vars: { PORT: "8080" } });
+  assert.deepEqual((m.mounts["/cap/http"] as { allow: string[] }).allow, ["127.0.0.1:8080"]);
+  const e = manifestError(() => parseManifest(text, "/"));
+  assert.equal(e.line, 2);
+  assert.match(e.message, /\{\{PORT\}\} has no value \(give it with --var PORT=\.\.\.\)/);
+  assert.throws(() => parseManifest(text, "/", { vars: { PORT: "1\n/evil: mem" } }), /one-line/);
 });
