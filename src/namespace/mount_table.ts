@@ -10,7 +10,31 @@ import type { FileService } from "../fs/types.ts";
 /** One node of the trie: a path segment, perhaps with a service mounted. */
 interface MountNode {
   children: Map<string, MountNode>;
+  /**
+   * The children as a list while there are few: comparing a segment in
+   * place (`startsWith` at an offset) beats slicing and hashing it.
+   */
+  few: Array<[string, MountNode]> | undefined;
   service: FileService | undefined;
+}
+
+/** Up to this many children, lookups compare in place instead of hashing. */
+const FEW = 6;
+
+function newNode(): MountNode {
+  return { children: new Map(), few: [], service: undefined };
+}
+
+/** The child of `node` named by `path[at, end)`. */
+function child(node: MountNode, path: string, at: number, end: number): MountNode | undefined {
+  const few = node.few;
+  if (few === undefined) return node.children.get(path.slice(at, end));
+  const len = end - at;
+  for (let i = 0; i < few.length; i++) {
+    const [name, next] = few[i];
+    if (name.length === len && path.startsWith(name, at)) return next;
+  }
+  return undefined;
 }
 
 /**
@@ -47,7 +71,7 @@ export interface Resolution {
  * ```
  */
 export class MountTable {
-  #root: MountNode = { children: new Map(), service: undefined };
+  #root: MountNode = newNode();
   #points = new Map<string, FileService>();
 
   /** Adds a mount; returns false when the point is already taken. */
@@ -58,8 +82,11 @@ export class MountTable {
       for (const seg of point.slice(1).split("/")) {
         let next = node.children.get(seg);
         if (next === undefined) {
-          next = { children: new Map(), service: undefined };
+          next = newNode();
           node.children.set(seg, next);
+          if (node.few !== undefined) {
+            node.few = node.children.size <= FEW ? [...node.children] : undefined;
+          }
         }
         node = next;
       }
@@ -80,7 +107,7 @@ export class MountTable {
       while (at <= n) {
         let end = path.indexOf("/", at);
         if (end === -1) end = n;
-        const next = node.children.get(path.slice(at, end));
+        const next = child(node, path, at, end);
         if (next === undefined) break;
         node = next;
         if (node.service !== undefined) {

@@ -213,3 +213,25 @@ Deno.test("errors thrown by services other than FsError pass through unchanged",
   assert.throws(() => ns.open("/b/x"), RangeError);
   assert.ok(!(new RangeError() instanceof FsError));
 });
+
+Deno.test("resolution is exact by segment with few and with many siblings", () => {
+  for (const count of [3, 40]) {
+    const services = new Map<string, MemFs>();
+    const b = Namespace.builder();
+    for (let i = 0; i < count; i++) {
+      // Names that are prefixes of one another: /a1, /a10, /a11, ...
+      const svc = new MemFs();
+      services.set(`/a${i}`, svc);
+      b.mount(`/a${i}`, svc);
+    }
+    b.mount("/a1/deep/er", new MemFs());
+    const ns = b.build();
+    for (const [point, svc] of services) {
+      assert.equal(ns.resolve(`${point}/x/y`)?.service, svc, point);
+      assert.equal(ns.resolve(`${point}x`), undefined, `${point}x`);
+    }
+    assert.equal(ns.resolve("/a1/deep/er/f")?.mountPoint, "/a1/deep/er");
+    assert.equal(ns.resolve("/a1/deep/e")?.mountPoint, "/a1");
+    assert.equal(ns.resolve("/a1/deeper")?.mountPoint, "/a1");
+  }
+});
