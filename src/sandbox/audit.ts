@@ -34,7 +34,36 @@ export interface PermissionCheck {
   at: string;
   /** How many times the same check was made. */
   count: number;
+  /**
+   * Set on the one check per permission (value null) that stands for the
+   * distinct values past {@linkcode AuditLimits.maxDistinct}: how many.
+   */
+  folded?: number;
 }
+
+/**
+ * Bounds on what an audit log may cost to read: the log is written by the
+ * child, so an agent decides its size.
+ *
+ * @example
+ * ```ts
+ * import type { AuditLimits } from "@oanix/oanix";
+ * const limits: AuditLimits = { maxDistinct: 100, maxValueChars: 256 };
+ * ```
+ */
+export interface AuditLimits {
+  /**
+   * The most distinct denied checks kept, and the most distinct granted
+   * ones (default 1000 each); further values are counted in one check per
+   * permission with `value: null` and `folded` set.
+   */
+  maxDistinct?: number;
+  /** Longer values are cut to this many characters and marked with `…` (default 4096). */
+  maxValueChars?: number;
+}
+
+const DEFAULT_MAX_DISTINCT = 1000;
+const DEFAULT_MAX_VALUE_CHARS = 4096;
 
 function within(path: string, granted: string[], cwd: string): boolean {
   const p = normalize(isAbsolute(path) ? path : join(cwd, path));
@@ -102,10 +131,79 @@ export function isGranted(
   }
 }
 
+/** Collects checks line by line within {@linkcode AuditLimits}. */
+class AuditTally {
+  readonly checks: PermissionCheck[] = [];
+  #seen = new Map<string, PermissionCheck>();
+  #distinct = { denied: 0, granted: 0 };
+  #maxDistinct: number;
+  #maxValue: number;
+
+  constructor(
+    readonly grant: PermissionGrant,
+    readonly cwd: string,
+    limits: AuditLimits,
+  ) {
+    this.#maxDistinct = limits.maxDistinct ?? DEFAULT_MAX_DISTINCT;
+    this.#maxValue = limits.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS;
+  }
+
+  /** Adds one line; `cut` says the line was longer than what is given. */
+  add(line: string, cut = false): void {
+    if (line.trim() === "") return;
+    let rec: { permission?: unknown; value?: unknown; datetime?: unknown };
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      if (!cut) return;
+      // An overlong record: its fields come before the long value.
+      const field = (name: string) =>
+        new RegExp(`"${name}":"((?:[^"\\\\]|\\\\.)*)`).exec(line)?.[1];
+      rec = { permission: field("permission"), value: field("value"), datetime: field("datetime") };
+    }
+    if (typeof rec.permission !== "string") return;
+    let value = typeof rec.value === "string" ? rec.value : null;
+    const denied = !isGranted(this.grant, rec.permission, value, this.cwd);
+    if (value !== null && (cut || value.length > this.#maxValue)) {
+      value = `${value.slice(0, this.#maxValue)}…`;
+    }
+    let key = `${rec.permission}\0${value}`;
+    const known = this.#seen.get(key);
+    if (known) {
+      known.count++;
+      return;
+    }
+    const kind = denied ? "denied" : "granted";
+    const check: PermissionCheck = {
+      permission: rec.permission,
+      value,
+      denied,
+      at: typeof rec.datetime === "string" ? rec.datetime : "",
+      count: 1,
+    };
+    if (this.#distinct[kind] >= this.#maxDistinct) {
+      key = `${rec.permission}\0${kind}\0folded`;
+      const folded = this.#seen.get(key);
+      if (folded) {
+        folded.count++;
+        folded.folded!++;
+        return;
+      }
+      check.value = null;
+      check.folded = 1;
+    } else {
+      this.#distinct[kind]++;
+    }
+    this.#seen.set(key, check);
+    this.checks.push(check);
+  }
+}
+
 /**
  * Parses the audit log text into checks, judged against the grant. The
  * same check made again is counted, not repeated. Lines that are not audit
- * records are skipped.
+ * records are skipped. At most `limits.maxDistinct` distinct denied and
+ * granted checks are listed each; the rest are counted per permission.
  *
  * @example
  * ```ts
@@ -118,34 +216,49 @@ export function parseAuditLog(
   text: string,
   grant: PermissionGrant,
   cwd: string,
+  limits: AuditLimits = {},
 ): PermissionCheck[] {
-  const out: PermissionCheck[] = [];
-  const seen = new Map<string, PermissionCheck>();
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    let rec: { permission?: unknown; value?: unknown; datetime?: unknown };
-    try {
-      rec = JSON.parse(line);
-    } catch {
-      continue;
+  const tally = new AuditTally(grant, cwd, limits);
+  for (const line of text.split("\n")) tally.add(line);
+  return tally.checks;
+}
+
+/** The longest audit line read whole; longer ones are read by their start. */
+const MAX_AUDIT_LINE = 64 * 1024;
+
+/**
+ * Reads an audit log file as {@linkcode parseAuditLog} does, a piece at a
+ * time, so a log of any size costs bounded memory.
+ *
+ * @example
+ * ```ts ignore
+ * import { readAuditLog } from "@oanix/oanix";
+ * const checks = await readAuditLog("audit.jsonl", { read: [], write: [], net: [] }, "/");
+ * console.log(checks.filter((c) => c.denied).length);
+ * ```
+ */
+export async function readAuditLog(
+  path: string,
+  grant: PermissionGrant,
+  cwd: string,
+  limits: AuditLimits = {},
+): Promise<PermissionCheck[]> {
+  const tally = new AuditTally(grant, cwd, limits);
+  const file = await Deno.open(path);
+  let line = ""; // the start of the current line, at most MAX_AUDIT_LINE characters
+  let cut = false; // the current line is longer than `line`
+  for await (const chunk of file.readable.pipeThrough(new TextDecoderStream())) {
+    for (let at = 0;;) {
+      const nl = chunk.indexOf("\n", at);
+      const end = nl < 0 ? chunk.length : nl;
+      const room = MAX_AUDIT_LINE - line.length;
+      if (end - at > room) cut = true;
+      line += chunk.slice(at, Math.min(end, at + room));
+      if (nl < 0) break;
+      tally.add(line, cut);
+      [line, cut, at] = ["", false, nl + 1];
     }
-    if (typeof rec.permission !== "string") continue;
-    const value = typeof rec.value === "string" ? rec.value : null;
-    const key = `${rec.permission}\0${value}`;
-    const known = seen.get(key);
-    if (known) {
-      known.count++;
-      continue;
-    }
-    const check: PermissionCheck = {
-      permission: rec.permission,
-      value,
-      denied: !isGranted(grant, rec.permission, value, cwd),
-      at: typeof rec.datetime === "string" ? rec.datetime : "",
-      count: 1,
-    };
-    seen.set(key, check);
-    out.push(check);
   }
-  return out;
+  tally.add(line, cut);
+  return tally.checks;
 }

@@ -4,8 +4,19 @@
  * @module
  */
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The first index at or after `at` that starts a UTF-8 character. */
+function charStart(bytes: Uint8Array, at: number): number {
+  while (at < bytes.length && (bytes[at] & 0xc0) === 0x80) at++;
+  return at;
+}
+
 /**
- * Accumulates text up to `cap` UTF-8 bytes, keeping the newest.
+ * Accumulates text up to `cap` UTF-8 bytes, keeping the newest. A cut never
+ * splits a character: the few bytes of a character cut through are dropped
+ * with it. Each append costs time in proportion to its own length only.
  *
  * @example
  * ```ts
@@ -17,6 +28,9 @@
  */
 export class CappedText {
   #chunks: string[] = [];
+  #sizes: number[] = [];
+  /** The index of the oldest chunk still kept. */
+  #head = 0;
   #bytes = 0;
   #cap: number;
   /** Bytes dropped so far. */
@@ -33,29 +47,37 @@ export class CappedText {
 
   /** Appends text, dropping the oldest bytes past the cap. */
   append(text: string): void {
-    const enc = new TextEncoder();
+    const size = encoder.encode(text).length;
+    if (size === 0) return;
     this.#chunks.push(text);
-    this.#bytes += enc.encode(text).length;
-    while (this.#bytes > this.#cap && this.#chunks.length > 0) {
-      const first = this.#chunks[0];
-      const size = enc.encode(first).length;
+    this.#sizes.push(size);
+    this.#bytes += size;
+    while (this.#bytes > this.#cap) {
+      const first = this.#sizes[this.#head];
       const over = this.#bytes - this.#cap;
-      if (size <= over) {
-        this.#chunks.shift();
-        this.#bytes -= size;
-        this.dropped += size;
+      if (first <= over) {
+        this.#chunks[this.#head] = "";
+        this.#head++;
+        this.#bytes -= first;
+        this.dropped += first;
       } else {
-        const bytes = enc.encode(first).subarray(over);
-        this.#chunks[0] = new TextDecoder().decode(bytes);
-        const kept = enc.encode(this.#chunks[0]).length;
-        this.#bytes -= size - kept;
-        this.dropped += size - kept;
+        const bytes = encoder.encode(this.#chunks[this.#head]);
+        const cut = charStart(bytes, over);
+        this.#chunks[this.#head] = decoder.decode(bytes.subarray(cut));
+        this.#sizes[this.#head] = first - cut;
+        this.#bytes -= cut;
+        this.dropped += cut;
       }
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#chunks.length) {
+      this.#chunks = this.#chunks.slice(this.#head);
+      this.#sizes = this.#sizes.slice(this.#head);
+      this.#head = 0;
     }
   }
 
   /** The text kept. */
   text(): string {
-    return this.#chunks.join("");
+    return this.#chunks.slice(this.#head).join("");
   }
 }

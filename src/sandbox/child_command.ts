@@ -40,7 +40,7 @@ export interface ChildCommand {
   workDir: string;
   /** Where Deno writes the permission audit log. */
   auditPath: string;
-  /** Removes the working folder and the run's storage origin. */
+  /** Removes the working folder and the run's storage origin (localStorage and the Cache API). */
   cleanup: () => Promise<void>;
 }
 
@@ -124,8 +124,12 @@ export async function childCommand(
     auditPath,
     cleanup: async () => {
       await Deno.remove(workDir, { recursive: true }).catch(() => {});
-      const storage = join(dir, "location_data", await sha256Hex(origin));
-      await Deno.remove(storage, { recursive: true }).catch(() => {});
+      // localStorage lives in location_data/<hash>, the Cache API in web_cache/<hash>.
+      const hash = await sha256Hex(origin);
+      for (const storage of [[hash], ["web_cache", hash]]) {
+        await Deno.remove(join(dir, "location_data", ...storage), { recursive: true })
+          .catch(() => {});
+      }
     },
   };
 }

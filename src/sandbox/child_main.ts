@@ -22,6 +22,10 @@ import { agentEnvironment } from "./agent_environment.ts";
 const stdoutWrite = Deno.stdout.writeSync.bind(Deno.stdout);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+/** One streaming decoder per output stream: a character may come in two writes. */
+const streamDecoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+const decodeOutput = (stream: "stdout" | "stderr", bytes: Uint8Array) =>
+  streamDecoders[stream].decode(bytes, { stream: true });
 
 function makeSend(nonce: string): (msg: ChildMessage) => void {
   return (msg) => {
@@ -106,7 +110,7 @@ async function runProgram(
   if (program.kind === "wasi") {
     const bytes = await Deno.readFile(program.path);
     const forward = (stream: "stdout" | "stderr") => (chunk: Uint8Array) =>
-      send({ type: "output", stream, text: decoder.decode(chunk) });
+      send({ type: "output", stream, text: decodeOutput(stream, chunk) });
     const result = await new WasiRuntime().run(built.namespace, bytes, {
       args: [program.path.split("/").pop()!, ...program.args],
       env: program.env,
@@ -144,7 +148,11 @@ async function main(): Promise<void> {
     if (record.stream === "events") {
       send({ type: "event", event: record.event.toJSON() as unknown as Record<string, unknown> });
     } else {
-      send({ type: "output", stream: record.stream, text: decoder.decode(record.data) });
+      send({
+        type: "output",
+        stream: record.stream,
+        text: decodeOutput(record.stream, record.data),
+      });
     }
   });
   let executor: ExecutorManager | undefined;

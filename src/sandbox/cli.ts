@@ -230,12 +230,12 @@ async function runCommand(manifest: Manifest, parsed: ParsedArgs, io: CliIo): Pr
     if (parsed.json) {
       io.out(JSON.stringify(report, null, 2) + "\n");
     } else {
-      const denied = report.checks.filter((c) => c.denied);
+      const denied = report.checks.reduce((n, c) => n + (c.denied ? c.folded ?? 1 : 0), 0);
       io.out(
         `\n[oanix] ${report.outcome} (exit ${report.exitCode}) in ${report.durationMs} ms` +
           `${report.error ? `: ${report.error}` : ""}\n` +
           `[oanix] ${report.changes.length} workspace change(s)` +
-          `${report.applied ? ", applied" : ""}; ${denied.length} denied permission check(s)\n` +
+          `${report.applied ? ", applied" : ""}; ${denied} denied permission check(s)\n` +
           `[oanix] output: ${report.outDir}\n`,
       );
     }

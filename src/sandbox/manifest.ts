@@ -272,7 +272,12 @@ function readMount(r: FieldReader, baseDir: string): MountSpec {
     case "nostr": {
       const relays = r.stringList("relays");
       for (const [i, url] of relays.entries()) {
-        if (!/^wss?:\/\/[^/]+/.test(url)) {
+        // The host becomes part of --allow-net: it must be a plain host (no comma).
+        let host = "";
+        try {
+          host = /^wss?:\/\/[^/]+/.test(url) ? new URL(url).host : "";
+        } catch { /* refused below */ }
+        if (!validHost(host)) {
           throw r.error([...r.path, "relays", String(i)], `not a ws:// or wss:// URL: ${url}`);
         }
       }
@@ -292,11 +297,17 @@ function readMount(r: FieldReader, baseDir: string): MountSpec {
   return spec;
 }
 
+/** `host` or `host:port` with a port from 1 to 65535. */
+function validHost(host: string): boolean {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(host);
+  return m !== null && (m[2] === undefined || (Number(m[2]) >= 1 && Number(m[2]) <= 65535));
+}
+
 function readAllow(r: FieldReader): string[] {
   const allow = r.stringList("allow");
   if (allow.length === 0) throw r.error([...r.path, "allow"], "list at least one host");
   for (const [i, host] of allow.entries()) {
-    if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)) {
+    if (!validHost(host)) {
       throw r.error([...r.path, "allow", String(i)], `not a host or host:port: ${host}`);
     }
   }

@@ -134,6 +134,9 @@ export function flagsFor(grant: PermissionGrant): string[] {
   for (const p of [...grant.read, ...grant.write]) {
     if (p.includes(",")) throw new Error(`a granted path may not contain a comma: ${p}`);
   }
+  for (const h of grant.net) {
+    if (h.includes(",")) throw new Error(`a granted host may not contain a comma: ${h}`);
+  }
   if (grant.read.length > 0) flags.push(`--allow-read=${grant.read.join(",")}`);
   if (grant.write.length > 0) flags.push(`--allow-write=${grant.write.join(",")}`);
   if (grant.net.length > 0) flags.push(`--allow-net=${grant.net.join(",")}`);

@@ -4,6 +4,12 @@
  * stdout, one per line, each behind a per-run secret prefix, so output an
  * agent prints cannot pass for a message.
  *
+ * The prefix separates; it does not authenticate. A JS/TS agent module runs
+ * in the child entry's own realm and can learn the prefix (or rewrite a
+ * message on its way, e.g. through `Object.prototype.toJSON`), so the parent
+ * treats every message as untrusted: messages are shape-checked, their
+ * volume is capped, and changes are checked again before `--apply`.
+ *
  * @module
  */
 
@@ -90,8 +96,37 @@ export function encodeMessage(nonce: string, msg: ChildMessage): string {
   return `@@oanix:${nonce} ${JSON.stringify(msg)}\n`;
 }
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+const optionalString = (v: unknown) => v === undefined || typeof v === "string";
+
+/** Whether parsed JSON has the shape of a message (the parent relies on it). */
+function wellFormed(msg: Record<string, unknown>): boolean {
+  switch (msg.type) {
+    case "output":
+      return (msg.stream === "stdout" || msg.stream === "stderr") && typeof msg.text === "string";
+    case "event":
+      return isRecord(msg.event);
+    case "status":
+      return isRecord(msg.status);
+    case "final":
+      return isRecord(msg.status) && (msg.result === null || typeof msg.result === "string") &&
+        optionalString(msg.error) && Array.isArray(msg.changes) &&
+        msg.changes.every((c) =>
+          isRecord(c) && typeof c.mount === "string" && typeof c.path === "string" &&
+          optionalString(c.beforeBase64) && optionalString(c.afterBase64)
+        );
+    default:
+      return false;
+  }
+}
+
 /**
- * Decodes one line: a message when it carries the nonce, else undefined.
+ * Decodes one line: a message when it carries the nonce and has the shape
+ * of one, else undefined. (The nonce tells messages from what an agent
+ * prints; it does not make them trusted: see {@linkcode applyChangesToFolder}.)
  *
  * @example
  * ```ts
@@ -105,7 +140,7 @@ export function decodeMessage(nonce: string, line: string): ChildMessage | undef
   if (!line.startsWith(prefix)) return undefined;
   try {
     const msg = JSON.parse(line.slice(prefix.length));
-    return msg && typeof msg.type === "string" ? msg as ChildMessage : undefined;
+    return isRecord(msg) && wellFormed(msg) ? msg as ChildMessage : undefined;
   } catch {
     return undefined;
   }

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { join } from "@std/path";
-import { parseAuditLog, type PermissionCheck } from "./audit.ts";
+import { isAbsolute, join, relative } from "@std/path";
+import { type PermissionCheck, readAuditLog } from "./audit.ts";
 import type { Manifest } from "./manifest.ts";
 import { type Permissions, permissionsFor } from "./permissions.ts";
 import { type ChildCommand, childCommand, prepareSecrets } from "./child_command.ts";
@@ -109,7 +109,14 @@ export class RunRefusedError extends Error {
   }
 }
 
+function within(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
 async function checkWorkspaces(manifest: Manifest): Promise<void> {
+  const folders: Array<[point: string, dir: string]> = [];
+  const writable: string[] = [];
   for (const [point, spec] of Object.entries(manifest.mounts)) {
     if (spec.type !== "workspace" && !(spec.type === "map" && spec.dir)) continue;
     const dir = spec.type === "workspace" ? spec.path : spec.dir!;
@@ -120,32 +127,132 @@ async function checkWorkspaces(manifest: Manifest): Promise<void> {
       throw new RunRefusedError(`mounts.${point}: the folder ${dir} does not exist`);
     }
     if (!info.isDirectory) throw new RunRefusedError(`mounts.${point}: ${dir} is not a folder`);
-    const links = await findEscapingSymlinks(dir);
-    if (links.length > 0) {
-      const list = links.map((l) => `${l.path} → ${l.target}`).join(", ");
+    folders.push([point, dir]);
+    if (spec.type === "workspace" && spec.mode === "rw") writable.push(await Deno.realPath(dir));
+  }
+  for (const [point, dir] of folders) {
+    // The agent can move links inside a folder it may write, and so change
+    // where a relative link leads: that folder, and any folder around or
+    // inside it, may hold no link with `..`.
+    const real = await Deno.realPath(dir);
+    const movable = writable.some((w) => within(w, real) || within(real, w));
+    const links = await findEscapingSymlinks(dir, { movable });
+    const list = (ls: typeof links) => ls.map((l) => `${l.path} → ${l.target}`).join(", ");
+    const out = links.filter((l) => !l.movable);
+    if (out.length > 0) {
       throw new RunRefusedError(
-        `mounts.${point}: ${dir} holds symlinks that lead outside it (${list}); ` +
+        `mounts.${point}: ${dir} holds symlinks that lead outside it (${list(out)}); ` +
           "remove them: a scoped --allow-read would follow them",
+      );
+    }
+    if (links.length > 0) {
+      throw new RunRefusedError(
+        `mounts.${point}: ${dir} holds symlinks with .. in a folder the agent may write ` +
+          `(${list(links)}); moved elsewhere such a link leads outside, and a scoped ` +
+          "--allow-read or --allow-write would follow it: remove them, or mount the workspace ro or cow",
       );
     }
   }
 }
 
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+/** The longest message line accepted from the child (its final message holds the changes). */
+const MAX_MESSAGE_CHARS = 128 * 1024 * 1024;
+
+/** How many characters at the end of `text` may be the start of `prefix`. */
+function heldBack(text: string, prefix: string): number {
+  for (let k = Math.min(text.length, prefix.length - 1); k > 0; k--) {
+    if (text.endsWith(prefix.slice(0, k))) return k;
+  }
+  return 0;
+}
+
+/** A piece of the child's stdout: the agent's own text, a message line, or a message given up. */
+type StdoutPiece = { text: string } | { line: string } | { oversized: true };
+
+/**
+ * Splits the child's stdout into message lines (from `prefix` to the end of
+ * the line) and the text an agent printed, passed on as it comes. A message
+ * may follow text printed without a newline. Memory is bounded but for one
+ * message in progress, given up past `maxMessage` characters.
+ */
+async function* splitStdout(
+  stream: ReadableStream<Uint8Array>,
+  prefix: string,
+  maxMessage: number,
+): AsyncGenerator<StdoutPiece> {
   const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
-  const reader = stream.pipeThrough(decoder).getReader();
-  let rest = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    rest += value;
-    let nl: number;
-    while ((nl = rest.indexOf("\n")) >= 0) {
-      yield rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
+  let held = "";
+  let message: string[] | undefined;
+  let size = 0;
+  let skipping = false;
+  for await (const chunk of stream.pipeThrough(decoder)) {
+    let buf = held + chunk;
+    held = "";
+    while (buf !== "") {
+      if (message !== undefined || skipping) {
+        const nl = buf.indexOf("\n");
+        if (message !== undefined) {
+          const part = nl < 0 ? buf : buf.slice(0, nl);
+          size += part.length;
+          if (size > maxMessage) {
+            [message, skipping] = [undefined, true];
+            yield { oversized: true };
+          } else message.push(part);
+        }
+        if (nl < 0) break;
+        if (message !== undefined) yield { line: message.join("") };
+        [message, skipping, buf] = [undefined, false, buf.slice(nl + 1)];
+        continue;
+      }
+      const at = buf.indexOf(prefix);
+      if (at >= 0) {
+        if (at > 0) yield { text: buf.slice(0, at) };
+        [message, size, buf] = [[prefix], prefix.length, buf.slice(at + prefix.length)];
+        continue;
+      }
+      const keep = heldBack(buf, prefix);
+      if (buf.length > keep) yield { text: buf.slice(0, buf.length - keep) };
+      held = buf.slice(buf.length - keep);
+      break;
     }
   }
-  if (rest !== "") yield rest;
+  if (message !== undefined) yield { line: message.join("") };
+  else if (held !== "") yield { text: held };
+}
+
+/** The newest events up to `cap` characters of JSON; older ones are dropped and counted. */
+class CappedEvents {
+  #events: Record<string, unknown>[] = [];
+  #sizes: number[] = [];
+  #head = 0;
+  #bytes = 0;
+  #cap: number;
+  dropped = 0;
+
+  constructor(cap: number) {
+    this.#cap = cap;
+  }
+
+  push(event: Record<string, unknown>): void {
+    const size = JSON.stringify(event).length + 1;
+    this.#events.push(event);
+    this.#sizes.push(size);
+    this.#bytes += size;
+    while (this.#bytes > this.#cap && this.#head < this.#events.length) {
+      this.#bytes -= this.#sizes[this.#head];
+      this.#events[this.#head++] = {};
+      this.dropped++;
+    }
+    if (this.#head > 1024 && this.#head * 2 > this.#events.length) {
+      this.#events = this.#events.slice(this.#head);
+      this.#sizes = this.#sizes.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  list(): Record<string, unknown>[] {
+    return this.#events.slice(this.#head);
+  }
 }
 
 /**
@@ -172,10 +279,13 @@ export async function runSandboxed(
   const outDir = options.outDir ?? join("out", cmd.runId);
   const stdout = new CappedText(manifest.limits.maxOutputBytes);
   const stderr = new CappedText(manifest.limits.maxOutputBytes);
-  const events: Record<string, unknown>[] = [];
+  const events = new CappedEvents(manifest.limits.maxOutputBytes);
   let final: Extract<ChildMessage, { type: "final" }> | undefined;
+  let oversized = false;
   let timedOut = false;
   let aborted = false;
+  let status: Deno.CommandStatus;
+  let checks: PermissionCheck[] = [];
 
   const child = new Deno.Command(cmd.denoPath, {
     args: cmd.args,
@@ -200,48 +310,59 @@ export async function runSandboxed(
     kill();
   };
   options.signal?.addEventListener("abort", onAbort, { once: true });
-
-  const writer = child.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(JSON.stringify({ ...secrets, manifest, nonce: cmd.nonce })),
-  );
-  await writer.close().catch(() => {});
-
-  const readOut = (async () => {
-    for await (const line of lines(child.stdout)) {
-      const msg = decodeMessage(cmd.nonce, line);
-      if (msg === undefined) {
-        stdout.append(line + "\n");
-        options.onOutput?.("stdout", line + "\n");
-      } else if (msg.type === "output") {
-        (msg.stream === "stdout" ? stdout : stderr).append(msg.text);
-        options.onOutput?.(msg.stream, msg.text);
-      } else if (msg.type === "event") {
-        events.push(msg.event);
-        options.onEvent?.(msg.event);
-      } else if (msg.type === "status") {
-        options.onStatus?.(msg.status);
-      } else if (msg.type === "final") {
-        final = msg;
-      }
-    }
-  })();
-  const readErr = (async () => {
-    for await (const line of lines(child.stderr)) {
-      stderr.append(line + "\n");
-      options.onOutput?.("stderr", line + "\n");
-    }
-  })();
-  const status = await child.status;
-  clearTimeout(timer);
-  options.signal?.removeEventListener("abort", onAbort);
-  await Promise.all([readOut, readErr]);
-
-  let checks: PermissionCheck[] = [];
   try {
-    checks = parseAuditLog(await Deno.readTextFile(cmd.auditPath), permissions.grant, cmd.workDir);
-  } catch { /* the child wrote no audit log */ }
-  await cmd.cleanup();
+    const writer = child.stdin.getWriter();
+    // A child that dies before reading its bootstrap says why on stderr.
+    await writer.write(
+      new TextEncoder().encode(JSON.stringify({ ...secrets, manifest, nonce: cmd.nonce })),
+    ).catch(() => {});
+    await writer.close().catch(() => {});
+
+    // Every message is untrusted: an agent module shares the child's realm,
+    // so it can learn the nonce and write messages of its own.
+    const prefix = `@@oanix:${cmd.nonce} `;
+    const readOut = (async () => {
+      for await (const piece of splitStdout(child.stdout, prefix, MAX_MESSAGE_CHARS)) {
+        if ("oversized" in piece) {
+          oversized = true;
+          continue;
+        }
+        const msg = "line" in piece ? decodeMessage(cmd.nonce, piece.line) : undefined;
+        if (msg === undefined) {
+          const text = "line" in piece ? piece.line + "\n" : piece.text;
+          stdout.append(text);
+          options.onOutput?.("stdout", text);
+        } else if (msg.type === "output") {
+          (msg.stream === "stdout" ? stdout : stderr).append(msg.text);
+          options.onOutput?.(msg.stream, msg.text);
+        } else if (msg.type === "event") {
+          events.push(msg.event);
+          options.onEvent?.(msg.event);
+        } else if (msg.type === "status") {
+          options.onStatus?.(msg.status);
+        } else if (msg.type === "final") {
+          final = msg;
+        }
+      }
+    })();
+    const readErr = (async () => {
+      const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+      for await (const text of child.stderr.pipeThrough(decoder)) {
+        stderr.append(text);
+        options.onOutput?.("stderr", text);
+      }
+    })();
+    status = await child.status;
+    await Promise.all([readOut, readErr]);
+    try {
+      checks = await readAuditLog(cmd.auditPath, permissions.grant, cmd.workDir);
+    } catch { /* the child wrote no audit log */ }
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onAbort);
+    kill();
+    await cmd.cleanup();
+  }
 
   let outcome: RunReport["outcome"];
   let error: string | undefined;
@@ -253,16 +374,33 @@ export async function runSandboxed(
     error = "the run was stopped";
   } else if (final === undefined) {
     outcome = "failed";
-    const tail = stderr.text().trim().split("\n").slice(-3).join(" ");
-    error = /out of memory|heap limit/i.test(stderr.text())
+    // Deno's own report ("error: ...") says most; else the last lines.
+    const lines = stderr.text().trim().split("\n");
+    const tail = lines.findLast((l) => l.startsWith("error: ")) ?? lines.slice(-3).join(" ");
+    error = oversized
+      ? `a message from the child passed ${MAX_MESSAGE_CHARS} characters and was dropped`
+      : /out of memory|heap limit/i.test(stderr.text())
       ? "the agent ran out of memory (limits.memory)"
       : `the child exited with code ${status.code} before finishing${tail ? `: ${tail}` : ""}`;
   } else {
     outcome = final.status.status === "completed" ? "completed" : "failed";
     error = final.error;
   }
-  const exitCode = EXIT_CODES[outcome];
   const changes = final?.changes ?? [];
+  let applied = false;
+  if (options.apply && outcome === "completed") {
+    try {
+      for (const [point, spec] of Object.entries(manifest.mounts)) {
+        if (spec.type !== "workspace" || spec.mode !== "cow") continue;
+        await applyChangesToFolder(spec.path, changes.filter((c) => c?.mount === point));
+        applied = true;
+      }
+    } catch (e) {
+      outcome = "failed";
+      error = `the changes were not applied: ${(e as Error).message}`;
+    }
+  }
+  const exitCode = EXIT_CODES[outcome];
   let result: unknown = null;
   if (final?.result) {
     try {
@@ -281,25 +419,17 @@ export async function runSandboxed(
     duration_ms: durationMs,
     permissions: permissions.grant,
     command: [cmd.denoPath, ...cmd.args],
-    truncated: { stdout: stdout.dropped, stderr: stderr.dropped },
+    truncated: { stdout: stdout.dropped, stderr: stderr.dropped, events: events.dropped },
   };
   await writeRunOutput(outDir, {
     result: final?.result ?? null,
     status: statusDoc,
     stdout: stdout.text(),
     stderr: stderr.text(),
-    events,
+    events: events.list(),
     checks,
     changes,
   });
-  let applied = false;
-  if (options.apply && outcome === "completed") {
-    for (const [point, spec] of Object.entries(manifest.mounts)) {
-      if (spec.type !== "workspace" || spec.mode !== "cow") continue;
-      await applyChangesToFolder(spec.path, changes.filter((c) => c.mount === point));
-      applied = true;
-    }
-  }
   return {
     runId: cmd.runId,
     exitCode,

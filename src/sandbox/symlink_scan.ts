@@ -1,6 +1,9 @@
 /**
  * Finding symlinks that lead out of a workspace. A scoped `--allow-read`
- * follows symlinks, so a run refuses a workspace that holds one.
+ * follows symlinks, so a run refuses a workspace that holds one. In a folder
+ * the agent may write, it may also move a link (`Deno.rename` needs only
+ * the scoped grant), and a relative link with `..` then leads elsewhere, so
+ * there such links are refused too.
  *
  * @module
  */
@@ -19,8 +22,28 @@ import { dirname, isAbsolute, join, normalize, relative } from "@std/path";
 export interface EscapingLink {
   /** The link, relative to the workspace root. */
   path: string;
-  /** Where it points (resolved, absolute). */
+  /** Where it points (resolved, absolute), or its text when `movable`. */
   target: string;
+  /** True when the link leads inside, but would not once moved (see `movable`). */
+  movable?: boolean;
+}
+
+/**
+ * Options for {@linkcode findEscapingSymlinks}.
+ *
+ * @example
+ * ```ts
+ * import type { SymlinkScanOptions } from "@oanix/oanix";
+ * const opts: SymlinkScanOptions = { movable: true };
+ * ```
+ */
+export interface SymlinkScanOptions {
+  /**
+   * The agent may move entries of the folder (it can write it, or a folder
+   * inside it or around it): links whose text holds a `..` segment are
+   * reported even when they lead inside now.
+   */
+  movable?: boolean;
 }
 
 function inside(path: string, root: string): boolean {
@@ -31,7 +54,8 @@ function inside(path: string, root: string): boolean {
 /**
  * Walks `root` (without following links) and returns every symlink whose
  * target, followed to the end, lies outside `root`. Dangling links count
- * when their target would lie outside.
+ * when their target would lie outside. With `movable`, links with a `..`
+ * segment are returned too: moved to a shallower folder, `../x` climbs out.
  *
  * @example
  * ```ts ignore
@@ -40,7 +64,10 @@ function inside(path: string, root: string): boolean {
  * if (links.length > 0) console.log("refused:", links);
  * ```
  */
-export async function findEscapingSymlinks(root: string): Promise<EscapingLink[]> {
+export async function findEscapingSymlinks(
+  root: string,
+  options: SymlinkScanOptions = {},
+): Promise<EscapingLink[]> {
   const realRoot = await Deno.realPath(root);
   const found: EscapingLink[] = [];
   const stack = [realRoot];
@@ -51,15 +78,19 @@ export async function findEscapingSymlinks(root: string): Promise<EscapingLink[]
       if (entry.isDirectory) {
         stack.push(full);
       } else if (entry.isSymlink) {
+        const text = await Deno.readLink(full);
         let target: string;
         try {
           target = await Deno.realPath(full);
         } catch {
           // Dangling (or a loop): judge the link text lexically.
-          const text = await Deno.readLink(full);
           target = normalize(isAbsolute(text) ? text : join(dirname(full), text));
         }
-        if (!inside(target, realRoot)) found.push({ path: relative(realRoot, full), target });
+        const path = relative(realRoot, full);
+        if (!inside(target, realRoot)) found.push({ path, target });
+        else if (options.movable && text.split("/").includes("..")) {
+          found.push({ path, target: text, movable: true });
+        }
       }
     }
   }

@@ -1,5 +1,5 @@
 import assert from "@std/assert";
-import { isGranted, parseAuditLog } from "../../mod.ts";
+import { isGranted, parseAuditLog, readAuditLog } from "../../mod.ts";
 
 const grant = {
   read: ["/srv/ws", "/srv/agent.wasm"],
@@ -60,4 +60,45 @@ Deno.test("the audit log parses into judged checks, skipping junk lines", () => 
     { permission: "read", value: "/srv/ws/a", denied: false, at: "2026-01-01T00:00:01Z", count: 1 },
     { permission: "env", value: "HOME", denied: true, at: "2026-01-01T00:00:02Z", count: 1 },
   ]);
+});
+
+const record = (permission: string, value: string) =>
+  JSON.stringify({ v: 1, datetime: "t", permission, value }) + "\n";
+
+Deno.test("past maxDistinct values, checks are counted per permission, denied apart", () => {
+  let log = record("read", "/srv/ws/a") + record("read", "/srv/ws/b");
+  for (let i = 0; i < 50; i++) log += record("read", `/etc/x${i}`) + record("env", `V${i}`);
+  log += record("read", "/etc/x0");
+  const checks = parseAuditLog(log, grant, "/", { maxDistinct: 3 });
+  const shown = checks.map((c) => [c.permission, c.value, c.denied, c.count, c.folded]);
+  assert.deepEqual(shown, [
+    ["read", "/srv/ws/a", false, 1, undefined],
+    ["read", "/srv/ws/b", false, 1, undefined],
+    ["read", "/etc/x0", true, 2, undefined],
+    ["env", "V0", true, 1, undefined],
+    ["read", "/etc/x1", true, 1, undefined],
+    ["env", null, true, 49, 49],
+    ["read", null, true, 48, 48],
+  ]);
+});
+
+Deno.test("an audit log file of any size is read in bounded pieces, long values cut", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/audit.jsonl`;
+    const huge = "/etc/" + "x".repeat(300_000);
+    await Deno.writeTextFile(
+      path,
+      record("read", "/etc/passwd") + record("read", huge) + "junk\n" + record("read", huge) +
+        record("write", "/srv/out/a") + record("read", "/etc/passwd").trimEnd(),
+    );
+    const checks = await readAuditLog(path, grant, "/", { maxValueChars: 10 });
+    assert.deepEqual(checks.map((c) => [c.permission, c.value, c.denied, c.count]), [
+      ["read", "/etc/passw…", true, 2],
+      ["read", "/etc/xxxxx…", true, 2],
+      ["write", "/srv/out/a", false, 1],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -132,6 +132,11 @@ Deno.test("every invalid field is refused with its name", () => {
     ["mounts:\n  /h: { type: http }\n", "mounts./h.allow"],
     ["mounts:\n  /h: { type: http, allow: ['http://x.com/'] }\n", "mounts./h.allow.0"],
     ["mounts:\n  /n: { type: nostr, relays: [http://x] }\n", "mounts./n.relays.0"],
+    // A comma would split --allow-net and grant host "a" on every port.
+    ["mounts:\n  /n: { type: nostr, relays: ['ws://a,b.example:22/'] }\n", "mounts./n.relays.0"],
+    ["mounts:\n  /n: { type: nostr, relays: ['ws://exa mple/'] }\n", "mounts./n.relays.0"],
+    ["mounts:\n  /h: { type: http, allow: ['127.0.0.1:99999'] }\n", "mounts./h.allow.0"],
+    ["mounts:\n  /h: { type: ws, allow: ['127.0.0.1:0'] }\n", "mounts./h.allow.0"],
     ["mounts:\n  /n: { type: nostr, relays: [], key: abc }\n", "mounts./n.key"],
     ["mounts:\n  /a: mem\n  /a/: mem\n", "mounts./a/"],
     ["mounts:\n  'rel': mem\n", "mounts.rel"],

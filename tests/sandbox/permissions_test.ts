@@ -54,8 +54,9 @@ Deno.test("the program file, stdin file and memory limit are granted, nothing el
   for (const f of p.flags) assert.doesNotMatch(f, /allow-(env|run|ffi|sys|import|all)/);
 });
 
-Deno.test("flagsFor refuses paths that would split the flag", () => {
+Deno.test("flagsFor refuses paths and hosts that would split the flag", () => {
   assert.throws(() => flagsFor({ read: ["/a,b"], write: [], net: [] }), /comma/);
+  assert.throws(() => flagsFor({ read: [], write: [], net: ["a,b.example:22"] }), /comma/);
 });
 
 Deno.test("permissionsFor refuses what is not a manifest", () => {

@@ -219,3 +219,128 @@ program: { wasi: ${hostile} }
     assert.deepEqual([...Deno.readDirSync(`${dir}/ws`)], [], "nothing reached the real folder");
   });
 });
+
+Deno.test("a forged final message cannot make --apply write outside the workspace", async () => {
+  await withTemp(async (dir) => {
+    await Deno.mkdir(`${dir}/ws`);
+    const report = await runSandboxed(parseManifest(manifestFor(dir, "forging_agent.ts"), dir), {
+      outDir: `${dir}/out`,
+      apply: true,
+    });
+    assert.ok((report.result as { nonce: string }).nonce, "the agent did learn the nonce");
+    await assert.rejects(() => Deno.stat(`${dir}/escaped.txt`), Deno.errors.NotFound);
+    await assert.rejects(() => Deno.stat(`${dir}/escaped2.txt`), Deno.errors.NotFound);
+    assert.deepEqual([...Deno.readDirSync(`${dir}/ws`)], [], "nothing was applied");
+    assert.equal(report.applied, false);
+    assert.equal(report.outcome, "failed");
+    assert.match(report.error ?? "", /not applied.*\/\.\.\/escaped\.txt/);
+    const status = JSON.parse(await Deno.readTextFile(`${dir}/out/status.json`));
+    assert.equal(status.outcome, "failed");
+  });
+});
+
+Deno.test("a read-write workspace holding a link with .. is refused: the agent could move it", async () => {
+  await withTemp(async (dir) => {
+    // a/b/l leads to the workspace root now; moved to the root it would lead
+    // eight folders above it, and Deno's scoped grant would follow it.
+    await Deno.mkdir(`${dir}/ws/a/b`, { recursive: true });
+    await Deno.symlink("../..", `${dir}/ws/a/b/l`);
+    const rw = manifestFor(dir, "echo_agent.ts").replace("mode: cow", "mode: rw");
+    await assert.rejects(
+      () => runSandboxed(parseManifest(rw, dir), { outDir: `${dir}/out` }),
+      RunRefusedError,
+      "a/b/l → ../..",
+    );
+  });
+});
+
+function chattyManifest(dir: string, input: Record<string, unknown>, limits = ""): string {
+  return manifestFor(dir, "chatty_agent.ts", "", JSON.stringify(input))
+    .replace("memory: 64 }", `memory: 64${limits} }`);
+}
+
+Deno.test("stdout text without a final newline does not swallow the final message", async () => {
+  await withTemp(async (dir) => {
+    await Deno.mkdir(`${dir}/ws`);
+    const report = await runSandboxed(parseManifest(chattyManifest(dir, { partial: true }), dir), {
+      outDir: `${dir}/out`,
+    });
+    assert.equal(report.outcome, "completed", report.error);
+    assert.deepEqual(report.result, { done: true });
+    assert.equal(await Deno.readTextFile(`${dir}/out/logs/stdout.log`), "progress 100%");
+  });
+});
+
+Deno.test("events and permission checks are capped in the parent", async () => {
+  await withTemp(async (dir) => {
+    await Deno.mkdir(`${dir}/ws`);
+    const text = chattyManifest(dir, { events: 2000, checks: 3000 }, ", max_output: 20000");
+    const report = await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` });
+    assert.equal(report.outcome, "completed", report.error);
+    const status = JSON.parse(await Deno.readTextFile(`${dir}/out/status.json`));
+    assert.ok(status.truncated.events > 1800, JSON.stringify(status.truncated));
+    const denied = report.checks.filter((c) => c.denied && c.permission === "read");
+    assert.ok(denied.length <= 1001, `${denied.length} denied checks kept`);
+    assert.ok(denied.reduce((n, c) => n + c.count, 0) >= 3000, "every check is counted");
+    const events = await Deno.readTextFile(`${dir}/out/logs/events.jsonl`);
+    assert.ok(events.length < 20000 + 1001 * 400, `events.jsonl holds ${events.length} bytes`);
+  });
+});
+
+Deno.test("the Cache API storage of a run is removed after it", async () => {
+  await withTemp(async (dir) => {
+    await Deno.mkdir(`${dir}/ws`);
+    const report = await runSandboxed(parseManifest(chattyManifest(dir, { cache: true }), dir), {
+      outDir: `${dir}/out`,
+    });
+    assert.equal(report.outcome, "completed", report.error);
+    const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
+    const denoDir = JSON.parse(new TextDecoder().decode(info.stdout)).denoDir as string;
+    const origin = `http://oanix-run-${report.runId.toLowerCase()}.invalid`;
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(origin));
+    const hash = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    await assert.rejects(
+      () => Deno.stat(`${denoDir}/location_data/web_cache/${hash}`),
+      Deno.errors.NotFound,
+    );
+  });
+});
+
+Deno.test("a child that ends before its final message fails with Deno's own reason", async () => {
+  await withTemp(async (dir) => {
+    await Deno.mkdir(`${dir}/ws`);
+    const report = await runSandboxed(parseManifest(manifestFor(dir, "stuck_agent.ts"), dir), {
+      outDir: `${dir}/out`,
+    });
+    assert.equal(report.outcome, "failed");
+    assert.equal(report.exitCode, 1);
+    assert.match(
+      report.error ?? "",
+      /^the child exited with code 1 before finishing: error: Top-level await promise never resolved$/,
+    );
+  });
+});
+
+Deno.test("a character a WASI program writes in two pieces arrives whole", async () => {
+  const { wat } = await import("../wasi/_helpers.ts");
+  // Writes "é" (C3 A9) as two one-byte fd_write calls to stdout.
+  const split = await wat(`(module
+    (import "wasi_snapshot_preview1" "fd_write"
+      (func $write (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 0) "\\c3\\a9")
+    (data (i32.const 8) "\\00\\00\\00\\00\\01\\00\\00\\00")
+    (data (i32.const 16) "\\01\\00\\00\\00\\01\\00\\00\\00")
+    (func (export "_start")
+      (drop (call $write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 32)))
+      (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 32)))))`);
+  await withTemp(async (dir) => {
+    await Deno.writeFile(`${dir}/split.wasm`, split);
+    for (const logs of ["", "  /logs: logs\n"]) {
+      const text = `mounts:\n  /tmp: mem\n${logs}program: { wasi: split.wasm }\n`;
+      const report = await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` });
+      assert.equal(report.outcome, "completed", report.error);
+      assert.equal(await Deno.readTextFile(`${dir}/out/logs/stdout.log`), "é", logs);
+    }
+  });
+});

@@ -41,3 +41,24 @@ Deno.test("a workspace without symlinks is clean", async () => {
 Deno.test("a missing workspace folder is an error", async () => {
   await assert.rejects(() => findEscapingSymlinks("/nonexistent-oanix-ws"), Deno.errors.NotFound);
 });
+
+Deno.test("in a folder the agent may write, links with .. are found even when they lead inside", async () => {
+  const top = await Deno.makeTempDir();
+  try {
+    const ws = `${top}/ws`;
+    await Deno.mkdir(`${ws}/a/b`, { recursive: true });
+    await Deno.symlink("../..", `${ws}/a/b/up`);
+    await Deno.symlink("b/../b", `${ws}/a/down_up`);
+    await Deno.symlink("b", `${ws}/a/down`);
+    await Deno.symlink(`${ws}/a`, `${ws}/abs_in`);
+    await Deno.symlink("missing/deeper", `${ws}/dangling_down`);
+    assert.deepEqual(await findEscapingSymlinks(ws), []);
+    const found = await findEscapingSymlinks(ws, { movable: true });
+    assert.deepEqual(found, [
+      { path: "a/b/up", target: "../..", movable: true },
+      { path: "a/down_up", target: "b/../b", movable: true },
+    ]);
+  } finally {
+    await Deno.remove(top, { recursive: true });
+  }
+});
