@@ -20,6 +20,15 @@ async function drainOnce(scheduler: Scheduler, envId: string, round: number) {
   return { started, status };
 }
 
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** The live heap after a full collection. */
+function liveHeap(): number {
+  gc!();
+  gc!();
+  return Deno.memoryUsage().heapUsed;
+}
+
 Deno.test("Scheduler under load: 100,000 jobs drain in priority order with memory flat", async () => {
   const scheduler = new Scheduler({ maxConcurrent: 16, maxRetainedResults: 1000 });
   const envId = scheduler.registerEnv(new EnvBuilder().build());
@@ -40,8 +49,13 @@ Deno.test("Scheduler under load: 100,000 jobs drain in priority order with memor
     assert.equal(status.retainedCount, 1000, "finished records are bounded");
     assert.equal(scheduler.jobsWithTag(`r${round}`).length, 1000);
     assert.equal(scheduler.jobsWithTag("r0").length, round === 0 ? 1000 : 0, "old tags are pruned");
-    heaps.push(Deno.memoryUsage().heapUsed);
+    if (gc) heaps.push(liveHeap());
   }
-  // The second round leaves no more behind than the first (allowing for GC timing).
-  assert.ok(heaps[1] - heaps[0] < 32 * 1024 * 1024, `heap grew from ${heaps[0]} to ${heaps[1]}`);
+  // The second round leaves no more behind than the first. Measured after a forced collection
+  // (the test task runs with --v8-flags=--expose-gc); without it the heap says nothing.
+  if (gc) {
+    assert.ok(heaps[1] - heaps[0] < 8 * 1024 * 1024, `heap grew from ${heaps[0]} to ${heaps[1]}`);
+  } else {
+    console.warn("memory check skipped: run with --v8-flags=--expose-gc (deno task test does)");
+  }
 });
