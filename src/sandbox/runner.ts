@@ -15,7 +15,7 @@ import { type ChildCommand, childCommand, prepareSecrets } from "./child_command
 import { type ChangeRecord, type ChildMessage, decodeMessage } from "./run_protocol.ts";
 import { applyChangesToFolder, writeRunOutput } from "./run_output.ts";
 import { findEscapingSymlinks } from "./symlink_scan.ts";
-import { CappedText } from "./capped_text.ts";
+import { CappedQueue, CappedText } from "./capped_text.ts";
 
 /**
  * Exit codes of a run, as the CLI returns them.
@@ -220,41 +220,6 @@ async function* splitStdout(
   else if (held !== "") yield { text: held };
 }
 
-/** The newest events up to `cap` characters of JSON; older ones are dropped and counted. */
-class CappedEvents {
-  #events: Record<string, unknown>[] = [];
-  #sizes: number[] = [];
-  #head = 0;
-  #bytes = 0;
-  #cap: number;
-  dropped = 0;
-
-  constructor(cap: number) {
-    this.#cap = cap;
-  }
-
-  push(event: Record<string, unknown>): void {
-    const size = JSON.stringify(event).length + 1;
-    this.#events.push(event);
-    this.#sizes.push(size);
-    this.#bytes += size;
-    while (this.#bytes > this.#cap && this.#head < this.#events.length) {
-      this.#bytes -= this.#sizes[this.#head];
-      this.#events[this.#head++] = {};
-      this.dropped++;
-    }
-    if (this.#head > 1024 && this.#head * 2 > this.#events.length) {
-      this.#events = this.#events.slice(this.#head);
-      this.#sizes = this.#sizes.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
-  list(): Record<string, unknown>[] {
-    return this.#events.slice(this.#head);
-  }
-}
-
 /**
  * Runs a validated manifest in a permission-mapped child process.
  *
@@ -279,7 +244,11 @@ export async function runSandboxed(
   const outDir = options.outDir ?? join("out", cmd.runId);
   const stdout = new CappedText(manifest.limits.maxOutputBytes);
   const stderr = new CappedText(manifest.limits.maxOutputBytes);
-  const events = new CappedEvents(manifest.limits.maxOutputBytes);
+  // Events are kept whole, the newest up to the cap in characters of JSON.
+  const events = new CappedQueue<Record<string, unknown>>(
+    manifest.limits.maxOutputBytes,
+    (e) => JSON.stringify(e).length + 1,
+  );
   let final: Extract<ChildMessage, { type: "final" }> | undefined;
   let oversized = false;
   let timedOut = false;
@@ -426,7 +395,7 @@ export async function runSandboxed(
     status: statusDoc,
     stdout: stdout.text(),
     stderr: stderr.text(),
-    events: events.list(),
+    events: events.items(),
     checks,
     changes,
   });

@@ -1,4 +1,5 @@
 import assert from "@std/assert";
+import { CappedQueue } from "../../src/sandbox/capped_text.ts";
 
 /** Runs `code` (a module importing CappedText) in a worker, which is ended after `ms`. */
 async function inWorker(code: string, ms = 10_000): Promise<unknown> {
@@ -63,4 +64,18 @@ Deno.test("many small appends past the cap take linear time", async () => {
     return [t.text().length, t.dropped];
   `);
   assert.deepEqual(out, [1 << 19, 1_000_000 - (1 << 19)]);
+});
+
+Deno.test("CappedQueue keeps the newest whole items within the cap and counts the dropped", () => {
+  const q = new CappedQueue<{ n: number }>(30, (e) => JSON.stringify(e).length + 1);
+  for (let n = 0; n < 10; n++) q.push({ n });
+  assert.deepEqual(q.items().map((e) => e.n), [6, 7, 8, 9]);
+  assert.equal(q.dropped, 6);
+  const big = new CappedQueue<string>(3, (s) => s.length);
+  big.push("toolong");
+  assert.deepEqual(big.items(), [], "an item over the cap is dropped at once");
+  assert.equal(big.dropped, 1);
+  for (let i = 0; i < 5000; i++) big.push("x");
+  assert.deepEqual(big.items(), ["x", "x", "x"]);
+  assert.equal(big.dropped, 4998);
 });
