@@ -62,6 +62,8 @@ export function childArgs(permissions: Permissions, origin: string): string[] {
     ...permissions.flags,
     "--no-remote",
     "--cached-only",
+    // Lets the child start the agent worker with permissions narrower than its own.
+    "--unstable-worker-options",
     "--frozen",
     `--config=${HOST_CONFIG.pathname}`,
     `--location=${origin}/`,

@@ -17,7 +17,7 @@ import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
 import { type Bootstrap, type ChildMessage, encodeMessage } from "./run_protocol.ts";
 import { bytesFromBase64 } from "./run_output.ts";
-import { agentEnvironment } from "./agent_environment.ts";
+import { runAgentInWorker } from "./agent_host.ts";
 
 const stdoutWrite = Deno.stdout.writeSync.bind(Deno.stdout);
 const encoder = new TextEncoder();
@@ -40,65 +40,17 @@ async function readBootstrap(): Promise<Bootstrap> {
   return JSON.parse(text) as Bootstrap;
 }
 
-/** Makes attempts to spawn processes show up as denied checks (Deno does not audit them). */
-function watchSpawns(send: (msg: ChildMessage) => void): void {
-  const Original = Deno.Command;
-  const report = (cmd: string | URL, e: unknown) => {
-    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
-      send({
-        type: "event",
-        event: {
-          timestamp: new Date().toISOString(),
-          level: "warn",
-          message: `permission denied: run ${String(cmd)}`,
-          data: { source: "oanix-child", permission: "run", value: String(cmd), denied: true },
-        },
-      });
-    }
-    throw e;
-  };
-  class WatchedCommand extends Original {
-    #cmd: string | URL;
-    constructor(cmd: string | URL, options?: Deno.CommandOptions) {
-      super(cmd, options);
-      this.#cmd = cmd;
-    }
-    override output(): Promise<Deno.CommandOutput> {
-      try {
-        return super.output().catch((e) => report(this.#cmd, e));
-      } catch (e) {
-        return report(this.#cmd, e);
-      }
-    }
-    override outputSync(): Deno.CommandOutput {
-      try {
-        return super.outputSync();
-      } catch (e) {
-        return report(this.#cmd, e);
-      }
-    }
-    override spawn(): Deno.ChildProcess {
-      try {
-        return super.spawn();
-      } catch (e) {
-        return report(this.#cmd, e);
-      }
-    }
-  }
-  Deno.Command = WatchedCommand;
-}
-
-/** Routes console output of a module agent into the logs (or straight to the parent). */
-function captureConsole(built: BuiltNamespace, send: (msg: ChildMessage) => void): void {
-  const write = (stream: "stdout" | "stderr") => (...args: unknown[]) => {
-    const text = args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" ") + "\n";
-    if (built.logs) {
-      if (stream === "stdout") built.logs.writeStdout(text);
-      else built.logs.writeStderr(text);
-    } else send({ type: "output", stream, text });
-  };
-  console.log = console.info = console.debug = write("stdout");
-  console.error = console.warn = write("stderr");
+/** Reports a check Deno does not audit (spawning), as the worker saw it. */
+function deniedEvent(send: (msg: ChildMessage) => void, permission: string, value: string): void {
+  send({
+    type: "event",
+    event: {
+      timestamp: Date.now(),
+      level: "warn",
+      message: `permission denied: ${permission} ${value}`,
+      data: { source: "oanix-child", permission, value, denied: true },
+    },
+  });
 }
 
 async function runProgram(
@@ -123,19 +75,25 @@ async function runProgram(
     });
     return result.exitCode;
   }
-  captureConsole(built, send);
-  const mod = await import(new URL(`file://${program.path}`).href);
-  if (typeof mod.default !== "function") {
-    throw new Error(`${program.path} has no default export function`);
-  }
-  const code = await mod.default(agentEnvironment(built.namespace, program.args, program.env));
-  return typeof code === "number" ? code : 0;
+  // A module agent runs in a worker of its own, with no permissions but reading its file:
+  // it cannot reach the network, the disk, or this realm (executors, keys, the protocol).
+  return await runAgentInWorker({
+    program: program.path,
+    args: program.args,
+    env: program.env,
+    namespace: built.namespace,
+    onOutput: (stream, text) => {
+      if (!built.logs) send({ type: "output", stream, text });
+      else if (stream === "stdout") built.logs.writeStdout(text);
+      else built.logs.writeStderr(text);
+    },
+    onDenied: (permission, value) => deniedEvent(send, permission, value),
+  });
 }
 
 async function main(): Promise<void> {
   const boot = await readBootstrap();
   const send = makeSend(boot.nonce);
-  watchSpawns(send);
   const built = buildNamespace(boot.manifest, { nostrKeyHex: boot.secrets.nostrKeyHex });
   // The agent sees the namespace through a view that reports refusals as denied events.
   const agentView = auditDenials(built.namespace, (d) => {

@@ -25,3 +25,4 @@ export * from "./collect_changes.ts";
 export * from "./agent_environment.ts";
 export * from "./cli.ts";
 export * from "./denial_audit.ts";
+export * from "./agent_host.ts";

@@ -10,7 +10,7 @@
  * | http, ws | net to their allow-listed hosts |
  * | nostr | net to its relays' hosts |
  * | mem, map (inline), task, logs | nothing |
- * | the program | read of its file |
+ * | the program | read of its file (a module agent: also the agent worker's entry) |
  *
  * Nothing else is ever granted: no env, run, ffi, sys or import, and
  * `--no-prompt` always. No network mount means no `--allow-net` at all.
@@ -18,6 +18,7 @@
  * @module
  */
 
+import { AGENT_WORKER_PATH } from "./agent_host.ts";
 import type { Manifest } from "./manifest.ts";
 
 /**
@@ -110,6 +111,8 @@ export function permissionsFor(manifest: Manifest): Permissions {
     }
   }
   if (manifest.program) read.push(manifest.program.path);
+  // A module agent runs in a worker whose entry the child must be able to read.
+  if (manifest.program?.kind === "module") read.push(AGENT_WORKER_PATH);
   if (manifest.program?.stdinFile) read.push(manifest.program.stdinFile);
   const grant: PermissionGrant = {
     read: uniqueSorted(read),

@@ -95,7 +95,7 @@ function checkEvent(c: PermissionCheck): Record<string, unknown> {
     timestamp: Number.isNaN(Date.parse(c.at)) ? Date.now() : Date.parse(c.at),
     level: c.denied ? "warn" : "debug",
     message: `permission ${c.denied ? "denied" : "granted"}: ${c.permission} ${
-      c.folded ? `(${c.folded} more values)` : c.value ?? ""
+      c.folded ? `(${c.folded} more values)` : c.value ?? "(all, without a value)"
     }`.trimEnd(),
     data: {
       source: "deno-audit",

@@ -220,22 +220,21 @@ program: { wasi: ${hostile} }
   });
 });
 
-Deno.test("a forged final message cannot make --apply write outside the workspace", async () => {
+Deno.test("a module agent cannot learn the nonce, so it cannot forge a final message", async () => {
   await withTemp(async (dir) => {
     await Deno.mkdir(`${dir}/ws`);
     const report = await runSandboxed(parseManifest(manifestFor(dir, "forging_agent.ts"), dir), {
       outDir: `${dir}/out`,
       apply: true,
     });
-    assert.ok((report.result as { nonce: string }).nonce, "the agent did learn the nonce");
+    // The agent runs in its own worker: patching built-ins there never sees the child's messages.
+    assert.equal(report.outcome, "completed", report.error);
+    const stdout = await Deno.readTextFile(`${dir}/out/logs/stdout.log`);
+    assert.match(stdout, /@@oanix: \{"type":"final"/, "the forged line is only stray output");
     await assert.rejects(() => Deno.stat(`${dir}/escaped.txt`), Deno.errors.NotFound);
     await assert.rejects(() => Deno.stat(`${dir}/escaped2.txt`), Deno.errors.NotFound);
-    assert.deepEqual([...Deno.readDirSync(`${dir}/ws`)], [], "nothing was applied");
-    assert.equal(report.applied, false);
-    assert.equal(report.outcome, "failed");
-    assert.match(report.error ?? "", /not applied.*\/\.\.\/escaped\.txt/);
-    const status = JSON.parse(await Deno.readTextFile(`${dir}/out/status.json`));
-    assert.equal(status.outcome, "failed");
+    assert.deepEqual([...Deno.readDirSync(`${dir}/ws`)].map((e) => e.name), ["inside.txt"]);
+    assert.equal(report.applied, true, "only the agent's real change was applied");
   });
 });
 
@@ -306,18 +305,13 @@ Deno.test("the Cache API storage of a run is removed after it", async () => {
   });
 });
 
-Deno.test("a child that ends before its final message fails with Deno's own reason", async () => {
+Deno.test("an agent that never finishes is stopped at the timeout", async () => {
   await withTemp(async (dir) => {
     await Deno.mkdir(`${dir}/ws`);
-    const report = await runSandboxed(parseManifest(manifestFor(dir, "stuck_agent.ts"), dir), {
-      outDir: `${dir}/out`,
-    });
-    assert.equal(report.outcome, "failed");
-    assert.equal(report.exitCode, 1);
-    assert.match(
-      report.error ?? "",
-      /^the child exited with code 1 before finishing: error: Top-level await promise never resolved$/,
-    );
+    const text = manifestFor(dir, "stuck_agent.ts").replace("timeout: 20", "timeout: 1");
+    const report = await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` });
+    assert.equal(report.outcome, "timeout");
+    assert.equal(report.exitCode, 124);
   });
 });
 
@@ -343,4 +337,30 @@ Deno.test("a character a WASI program writes in two pieces arrives whole", async
       assert.equal(await Deno.readTextFile(`${dir}/out/logs/stdout.log`), "é", logs);
     }
   });
+});
+
+Deno.test("a module agent reaches the network only through /cap/http, never with fetch", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    () => new Response("pong"),
+  );
+  try {
+    const port = (server.addr as Deno.NetAddr).port;
+    await withTemp(async (dir) => {
+      await Deno.mkdir(`${dir}/ws`);
+      const url = `http://127.0.0.1:${port}/ping`;
+      const text = manifestFor(
+        dir,
+        "http_agent.ts",
+        `  /cap/http: { type: http, allow: ["127.0.0.1:${port}"] }\n`,
+        JSON.stringify({ url }),
+      );
+      const report = await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` });
+      assert.equal(report.outcome, "completed", report.error);
+      assert.deepEqual(report.result, { direct: "NotCapable", status: 200, body: "pong" });
+      assert.ok(report.permissions.grant.net.includes(`127.0.0.1:${port}`), "the child holds net");
+    });
+  } finally {
+    await server.shutdown();
+  }
 });

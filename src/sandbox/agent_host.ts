@@ -1,0 +1,242 @@
+/**
+ * Running a JS/TS agent module in a Worker of its own (`agent_worker.ts`)
+ * with no permissions but reading its own file, and serving its namespace
+ * calls over a synchronous RPC: the worker posts a request and blocks on a
+ * SharedArrayBuffer; this side answers and wakes it. A read of content that
+ * has not arrived (EAGAIN) waits here, so the agent simply blocks.
+ *
+ * @module
+ */
+
+import { FsError } from "../fs/errors.ts";
+import type { FileHandle, FileService, OpenFlags } from "../fs/types.ts";
+
+const HEADER = 16;
+/** The largest answer: reads are cut to fit, anything else larger is EIO. */
+const CAPACITY = 2 * 1024 * 1024;
+const encoder = new TextEncoder();
+const WORKER = new URL("./agent_worker.ts", import.meta.url);
+
+/**
+ * The agent worker's entry file. A child that runs a module agent must be
+ * able to read it, since a worker's grant is a subset of its parent's.
+ *
+ * @example
+ * ```ts
+ * import { AGENT_WORKER_PATH } from "@oanix/oanix";
+ * console.log(AGENT_WORKER_PATH.endsWith("agent_worker.ts")); // true
+ * ```
+ */
+export const AGENT_WORKER_PATH: string = WORKER.pathname;
+
+/**
+ * What {@linkcode runAgentInWorker} needs.
+ *
+ * @example
+ * ```ts
+ * import type { AgentWorkerOptions } from "@oanix/oanix";
+ * const show = (o: AgentWorkerOptions) => o.program;
+ * ```
+ */
+export interface AgentWorkerOptions {
+  /** The agent module's absolute path. */
+  program: string;
+  /** Its arguments. */
+  args: string[];
+  /** Its environment variables. */
+  env: Record<string, string>;
+  /** The namespace it sees. */
+  namespace: FileService;
+  /** Where its console output goes. */
+  onOutput: (stream: "stdout" | "stderr", text: string) => void;
+  /** A check the worker reports that Deno does not audit (spawning). */
+  onDenied?: (permission: string, value: string) => void;
+}
+
+interface Open {
+  handle: FileHandle;
+  nonBlocking: boolean;
+}
+
+/**
+ * Runs the agent's default export in a locked-down worker; resolves with its
+ * exit code (a returned number, else 0) and rejects with its error.
+ *
+ * @example
+ * ```ts ignore
+ * import { MemFs, Namespace, runAgentInWorker } from "@oanix/oanix";
+ * const ns = Namespace.builder().mount("/tmp", new MemFs()).build();
+ * const code = await runAgentInWorker({
+ *   program: "/srv/agent.ts", args: [], env: {}, namespace: ns,
+ *   onOutput: (_s, t) => console.log(t),
+ * });
+ * ```
+ */
+export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
+  const sab = new SharedArrayBuffer(HEADER + CAPACITY);
+  const state = new Int32Array(sab, 0, 4);
+  const payload = new Uint8Array(sab, HEADER);
+  const handles = new Map<number, Open>();
+  let nextId = 1;
+  const worker = new Worker(WORKER, {
+    type: "module",
+    deno: {
+      permissions: {
+        read: [WORKER.pathname, options.program],
+        write: false,
+        net: false,
+        env: false,
+        run: false,
+        ffi: false,
+        sys: false,
+        import: false,
+      },
+    },
+  } as WorkerOptions);
+
+  const answer = (status: number, body: Uint8Array, isBytes: boolean) => {
+    if (body.length > CAPACITY) {
+      return answer(1, json({ code: "EIO", message: "EIO: the answer is too large" }), false);
+    }
+    payload.set(body);
+    Atomics.store(state, 1, status);
+    Atomics.store(state, 2, body.length);
+    Atomics.store(state, 3, isBytes ? 1 : 0);
+    Atomics.store(state, 0, 1);
+    Atomics.notify(state, 0);
+  };
+  const open = (id: number): Open => {
+    const o = handles.get(id);
+    if (o === undefined) throw new FsError("EBADF", undefined, `no open file ${id}`);
+    return o;
+  };
+  /** Reads, waiting (unless non-blocking) while the content has not arrived. */
+  const readWaiting = async (o: Open, read: () => number): Promise<number> => {
+    for (;;) {
+      try {
+        return read();
+      } catch (e) {
+        if (!(e instanceof FsError && e.code === "EAGAIN") || o.nonBlocking) throw e;
+        if (o.handle.whenReadable === undefined) throw e;
+        await o.handle.whenReadable();
+      }
+    }
+  };
+
+  const serve = async (op: string, a: unknown[]): Promise<void> => {
+    const ns = options.namespace;
+    switch (op) {
+      case "read":
+      case "pread": {
+        const o = open(a[0] as number);
+        const buf = new Uint8Array(Math.min(Math.max(Number(a[1]) || 0, 0), CAPACITY));
+        const n = await readWaiting(
+          o,
+          () => op === "read" ? o.handle.read(buf) : o.handle.pread(buf, a[2] as number),
+        );
+        return answer(0, buf.subarray(0, n), true);
+      }
+      case "open": {
+        const flags = a[1] as OpenFlags | undefined;
+        const handle = ns.open(a[0] as string, flags);
+        handles.set(nextId, { handle, nonBlocking: flags?.nonBlocking === true });
+        return answer(0, json(nextId++), false);
+      }
+      case "write":
+        return answer(0, json(open(a[0] as number).handle.write(a[1] as Uint8Array)), false);
+      case "pwrite": {
+        const n = open(a[0] as number).handle.pwrite(a[1] as Uint8Array, a[2] as number);
+        return answer(0, json(n), false);
+      }
+      case "seek": {
+        const h = open(a[0] as number).handle;
+        return answer(0, json(h.seek(a[1] as number, a[2] as "start")), false);
+      }
+      case "position":
+        return answer(0, json(open(a[0] as number).handle.position()), false);
+      case "flush":
+        open(a[0] as number).handle.flush();
+        return answer(0, json(null), false);
+      case "close": {
+        const o = open(a[0] as number);
+        handles.delete(a[0] as number);
+        o.handle.close();
+        return answer(0, json(null), false);
+      }
+      case "hstat":
+        return answer(0, json(open(a[0] as number).handle.stat()), false);
+      case "truncate":
+        open(a[0] as number).handle.truncate(a[1] as number);
+        return answer(0, json(null), false);
+      case "readdir":
+      case "stat":
+      case "lstat":
+      case "readlink": {
+        const fn = (op === "lstat" ? (ns.lstat ?? ns.stat) : ns[op]) as
+          | ((path: string) => unknown)
+          | undefined;
+        if (typeof fn !== "function") throw new FsError("ENOTSUP", a[0] as string);
+        return answer(0, json(fn.call(ns, a[0] as string)), false);
+      }
+      case "mkdir":
+      case "remove":
+        ns[op](a[0] as string);
+        return answer(0, json(null), false);
+      case "rename":
+        ns.rename(a[0] as string, a[1] as string);
+        return answer(0, json(null), false);
+      case "symlink":
+        if (ns.symlink === undefined) throw new FsError("ENOTSUP", a[1] as string);
+        ns.symlink(a[0] as string, a[1] as string);
+        return answer(0, json(null), false);
+      case "log":
+        options.onOutput(a[0] === "stderr" ? "stderr" : "stdout", String(a[1]));
+        return answer(0, json(null), false);
+      case "denied":
+        options.onDenied?.(String(a[0]), String(a[1]));
+        return answer(0, json(null), false);
+      default:
+        throw new FsError("ENOSYS", undefined, `unknown operation ${op}`);
+    }
+  };
+
+  return new Promise<number>((resolve, reject) => {
+    const finish = () => {
+      worker.terminate();
+      for (const { handle } of handles.values()) {
+        try {
+          handle.close();
+        } catch { /* already closed */ }
+      }
+      handles.clear();
+    };
+    worker.onmessage = (e: MessageEvent) => {
+      const msg = e.data as { op?: string; args?: unknown[]; done?: number; failed?: string };
+      if (typeof msg.op === "string") {
+        serve(msg.op, msg.args ?? []).catch((err) => {
+          const body = err instanceof FsError
+            ? { code: err.code, message: err.message, path: err.path }
+            : { code: "EIO", message: `EIO: ${err instanceof Error ? err.message : err}` };
+          answer(1, json(body), false);
+        });
+      } else if (typeof msg.done === "number") {
+        finish();
+        resolve(msg.done);
+      } else {
+        finish();
+        reject(new Error(msg.failed ?? "the agent ended without a result"));
+      }
+    };
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      finish();
+      reject(new Error(e.message));
+    };
+    worker.postMessage({ sab, program: options.program, args: options.args, env: options.env });
+  });
+}
+
+function json(value: unknown): Uint8Array {
+  const text = JSON.stringify(value, (_k, v) => typeof v === "bigint" ? v.toString() : v);
+  return encoder.encode(text ?? "");
+}
