@@ -8,6 +8,7 @@
 
 import { readFile, readJson, readText, writeFile, writeText } from "../fs/file_io.ts";
 import type { Namespace } from "../namespace/namespace.ts";
+import type { FileService } from "../fs/types.ts";
 
 /**
  * The environment an agent module's default export is called with.
@@ -22,8 +23,11 @@ import type { Namespace } from "../namespace/namespace.ts";
  * ```
  */
 export interface AgentEnvironment {
-  /** The namespace: the agent's whole world. */
-  namespace: Namespace;
+  /**
+   * The namespace: the agent's whole world. In the sandbox it is a proxy
+   * over the worker's RPC with the same methods.
+   */
+  namespace: FileService;
   /** The program's arguments. */
   args: string[];
   /** The program's environment variables (never the host's). */
