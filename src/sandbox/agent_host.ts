@@ -9,6 +9,7 @@
  */
 
 import { FsError } from "../fs/errors.ts";
+import { writeFile } from "../fs/file_io.ts";
 import type { FileHandle, FileService, OpenFlags } from "../fs/types.ts";
 
 const HEADER = 16;
@@ -136,6 +137,37 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
         );
         return answer(0, buf.subarray(0, n), true);
       }
+      case "readAll": {
+        // A whole file in one call (the common case); larger than one answer is EFBIG and the
+        // worker falls back to reading through a handle.
+        const o: Open = { handle: ns.open(a[0] as string, { read: true }), nonBlocking: false };
+        try {
+          const parts: Uint8Array[] = [];
+          let total = 0;
+          for (;;) {
+            const buf = new Uint8Array(64 * 1024);
+            const n = await readWaiting(o, () => o.handle.read(buf));
+            if (n === 0) break;
+            total += n;
+            if (total > CAPACITY) {
+              throw new FsError("EFBIG", a[0] as string, "too large for one call");
+            }
+            parts.push(buf.subarray(0, n));
+          }
+          const out = new Uint8Array(total);
+          let at = 0;
+          for (const p of parts) {
+            out.set(p, at);
+            at += p.length;
+          }
+          return answer(0, out, true);
+        } finally {
+          o.handle.close();
+        }
+      }
+      case "writeAll":
+        writeFile(ns, a[0] as string, a[1] as Uint8Array);
+        return answer(0, json(null), false);
       case "open": {
         const flags = a[1] as OpenFlags | undefined;
         const handle = ns.open(a[0] as string, flags);

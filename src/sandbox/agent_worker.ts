@@ -129,6 +129,16 @@ const namespace = {
 };
 
 function readFile(path: string): Uint8Array {
+  try {
+    return call("readAll", path) as Uint8Array;
+  } catch (e) {
+    if (!(e instanceof AgentFsError && e.code === "EFBIG")) throw e;
+  }
+  return readThroughHandle(path);
+}
+
+/** Reads a file too large for one answer, a chunk per call. */
+function readThroughHandle(path: string): Uint8Array {
   const h = namespace.open(path, { read: true });
   try {
     const parts: Uint8Array[] = [];
@@ -153,6 +163,10 @@ function readFile(path: string): Uint8Array {
 
 function writeFile(path: string, data: Uint8Array | string): void {
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
+  if (bytes.length <= 1 << 20) {
+    call("writeAll", path, bytes);
+    return;
+  }
   const h = namespace.open(path, { write: true, create: true, truncate: true });
   try {
     for (let at = 0; at < bytes.length; at += 1 << 20) h.write(bytes.subarray(at, at + (1 << 20)));
