@@ -364,3 +364,18 @@ Deno.test("a module agent reaches the network only through /cap/http, never with
     await server.shutdown();
   }
 });
+
+Deno.test("a module agent reads and writes files larger than one RPC answer", async () => {
+  await withTemp(async (dir) => {
+    await Deno.mkdir(`${dir}/ws`);
+    const big = new Uint8Array(5 * 1024 * 1024 + 7).map((_, i) => i % 251);
+    await Deno.writeFile(`${dir}/ws/big.bin`, big);
+    const text = manifestFor(dir, "big_file_agent.ts", "  /tmp: mem\n").replace(
+      "memory: 64",
+      "memory: 256",
+    );
+    const report = await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` });
+    assert.equal(report.outcome, "completed", report.error);
+    assert.deepEqual(report.result, { length: big.length, same: true, last: big.at(-1) });
+  });
+});
