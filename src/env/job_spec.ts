@@ -5,7 +5,12 @@
  * @module
  */
 
-import { describeValue, frozenJson, type JsonValue } from "../services/json_value.ts";
+import {
+  assertInteger,
+  describeValue,
+  frozenJson,
+  type JsonValue,
+} from "../services/json_value.ts";
 
 /**
  * A WASI program given as a path, a `file:` URL, bytes or a compiled module.
@@ -193,13 +198,7 @@ export class JobSpec {
    * @throws {TypeError} when `n` is not a safe integer.
    */
   withPriority(n: number): JobSpec {
-    if (!Number.isSafeInteger(n)) {
-      throw new TypeError(
-        `JobSpec.withPriority: priority must be an integer, got ${
-          typeof n === "number" ? n : describeValue(n)
-        }`,
-      );
-    }
+    assertInteger(n, "JobSpec.withPriority: priority");
     return derive(this, { priority: n });
   }
 

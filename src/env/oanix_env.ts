@@ -6,7 +6,7 @@
 
 import type { FileService } from "../fs/types.ts";
 import type { Namespace, NamespaceDescription } from "../namespace/namespace.ts";
-import { describeValue } from "../services/json_value.ts";
+import { assertInteger, describeValue } from "../services/json_value.ts";
 import { checkTransition } from "../services/lifecycle.ts";
 import { LogsFs } from "../services/logs_fs.ts";
 import { TaskFs } from "../services/task_fs.ts";
@@ -172,13 +172,7 @@ export class OanixEnv {
    * @throws {IllegalTransitionError} from any state but running, or when the task cannot follow.
    */
   setCompleted(exitCode: number): void {
-    if (!Number.isSafeInteger(exitCode)) {
-      throw new TypeError(
-        `OanixEnv.setCompleted: exitCode must be an integer, got ${
-          typeof exitCode === "number" ? exitCode : describeValue(exitCode)
-        }`,
-      );
-    }
+    assertInteger(exitCode, "OanixEnv.setCompleted: exitCode");
     const ok = exitCode === 0;
     this.#move(
       "completed",

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { describeValue } from "../services/json_value.ts";
+import { assertInteger, describeValue } from "../services/json_value.ts";
 import { JobQueue } from "./job_queue.ts";
 import { JobSpec } from "./job_spec.ts";
 import { superviseJob } from "./job_supervisor.ts";
@@ -278,11 +278,7 @@ export class Scheduler {
    * @throws {Error} when the job is unknown, not running, or being run by `run()`.
    */
   complete(id: string, exitCode: number): void {
-    if (!Number.isSafeInteger(exitCode)) {
-      throw new TypeError(
-        `Scheduler.complete: exitCode must be an integer, got ${describeValue(exitCode)}`,
-      );
-    }
+    assertInteger(exitCode, "Scheduler.complete: exitCode");
     this.#finish(this.#running(id, "complete"), { state: "completed", exitCode });
   }
 

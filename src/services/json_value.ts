@@ -131,3 +131,19 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * Throws a TypeError naming `what` unless `value` is a safe integer.
+ *
+ * @example
+ * ```ts
+ * import { assertInteger } from "@oanix/oanix";
+ * assertInteger(3, "JobSpec.withPriority: priority"); // passes
+ * ```
+ */
+export function assertInteger(value: unknown, what: string): asserts value is number {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return;
+  throw new TypeError(
+    `${what} must be an integer, got ${typeof value === "number" ? value : describeValue(value)}`,
+  );
+}

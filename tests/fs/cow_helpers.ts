@@ -58,24 +58,65 @@ export function sampleBase(): MapFs {
 const MUTATING: ReadonlyArray<keyof OpenFlags> = ["write", "append", "create", "truncate"];
 
 /**
+ * Forwards every call to another service; each change asks `beforeChange`
+ * first, which subclasses use to refuse or count it.
+ */
+abstract class ForwardingFs implements FileService {
+  abstract readonly kind: string;
+  protected readonly inner: FileService;
+  constructor(inner: FileService) {
+    this.inner = inner;
+  }
+  /** Called before a change is passed on; throw to stop it. */
+  protected abstract beforeChange(what: string, path: string): void;
+  open(path: string, flags?: OpenFlags): FileHandle {
+    if (flags && MUTATING.some((k) => flags[k] === true)) this.beforeChange("open", path);
+    return this.inner.open(path, flags);
+  }
+  readdir(path: string): DirEntry[] {
+    return this.inner.readdir(path);
+  }
+  stat(path: string): Stat {
+    return this.inner.stat(path);
+  }
+  lstat(path: string): Stat {
+    return this.inner.lstat!(path);
+  }
+  readlink(path: string): string {
+    return this.inner.readlink!(path);
+  }
+  mkdir(path: string): void {
+    this.beforeChange("mkdir", path);
+    this.inner.mkdir(path);
+  }
+  remove(path: string): void {
+    this.beforeChange("remove", path);
+    this.inner.remove(path);
+  }
+  rename(from: string, to: string): void {
+    this.beforeChange("rename", `${from} ${to}`);
+    this.inner.rename(from, to);
+  }
+  symlink(target: string, path: string): void {
+    this.beforeChange("symlink", path);
+    this.inner.symlink!(target, path);
+  }
+}
+
+/**
  * Wraps a service so that any attempt to change it throws a plain Error
  * (not an FsError, so no code path can mistake it for a normal refusal).
  */
-export class ThrowingFs implements FileService {
+export class ThrowingFs extends ForwardingFs {
   readonly kind = "throwing";
   readonly attempts: string[] = [];
-  #inner: FileService;
-  constructor(inner: FileService) {
-    this.#inner = inner;
+  protected beforeChange(what: string, path: string): never {
+    this.attempts.push(`${what} ${path}`);
+    throw new Error(`the base was asked to change: ${what} ${path}`);
   }
-  #refuse(what: string): never {
-    this.attempts.push(what);
-    throw new Error(`the base was asked to change: ${what}`);
-  }
-  open(path: string, flags?: OpenFlags): FileHandle {
-    if (flags && MUTATING.some((k) => flags[k] === true)) this.#refuse(`open ${path}`);
-    const h = this.#inner.open(path, flags);
-    const refuse = (what: string) => this.#refuse(`${what} ${path}`);
+  override open(path: string, flags?: OpenFlags): FileHandle {
+    const h = super.open(path, flags);
+    const refuse = (what: string) => this.beforeChange(what, path);
     return {
       path: h.path,
       read: (b) => h.read(b),
@@ -90,32 +131,8 @@ export class ThrowingFs implements FileService {
       truncate: () => refuse("truncate"),
     };
   }
-  readdir(path: string): DirEntry[] {
-    return this.#inner.readdir(path);
-  }
-  stat(path: string): Stat {
-    return this.#inner.stat(path);
-  }
-  lstat(path: string): Stat {
-    return this.#inner.lstat!(path);
-  }
-  readlink(path: string): string {
-    return this.#inner.readlink!(path);
-  }
-  mkdir(path: string): void {
-    this.#refuse(`mkdir ${path}`);
-  }
-  remove(path: string): void {
-    this.#refuse(`remove ${path}`);
-  }
-  rename(from: string, to: string): void {
-    this.#refuse(`rename ${from} ${to}`);
-  }
   setTimes(path: string): void {
-    this.#refuse(`setTimes ${path}`);
-  }
-  symlink(_target: string, path: string): void {
-    this.#refuse(`symlink ${path}`);
+    this.beforeChange("setTimes", path);
   }
 }
 
@@ -123,49 +140,16 @@ export class ThrowingFs implements FileService {
  * Wraps a writable service so that its mutations start failing with EIO
  * after `allowed` of them have succeeded; `allowed = Infinity` lets all pass.
  */
-export class FlakyFs implements FileService {
+export class FlakyFs extends ForwardingFs {
   readonly kind = "flaky";
   allowed: number;
-  #inner: FileService;
   constructor(inner: FileService, allowed: number) {
-    this.#inner = inner;
+    super(inner);
     this.allowed = allowed;
   }
-  #spend(path: string): void {
-    if (this.allowed <= 0) throw new FsError("EIO", path, "the disk is tired");
+  protected beforeChange(_what: string, path: string): void {
+    if (this.allowed <= 0) throw new FsError("EIO", path.split(" ")[0], "the disk is tired");
     this.allowed--;
-  }
-  open(path: string, flags?: OpenFlags): FileHandle {
-    if (flags && MUTATING.some((k) => flags[k] === true)) this.#spend(path);
-    return this.#inner.open(path, flags);
-  }
-  readdir(path: string): DirEntry[] {
-    return this.#inner.readdir(path);
-  }
-  stat(path: string): Stat {
-    return this.#inner.stat(path);
-  }
-  lstat(path: string): Stat {
-    return this.#inner.lstat!(path);
-  }
-  readlink(path: string): string {
-    return this.#inner.readlink!(path);
-  }
-  mkdir(path: string): void {
-    this.#spend(path);
-    this.#inner.mkdir(path);
-  }
-  remove(path: string): void {
-    this.#spend(path);
-    this.#inner.remove(path);
-  }
-  rename(from: string, to: string): void {
-    this.#spend(from);
-    this.#inner.rename(from, to);
-  }
-  symlink(target: string, path: string): void {
-    this.#spend(path);
-    this.#inner.symlink!(target, path);
   }
 }
 

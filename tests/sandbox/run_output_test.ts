@@ -1,14 +1,8 @@
 import assert from "@std/assert";
+import { withTempDir } from "../helpers/temp_dir.ts";
 import { applyChangesToFolder, type ChangeRecord, changesDiff } from "../../mod.ts";
 
-async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "oanix-apply-test-" });
-  try {
-    return await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = withTempDir;
 
 const added = (path: string, text = "x\n"): ChangeRecord => ({
   mount: "/w",

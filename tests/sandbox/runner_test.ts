@@ -3,18 +3,12 @@
  * the events each attempt leaves.
  */
 import assert from "@std/assert";
+import { withTempDir } from "../helpers/temp_dir.ts";
 import { parseManifest, RunRefusedError, type RunReport, runSandboxed } from "../../mod.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 
-async function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "oanix-runner-test-" });
-  try {
-    return await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+const withTemp = withTempDir;
 
 function manifestFor(dir: string, agent: string, extra = "", input = "{}"): string {
   return `task: { id: t, type: test, description: d, input: ${input} }
