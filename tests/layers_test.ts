@@ -15,18 +15,29 @@ function code(text: string): string {
   return text.split("\n").filter((l) => !/^\s*(\*|\/\/|\/\*)/.test(l)).join("\n");
 }
 
-function sources(): Array<{ layer: string; file: string; text: string }> {
-  const out = [];
-  for (const dir of Deno.readDirSync(src)) {
-    if (!dir.isDirectory) continue;
-    for (const f of Deno.readDirSync(new URL(`${dir.name}/`, src))) {
-      if (f.name.endsWith(".ts")) {
-        const text = Deno.readTextFileSync(new URL(`${dir.name}/${f.name}`, src));
-        out.push({ layer: dir.name, file: `${dir.name}/${f.name}`, text });
-      }
-    }
+/** Every .ts file under `dir` (a URL ending in "/"), relative to src/, subfolders included. */
+function filesUnder(dir: URL, prefix: string): string[] {
+  const out: string[] = [];
+  for (const e of Deno.readDirSync(dir)) {
+    if (e.isDirectory) out.push(...filesUnder(new URL(`${e.name}/`, dir), `${prefix}${e.name}/`));
+    else if (e.name.endsWith(".ts")) out.push(`${prefix}${e.name}`);
   }
   return out;
+}
+
+function sources(): Array<{ layer: string; file: string; text: string }> {
+  return filesUnder(src, "").filter((file) => file.includes("/")).map((file) => ({
+    layer: file.split("/")[0],
+    file,
+    text: Deno.readTextFileSync(new URL(file, src)),
+  }));
+}
+
+/** The layer a relative import from `file` lands in, or undefined when it leaves src/. */
+function importedLayer(file: string, specifier: string): string | undefined {
+  const target = new URL(specifier, new URL(file, src)).href;
+  if (!target.startsWith(src.href)) return undefined;
+  return target.slice(src.href.length).split("/")[0];
 }
 
 Deno.test("every src folder is a known layer", () => {
@@ -36,8 +47,10 @@ Deno.test("every src folder is a known layer", () => {
 Deno.test("layers import only downward", () => {
   const violations: string[] = [];
   for (const { layer, file, text } of sources()) {
-    for (const m of text.matchAll(/from "\.\.\/([a-z_]+)\//g)) {
-      if (ORDER.indexOf(m[1]) > ORDER.indexOf(layer)) violations.push(`${file} imports ${m[1]}`);
+    for (const m of text.matchAll(/(?:from|import) "(\.\.?\/[^"]+)"/g)) {
+      const to = importedLayer(file, m[1]);
+      if (to === undefined) violations.push(`${file} imports ${m[1]}, outside src/`);
+      else if (ORDER.indexOf(to) > ORDER.indexOf(layer)) violations.push(`${file} imports ${to}`);
     }
   }
   assert.deepEqual(violations, []);

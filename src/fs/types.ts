@@ -177,6 +177,13 @@ export interface FileService {
   setTimes?(path: string, atimeNs?: bigint, mtimeNs?: bigint): void;
   /** Creates a symlink at `path` pointing at `target`. */
   symlink?(target: string, path: string): void;
+  /**
+   * Makes `newPath` a second name (a hard link) for the file at `existing`.
+   * Both names then share content and inode; directories cannot be linked
+   * (EPERM). Services that cannot link leave this out, and callers fail with
+   * ENOTSUP.
+   */
+  link?(existing: string, newPath: string): void;
   /** Reads a symlink's target. */
   readlink?(path: string): string;
   /** Reports on a path without following a final symlink. */
