@@ -175,6 +175,11 @@ export interface FileService {
   rename(from: string, to: string): void;
   /** Sets access and modification times in nanoseconds (undefined keeps one). */
   setTimes?(path: string, atimeNs?: bigint, mtimeNs?: bigint): void;
+  /**
+   * Sets the times of a symlink itself (like `lutimes`), not of its target.
+   * For other kinds it acts as `setTimes`.
+   */
+  lsetTimes?(path: string, atimeNs?: bigint, mtimeNs?: bigint): void;
   /** Creates a symlink at `path` pointing at `target`. */
   symlink?(target: string, path: string): void;
   /**
