@@ -63,12 +63,8 @@ export * from "./src/capabilities/base64.ts";
 export * from "./src/capabilities/log_hook.ts";
 export * from "./src/capabilities/address_guard.ts";
 export * from "./src/capabilities/allow_list.ts";
-export * from "./src/capabilities/http_types.ts";
-export * from "./src/capabilities/http_queue.ts";
-export * from "./src/capabilities/http_fs.ts";
-export * from "./src/capabilities/ws_types.ts";
-export * from "./src/capabilities/ws_connections.ts";
-export * from "./src/capabilities/ws_fs.ts";
+export * from "./src/capabilities/http/mod.ts";
+export * from "./src/capabilities/ws/mod.ts";
 export * from "./src/capabilities/wire_names.ts";
 
 // ---- executors over the page's fetch and WebSocket -------------------------
@@ -82,20 +78,14 @@ export {
   needsDnsHref,
   type Resolver,
 } from "./src/executor/dns_guard.ts";
-export * from "./src/executor/credentials.ts";
-export * from "./src/executor/http_attempt.ts";
-export * from "./src/executor/http_executor.ts";
+export * from "./src/executor/http/mod.ts";
 export * from "./src/executor/managed_socket.ts";
-export * from "./src/executor/ws_connector.ts";
+export * from "./src/executor/ws/ws_connector.ts";
 export * from "./src/executor/executor_manager.ts";
 // ExecutorManager.attachNostr names NostrFs: its types are exported, but its code (and the
 // npm packages it signs with) stays out of the bundle.
-export type * from "./src/capabilities/nostr_types.ts";
-export type * from "./src/capabilities/nostr_relay_types.ts";
-export type * from "./src/capabilities/nostr_inbox.ts";
-export type * from "./src/capabilities/nostr_hub.ts";
-export type * from "./src/capabilities/nostr_fs.ts";
-export type * from "./src/executor/nostr_relay_connector.ts";
+export type * from "./src/capabilities/nostr/mod.ts";
+export type * from "./src/executor/nostr/nostr_relay_connector.ts";
 
 // ---- WASI ---------------------------------------------------------------------
 export * from "./src/wasi/mod.ts";

@@ -6,14 +6,14 @@
  * @module
  */
 
-import type { HttpFs } from "../capabilities/http_fs.ts";
-import type { NostrFs } from "../capabilities/nostr_fs.ts";
-import type { WsFs } from "../capabilities/ws_fs.ts";
+import type { HttpFs } from "../capabilities/http/http_fs.ts";
+import type { NostrFs } from "../capabilities/nostr/nostr_fs.ts";
+import type { WsFs } from "../capabilities/ws/ws_fs.ts";
 import type { Resolver } from "./dns_guard.ts";
 import { ExecutorConfig } from "./executor_config.ts";
-import { HttpExecutor, type HttpExecutorOptions } from "./http_executor.ts";
-import { NostrRelayConnector } from "./nostr_relay_connector.ts";
-import { WsConnector } from "./ws_connector.ts";
+import { HttpExecutor, type HttpExecutorOptions } from "./http/http_executor.ts";
+import { NostrRelayConnector } from "./nostr/nostr_relay_connector.ts";
+import { WsConnector } from "./ws/ws_connector.ts";
 
 interface Executor {
   start(): void;

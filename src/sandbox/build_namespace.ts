@@ -5,9 +5,9 @@
  */
 
 import { AllowList } from "../capabilities/allow_list.ts";
-import { HttpFs } from "../capabilities/http_fs.ts";
-import { NostrFs } from "../capabilities/nostr_fs.ts";
-import { WsFs } from "../capabilities/ws_fs.ts";
+import { HttpFs } from "../capabilities/http/http_fs.ts";
+import { NostrFs } from "../capabilities/nostr/nostr_fs.ts";
+import { WsFs } from "../capabilities/ws/ws_fs.ts";
 import { CowFs } from "../fs/cow_fs.ts";
 import { MapFs } from "../fs/map_fs.ts";
 import { MemFs } from "../fs/mem_fs.ts";

@@ -9,8 +9,8 @@
 
 import { finalizeEvent, getPublicKey } from "nostr-tools/pure";
 import { npubEncode } from "nostr-tools/nip19";
-import { AllowList } from "./allow_list.ts";
-import type { OnLog } from "./log_hook.ts";
+import { AllowList } from "../allow_list.ts";
+import type { OnLog } from "../log_hook.ts";
 import type {
   NostrChange,
   NostrFsOptions,
@@ -18,8 +18,8 @@ import type {
   RelayInfo,
   RelayState,
 } from "./nostr_relay_types.ts";
-import { type Fail, hostFail } from "./json_fields.ts";
-import { Listeners, Waiters, waitUntil } from "./notifier.ts";
+import { type Fail, hostFail } from "../json_fields.ts";
+import { Listeners, Waiters, waitUntil } from "../notifier.ts";
 import { NostrInbox } from "./nostr_inbox.ts";
 import {
   type JobInput,

@@ -6,15 +6,15 @@
  * @module
  */
 
-import type { AllowList } from "../capabilities/allow_list.ts";
+import type { AllowList } from "../../capabilities/allow_list.ts";
 import {
   type HttpErrorKind,
   type HttpRequest,
   requestBodyBytes,
-} from "../capabilities/http_types.ts";
-import { AttemptTimeoutError, type Deadlines, ShutdownError } from "./abort.ts";
+} from "../../capabilities/http/http_types.ts";
+import { AttemptTimeoutError, type Deadlines, ShutdownError } from "../abort.ts";
 import type { Credentials } from "./credentials.ts";
-import { checkResolvedUrl, needsDnsHref, type Resolver } from "./dns_guard.ts";
+import { checkResolvedUrl, needsDnsHref, type Resolver } from "../dns_guard.ts";
 
 /**
  * The most redirects one attempt follows.

@@ -13,11 +13,11 @@
  * @module
  */
 
-import type { WsFs } from "../capabilities/ws_fs.ts";
-import type { WsEvent } from "../capabilities/ws_types.ts";
-import { checkResolvedUrl, denoResolver, type Resolver } from "./dns_guard.ts";
-import type { ExecutorConfig } from "./executor_config.ts";
-import { ManagedSocket } from "./managed_socket.ts";
+import type { WsFs } from "../../capabilities/ws/ws_fs.ts";
+import type { WsEvent } from "../../capabilities/ws/ws_types.ts";
+import { checkResolvedUrl, denoResolver, type Resolver } from "../dns_guard.ts";
+import type { ExecutorConfig } from "../executor_config.ts";
+import { ManagedSocket } from "../managed_socket.ts";
 
 interface Live {
   socket?: ManagedSocket;

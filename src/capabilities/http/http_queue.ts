@@ -5,8 +5,8 @@
  * @module
  */
 
-import { AllowList } from "./allow_list.ts";
-import { type Fail, hostFail } from "./json_fields.ts";
+import { AllowList } from "../allow_list.ts";
+import { type Fail, hostFail } from "../json_fields.ts";
 import {
   type HttpErrorKind,
   type HttpFailure,
@@ -16,9 +16,9 @@ import {
   type HttpResponse,
   parseHttpRequestParts,
 } from "./http_types.ts";
-import { Listeners } from "./notifier.ts";
-import { jsonBytes } from "./virtual_files.ts";
-import { toWireNames } from "./wire_names.ts";
+import { Listeners } from "../notifier.ts";
+import { jsonBytes } from "../virtual_files.ts";
+import { toWireNames } from "../wire_names.ts";
 
 /**
  * Options for {@linkcode HttpFs}.

@@ -15,11 +15,11 @@
  * @module
  */
 
-import type { NostrFs } from "../capabilities/nostr_fs.ts";
-import type { NostrChange } from "../capabilities/nostr_relay_types.ts";
-import { checkResolvedUrl, denoResolver, type Resolver } from "./dns_guard.ts";
-import type { ExecutorConfig } from "./executor_config.ts";
-import { ManagedSocket } from "./managed_socket.ts";
+import type { NostrFs } from "../../capabilities/nostr/nostr_fs.ts";
+import type { NostrChange } from "../../capabilities/nostr/nostr_relay_types.ts";
+import { checkResolvedUrl, denoResolver, type Resolver } from "../dns_guard.ts";
+import type { ExecutorConfig } from "../executor_config.ts";
+import { ManagedSocket } from "../managed_socket.ts";
 
 interface Relay {
   url: string;

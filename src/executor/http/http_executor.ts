@@ -16,13 +16,13 @@
  * @module
  */
 
-import { encodeBase64 } from "../capabilities/base64.ts";
-import type { HttpFs } from "../capabilities/http_fs.ts";
-import type { HttpRequest } from "../capabilities/http_types.ts";
-import { Deadlines, ShutdownError, sleep } from "./abort.ts";
+import { encodeBase64 } from "../../capabilities/base64.ts";
+import type { HttpFs } from "../../capabilities/http/http_fs.ts";
+import type { HttpRequest } from "../../capabilities/http/http_types.ts";
+import { Deadlines, ShutdownError, sleep } from "../abort.ts";
 import { Credentials, type HostCredentials } from "./credentials.ts";
-import { denoResolver, type Resolver } from "./dns_guard.ts";
-import type { ExecutorConfig } from "./executor_config.ts";
+import { denoResolver, type Resolver } from "../dns_guard.ts";
+import type { ExecutorConfig } from "../executor_config.ts";
 import { type AttemptContext, attemptHttp, type AttemptResult } from "./http_attempt.ts";
 
 /**

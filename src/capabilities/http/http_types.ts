@@ -6,7 +6,7 @@
  * @module
  */
 
-import { decodeBase64 } from "./base64.ts";
+import { decodeBase64 } from "../base64.ts";
 import {
   expectObject,
   type Fail,
@@ -15,7 +15,7 @@ import {
   optString,
   optStringRecord,
   reqString,
-} from "./json_fields.ts";
+} from "../json_fields.ts";
 
 /**
  * The HTTP methods HttpFs accepts.

@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { AllowList } from "./allow_list.ts";
-import type { OnLog } from "./log_hook.ts";
+import type { AllowList } from "../allow_list.ts";
+import type { OnLog } from "../log_hook.ts";
 
 /**
  * Options for NostrFs.

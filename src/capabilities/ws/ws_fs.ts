@@ -33,14 +33,14 @@
  * @module
  */
 
-import { BufferHandle } from "../fs/buffer_handle.ts";
-import { ByteBuffer } from "../fs/byte_buffer.ts";
-import { FsError } from "../fs/errors.ts";
-import { type ResolvedOpenFlags, resolveOpenFlags } from "../fs/open_flags.ts";
-import { normalizePath } from "../fs/path.ts";
-import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../fs/types.ts";
-import { openCommitFile } from "./commit_file.ts";
-import { expectObject, type Fail, optId } from "./json_fields.ts";
+import { BufferHandle } from "../../fs/buffer_handle.ts";
+import { ByteBuffer } from "../../fs/byte_buffer.ts";
+import { FsError } from "../../fs/errors.ts";
+import { type ResolvedOpenFlags, resolveOpenFlags } from "../../fs/open_flags.ts";
+import { normalizePath } from "../../fs/path.ts";
+import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../../fs/types.ts";
+import { openCommitFile } from "../commit_file.ts";
+import { expectObject, type Fail, optId } from "../json_fields.ts";
 import {
   dirStat,
   fileEntries,
@@ -48,7 +48,7 @@ import {
   jsonBytes,
   notFound,
   openComputed,
-} from "./virtual_files.ts";
+} from "../virtual_files.ts";
 import { isFinalWsState, WsConnections, type WsConnRecord } from "./ws_connections.ts";
 
 const CONN_FILES = ["in", "out", "out.bin", "status", "url"];

@@ -14,7 +14,7 @@ import {
   optStringArray,
   optStringRecord,
   reqString,
-} from "./json_fields.ts";
+} from "../json_fields.ts";
 
 /**
  * A signed Nostr event (NIP-01).

@@ -32,12 +32,12 @@
  * @module
  */
 
-import { FsError } from "../fs/errors.ts";
-import { type ResolvedOpenFlags, resolveOpenFlags } from "../fs/open_flags.ts";
-import { normalizePath } from "../fs/path.ts";
-import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../fs/types.ts";
-import { openCommitFile } from "./commit_file.ts";
-import { expectObject, type Fail, optBoolean } from "./json_fields.ts";
+import { FsError } from "../../fs/errors.ts";
+import { type ResolvedOpenFlags, resolveOpenFlags } from "../../fs/open_flags.ts";
+import { normalizePath } from "../../fs/path.ts";
+import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../../fs/types.ts";
+import { openCommitFile } from "../commit_file.ts";
+import { expectObject, type Fail, optBoolean } from "../json_fields.ts";
 import { NostrHub } from "./nostr_hub.ts";
 import type { NostrFsOptions } from "./nostr_relay_types.ts";
 import {
@@ -47,7 +47,7 @@ import {
   jsonBytes,
   notFound,
   openComputed,
-} from "./virtual_files.ts";
+} from "../virtual_files.ts";
 
 const DIRS = ["identity", "inbox", "outbox", "publish", "results"];
 const FILES = ["relays", "request", "status", "submit", "subscriptions"];

@@ -5,7 +5,7 @@
  */
 
 import { verifyEvent } from "nostr-tools/pure";
-import { Waiters, waitUntil } from "./notifier.ts";
+import { Waiters, waitUntil } from "../notifier.ts";
 import { isEventShape, type NostrEvent, type NostrFilter } from "./nostr_types.ts";
 
 interface Job {

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { AllowList } from "./allow_list.ts";
-import { FsError } from "../fs/errors.ts";
-import { type Fail, hostFail, optBoolean, optId, optString } from "./json_fields.ts";
-import { Listeners, Waiters } from "./notifier.ts";
+import { AllowList } from "../allow_list.ts";
+import { FsError } from "../../fs/errors.ts";
+import { type Fail, hostFail, optBoolean, optId, optString } from "../json_fields.ts";
+import { Listeners, Waiters } from "../notifier.ts";
 import type { WsConnectionInfo, WsEvent, WsMessage, WsState } from "./ws_types.ts";
 
 /**

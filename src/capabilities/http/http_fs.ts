@@ -32,12 +32,12 @@
  * @module
  */
 
-import { FsError } from "../fs/errors.ts";
-import { resolveOpenFlags } from "../fs/open_flags.ts";
-import { normalizePath } from "../fs/path.ts";
-import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../fs/types.ts";
-import { openCommitFile } from "./commit_file.ts";
-import { fromWireNames, toWireNames } from "./wire_names.ts";
+import { FsError } from "../../fs/errors.ts";
+import { resolveOpenFlags } from "../../fs/open_flags.ts";
+import { normalizePath } from "../../fs/path.ts";
+import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../../fs/types.ts";
+import { openCommitFile } from "../commit_file.ts";
+import { fromWireNames, toWireNames } from "../wire_names.ts";
 import { type HttpEntry, HttpQueue } from "./http_queue.ts";
 import {
   dirStat,
@@ -46,7 +46,7 @@ import {
   jsonBytes,
   notFound,
   openComputed,
-} from "./virtual_files.ts";
+} from "../virtual_files.ts";
 
 const RESPONSE = /^\/responses\/([^/]+)\.json$/;
 const PENDING = /^\/pending\/([^/]+)\.json$/;
