@@ -15,8 +15,8 @@
  * @module
  */
 
-import { runCli } from "./src/sandbox/cli.ts";
+import { runCli } from "./src/sandbox/cli/cli.ts";
 
-export { CLI_HELP, explainManifest, runCli } from "./src/sandbox/cli.ts";
+export { CLI_HELP, explainManifest, runCli } from "./src/sandbox/cli/cli.ts";
 
 if (import.meta.main) Deno.exit(await runCli(Deno.args));

@@ -6,7 +6,7 @@
  */
 
 import { isAbsolute, join, normalize, relative } from "@std/path";
-import type { PermissionGrant } from "./permissions.ts";
+import type { PermissionGrant } from "../manifest/permissions.ts";
 
 /**
  * One permission check the child made.

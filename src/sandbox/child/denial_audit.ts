@@ -7,8 +7,8 @@
  * @module
  */
 
-import { FsError, type FsErrorCode } from "../fs/errors.ts";
-import type { Namespace } from "../namespace/namespace.ts";
+import { FsError, type FsErrorCode } from "../../fs/errors.ts";
+import type { Namespace } from "../../namespace/namespace.ts";
 
 /**
  * One refused operation.

@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { Manifest } from "./manifest.ts";
+import type { Manifest } from "../manifest/manifest.ts";
 
 /**
  * What the parent gives the child on stdin.

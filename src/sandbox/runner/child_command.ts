@@ -7,14 +7,14 @@
  */
 
 import { join } from "@std/path";
-import type { Manifest } from "./manifest.ts";
-import type { Permissions } from "./permissions.ts";
+import type { Manifest } from "../manifest/manifest.ts";
+import type { Permissions } from "../manifest/permissions.ts";
 import type { Bootstrap } from "./run_protocol.ts";
 
 /** The host-owned config the child runs under, never the workspace's. */
-const HOST_CONFIG = new URL("../../deno.json", import.meta.url);
+const HOST_CONFIG = new URL("../../../deno.json", import.meta.url);
 /** The child's entry point. */
-const CHILD_ENTRY = new URL("./child_main.ts", import.meta.url);
+const CHILD_ENTRY = new URL("../child/child_main.ts", import.meta.url);
 
 /**
  * Everything needed to spawn one child.

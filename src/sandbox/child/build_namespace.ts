@@ -4,21 +4,21 @@
  * @module
  */
 
-import { AllowList } from "../capabilities/allow_list.ts";
-import { HttpFs } from "../capabilities/http/http_fs.ts";
-import { NostrFs } from "../capabilities/nostr/nostr_fs.ts";
-import { WsFs } from "../capabilities/ws/ws_fs.ts";
-import { CowFs } from "../fs/cow_fs.ts";
-import { MapFs } from "../fs/map_fs.ts";
-import { MemFs } from "../fs/mem_fs.ts";
-import type { FileService } from "../fs/types.ts";
-import { WorkspaceFs } from "../fs/workspace_fs.ts";
-import { walk } from "../fs/walk.ts";
-import { readText } from "../fs/file_io.ts";
-import { Namespace } from "../namespace/namespace.ts";
-import { LogsFs } from "../services/logs_fs.ts";
-import { TaskFs } from "../services/task_fs.ts";
-import type { Manifest, MountSpec } from "./manifest.ts";
+import { AllowList } from "../../capabilities/allow_list.ts";
+import { HttpFs } from "../../capabilities/http/http_fs.ts";
+import { NostrFs } from "../../capabilities/nostr/nostr_fs.ts";
+import { WsFs } from "../../capabilities/ws/ws_fs.ts";
+import { CowFs } from "../../fs/cow_fs.ts";
+import { MapFs } from "../../fs/map_fs.ts";
+import { MemFs } from "../../fs/mem_fs.ts";
+import type { FileService } from "../../fs/types.ts";
+import { WorkspaceFs } from "../../fs/workspace_fs.ts";
+import { walk } from "../../fs/walk.ts";
+import { readText } from "../../fs/file_io.ts";
+import { Namespace } from "../../namespace/namespace.ts";
+import { LogsFs } from "../../services/logs_fs.ts";
+import { TaskFs } from "../../services/task_fs.ts";
+import type { Manifest, MountSpec } from "../manifest/manifest.ts";
 import { mapFsFromDir } from "./map_from_dir.ts";
 
 /**

@@ -9,8 +9,8 @@
 
 import { isAbsolute, join, relative } from "@std/path";
 import { type PermissionCheck, readAuditLog } from "./audit.ts";
-import type { Manifest } from "./manifest.ts";
-import { type Permissions, permissionsFor } from "./permissions.ts";
+import type { Manifest } from "../manifest/manifest.ts";
+import { type Permissions, permissionsFor } from "../manifest/permissions.ts";
 import { type ChildCommand, childCommand, prepareSecrets } from "./child_command.ts";
 import { type ChangeRecord, type ChildMessage, decodeMessage } from "./run_protocol.ts";
 import { applyChangesToFolder, writeRunOutput } from "./run_output.ts";

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { readFile } from "../fs/file_io.ts";
+import { readFile } from "../../fs/file_io.ts";
 import type { BuiltNamespace } from "./build_namespace.ts";
-import type { ChangeRecord } from "./run_protocol.ts";
+import type { ChangeRecord } from "../runner/run_protocol.ts";
 
 function base64(bytes: Uint8Array): string {
   let bin = "";

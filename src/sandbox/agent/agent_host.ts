@@ -8,9 +8,9 @@
  * @module
  */
 
-import { FsError } from "../fs/errors.ts";
-import { writeFile } from "../fs/file_io.ts";
-import type { FileHandle, FileService, OpenFlags } from "../fs/types.ts";
+import { FsError } from "../../fs/errors.ts";
+import { writeFile } from "../../fs/file_io.ts";
+import type { FileHandle, FileService, OpenFlags } from "../../fs/types.ts";
 
 const HEADER = 16;
 /** The largest answer: reads are cut to fit, anything else larger is EIO. */

@@ -4,12 +4,12 @@
  * @module
  */
 
-import { childArgs } from "./child_command.ts";
-import { ManifestError } from "./field_reader.ts";
-import { loadManifest } from "./load_manifest.ts";
-import type { Manifest } from "./manifest.ts";
-import { permissionsFor } from "./permissions.ts";
-import { EXIT_CODES, RunRefusedError, runSandboxed } from "./runner.ts";
+import { childArgs } from "../runner/child_command.ts";
+import { ManifestError } from "../manifest/field_reader.ts";
+import { loadManifest } from "../manifest/load_manifest.ts";
+import type { Manifest } from "../manifest/manifest.ts";
+import { permissionsFor } from "../manifest/permissions.ts";
+import { EXIT_CODES, RunRefusedError, runSandboxed } from "../runner/runner.ts";
 
 /**
  * The help text of the CLI.

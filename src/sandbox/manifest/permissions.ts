@@ -18,7 +18,7 @@
  * @module
  */
 
-import { AGENT_WORKER_PATH } from "./agent_host.ts";
+import { AGENT_WORKER_PATH } from "../agent/agent_host.ts";
 import type { Manifest } from "./manifest.ts";
 
 /**

@@ -9,15 +9,15 @@
  * @module
  */
 
-import { ExecutorManager } from "../executor/executor_manager.ts";
-import { readFile } from "../fs/file_io.ts";
-import { WasiRuntime } from "../wasi/wasi_runtime.ts";
+import { ExecutorManager } from "../../executor/executor_manager.ts";
+import { readFile } from "../../fs/file_io.ts";
+import { WasiRuntime } from "../../wasi/wasi_runtime.ts";
 import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
-import { type Bootstrap, type ChildMessage, encodeMessage } from "./run_protocol.ts";
-import { bytesFromBase64 } from "./run_output.ts";
-import { runAgentInWorker } from "./agent_host.ts";
+import { type Bootstrap, type ChildMessage, encodeMessage } from "../runner/run_protocol.ts";
+import { bytesFromBase64 } from "../runner/run_output.ts";
+import { runAgentInWorker } from "../agent/agent_host.ts";
 
 const stdoutWrite = Deno.stdout.writeSync.bind(Deno.stdout);
 const encoder = new TextEncoder();

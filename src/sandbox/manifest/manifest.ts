@@ -29,7 +29,7 @@
  * @module
  */
 
-import { normalizePath } from "../fs/path.ts";
+import { normalizePath } from "../../fs/path.ts";
 import { FieldReader, type LineFinder } from "./field_reader.ts";
 import { resolveFrom } from "./host_path.ts";
 

@@ -5,7 +5,7 @@
  */
 
 import { join } from "@std/path";
-import { MapFs } from "../fs/map_fs.ts";
+import { MapFs } from "../../fs/map_fs.ts";
 
 /**
  * A MapFs holding a copy of every file and folder below `dir`. Symlinks are

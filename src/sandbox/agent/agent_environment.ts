@@ -6,9 +6,9 @@
  * @module
  */
 
-import { readFile, readJson, readText, writeFile, writeText } from "../fs/file_io.ts";
-import type { Namespace } from "../namespace/namespace.ts";
-import type { FileService } from "../fs/types.ts";
+import { readFile, readJson, readText, writeFile, writeText } from "../../fs/file_io.ts";
+import type { Namespace } from "../../namespace/namespace.ts";
+import type { FileService } from "../../fs/types.ts";
 
 /**
  * The environment an agent module's default export is called with.
