@@ -1,6 +1,7 @@
 /**
- * The sandbox layer: environment manifests, the permission mapping, the
- * child-process runner and the CLI.
+ * The sandbox layer: environment manifests (`manifest/`), the runner and
+ * what it writes (`runner/`), the child that runs in the sandbox
+ * (`child/`), the agent worker (`agent/`) and the CLI (`cli/`).
  *
  * @module
  */
@@ -12,17 +13,19 @@ export * from "./manifest/manifest.ts";
 export * from "./manifest/load_manifest.ts";
 export * from "./manifest/permissions.ts";
 export * from "./runner/unified_diff.ts";
+export * from "./runner/changes_diff.ts";
 export * from "./runner/symlink_scan.ts";
 export * from "./runner/audit.ts";
-export * from "./child/map_from_dir.ts";
-export * from "./child/build_namespace.ts";
 export * from "./runner/run_protocol.ts";
 export * from "./runner/capped_text.ts";
 export * from "./runner/child_command.ts";
 export * from "./runner/run_output.ts";
+export * from "./runner/apply_changes.ts";
+export * from "./runner/preflight.ts";
 export * from "./runner/runner.ts";
+export * from "./child/map_from_dir.ts";
+export * from "./child/build_namespace.ts";
 export * from "./child/collect_changes.ts";
-export * from "./agent/agent_environment.ts";
-export * from "./cli/cli.ts";
 export * from "./child/denial_audit.ts";
+export * from "./agent/agent_environment.ts";
 export * from "./agent/agent_host.ts";

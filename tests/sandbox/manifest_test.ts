@@ -151,8 +151,32 @@ Deno.test("every invalid field is refused with its name", () => {
   ];
   for (const [text, field] of cases) {
     const e = manifestError(() => parseManifest(text, "/srv"));
-    assert.equal(e.field, field, `${JSON.stringify(text)} → ${e.message}`);
+    assert.ok(
+      e.problems.some((p) => p.field === field),
+      `${JSON.stringify(text)} → ${e.message}`,
+    );
   }
+});
+
+Deno.test("every problem of a manifest is reported at once, in line order", () => {
+  const text = `mounts:
+  /w: { type: workspace, mode: rw }
+  /h: { type: http, allow: [] }
+  /ok: mem
+program: { wasi: a.wasm, args: [1] }
+limits: { timeout: -1, colour: red }
+extra: 1
+`;
+  const e = manifestError(() => parseManifest(text, "/srv"));
+  assert.deepEqual(e.problems.map((p) => [p.field, p.line]), [
+    ["mounts./w.path", 2],
+    ["mounts./h.allow", 3],
+    ["program.args.0", 5],
+    ["limits.timeout", 6],
+    ["extra", 7],
+  ]);
+  assert.equal(e.field, "mounts./w.path");
+  assert.equal(e.message.split("\n").length, 5);
 });
 
 Deno.test("loadManifest resolves relative paths against the manifest's folder", async () => {

@@ -1,9 +1,10 @@
 /**
  * Running a JS/TS agent module in a Worker of its own (`agent_worker.ts`)
- * with no permissions but reading its own file, and serving its namespace
- * calls over a synchronous RPC: the worker posts a request and blocks on a
- * SharedArrayBuffer; this side answers and wakes it. A read of content that
- * has not arrived (EAGAIN) waits here, so the agent simply blocks.
+ * with no permissions at all (its modules load under the child's grant to
+ * read their files), and serving its namespace calls over a synchronous
+ * RPC: the worker posts a request and blocks on a SharedArrayBuffer; this
+ * side answers and wakes it. A read of content that has not arrived
+ * (EAGAIN) waits here, so the agent simply blocks.
  *
  * @module
  */
@@ -16,19 +17,8 @@ const HEADER = 16;
 /** The largest answer: reads are cut to fit, anything else larger is EIO. */
 const CAPACITY = 2 * 1024 * 1024;
 const encoder = new TextEncoder();
-const WORKER = new URL("./agent_worker.ts", import.meta.url);
-
-/**
- * The agent worker's entry file. A child that runs a module agent must be
- * able to read it, since a worker's grant is a subset of its parent's.
- *
- * @example
- * ```ts
- * import { AGENT_WORKER_PATH } from "@oanix/oanix";
- * console.log(AGENT_WORKER_PATH.endsWith("agent_worker.ts")); // true
- * ```
- */
-export const AGENT_WORKER_PATH: string = WORKER.pathname;
+/** The worker's entry as source; the sandboxed child runs a bundle of it instead. */
+const WORKER_SOURCE = new URL("./agent_worker.ts", import.meta.url);
 
 /**
  * What {@linkcode runAgentInWorker} needs.
@@ -42,6 +32,13 @@ export const AGENT_WORKER_PATH: string = WORKER.pathname;
 export interface AgentWorkerOptions {
   /** The agent module's absolute path. */
   program: string;
+  /**
+   * A bundle of the worker runtime and the agent together (the sandbox makes
+   * one): the worker then loads that one file and is granted nothing. Without
+   * it, this package's `agent_worker.ts` (a local file) imports `program` and
+   * is granted reading it.
+   */
+  bundle?: string;
   /** Its arguments. */
   args: string[];
   /** Its environment variables. */
@@ -79,11 +76,14 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
   const payload = new Uint8Array(sab, HEADER);
   const handles = new Map<number, Open>();
   let nextId = 1;
-  const worker = new Worker(WORKER, {
+  const entry = options.bundle === undefined ? WORKER_SOURCE : new URL(`file://${options.bundle}`);
+  const worker = new Worker(entry, {
     type: "module",
     deno: {
       permissions: {
-        read: [WORKER.pathname, options.program],
+        // A bundle loads under the child's grant to read it; a worker that imports the agent
+        // by path at run time needs its own (which costs a read-all check in the audit).
+        read: options.bundle === undefined ? [options.program] : false,
         write: false,
         net: false,
         env: false,
@@ -243,7 +243,12 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
       handles.clear();
     };
     worker.onmessage = (e: MessageEvent) => {
-      const msg = e.data as { op?: string; args?: unknown[]; done?: number; failed?: string };
+      const msg = e.data as {
+        op?: string;
+        args?: unknown[];
+        done?: number;
+        failed?: { name?: unknown; message?: unknown; stack?: unknown };
+      };
       if (typeof msg.op === "string") {
         serve(msg.op, msg.args ?? []).catch((err) => {
           const body = err instanceof FsError
@@ -256,16 +261,61 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
         resolve(msg.done);
       } else {
         finish();
-        reject(new Error(msg.failed ?? "the agent ended without a result"));
+        const f = msg.failed;
+        reject(
+          f === undefined
+            ? new AgentError("Error", "the agent ended without a result")
+            : new AgentError(String(f.name), String(f.message), stringOrUndefined(f.stack)),
+        );
       }
     };
     worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       finish();
-      reject(new Error(e.message));
+      const where = e.filename ? `${e.filename}:${e.lineno}:${e.colno}` : undefined;
+      reject(new AgentError("Error", e.message, where && `${e.message}\n    at ${where}`));
     };
     worker.postMessage({ sab, program: options.program, args: options.args, env: options.env });
   });
+}
+
+function stringOrUndefined(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * An agent module threw (or its worker failed): the agent's error, its
+ * name and message, and its stack with the agent's own files and lines.
+ *
+ * @example
+ * ```ts
+ * import { AgentError } from "@oanix/oanix";
+ * const e = new AgentError("TypeError", "x is undefined", "TypeError: x is undefined\n    at file:///a.ts:3:1");
+ * console.log(e.message, e.location); // "TypeError: x is undefined" "/a.ts:3:1"
+ * ```
+ */
+export class AgentError extends Error {
+  /** The agent's stack trace, as it gave it. */
+  readonly agentStack: string | undefined;
+
+  /**
+   * Makes the error.
+   *
+   * @param name the agent error's name (`TypeError`, ...)
+   * @param message its message
+   * @param stack its stack trace
+   */
+  constructor(name: string, message: string, stack?: string) {
+    super(`${name}: ${message}`);
+    this.name = "AgentError";
+    this.agentStack = stack;
+  }
+
+  /** Where the error was thrown: the first `file:line:column` of the stack, without `file://`. */
+  get location(): string | undefined {
+    const m = /\(?((?:file|https?):\/\/[^\s()]+:\d+:\d+)\)?/.exec(this.agentStack ?? "");
+    return m ? m[1].replace(/^file:\/\//, "") : undefined;
+  }
 }
 
 function json(value: unknown): Uint8Array {

@@ -16,8 +16,7 @@ import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
 import { type Bootstrap, type ChildMessage, encodeMessage } from "../runner/run_protocol.ts";
-import { bytesFromBase64 } from "../runner/run_output.ts";
-import { runAgentInWorker } from "../agent/agent_host.ts";
+import { AgentError, runAgentInWorker } from "../agent/agent_host.ts";
 
 const stdoutWrite = Deno.stdout.writeSync.bind(Deno.stdout);
 const encoder = new TextEncoder();
@@ -69,16 +68,18 @@ async function runProgram(
       stdin: program.stdin !== undefined
         ? encoder.encode(program.stdin)
         : boot.stdinBase64 !== undefined
-        ? bytesFromBase64(boot.stdinBase64)
+        ? Uint8Array.fromBase64(boot.stdinBase64)
         : undefined,
       ...(built.logs ? {} : { onStdout: forward("stdout"), onStderr: forward("stderr") }),
     });
     return result.exitCode;
   }
-  // A module agent runs in a worker of its own, with no permissions but reading its file:
-  // it cannot reach the network, the disk, or this realm (executors, keys, the protocol).
+  // A module agent runs in a worker of its own with no permissions: it cannot reach the
+  // network, the disk, or this realm (executors, keys, the protocol).
+  if (boot.agent === undefined) throw new Error("the runner gave no agent bundle");
   return await runAgentInWorker({
     program: program.path,
+    bundle: boot.agent.bundle,
     args: program.args,
     env: program.env,
     namespace: built.namespace,
@@ -134,7 +135,12 @@ async function main(): Promise<void> {
     if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
   } catch (e) {
     exitCode = 1;
-    error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    if (e instanceof AgentError) {
+      error = e.location ? `${e.message} (at ${e.location})` : e.message;
+      const stack = `${e.agentStack ?? e.message}\n`;
+      if (built.logs) built.logs.writeStderr(stack);
+      else send({ type: "output", stream: "stderr", text: stack });
+    } else error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   }
   if (built.task) {
     if (error === undefined) built.task.setCompleted();

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join } from "@std/path";
+import { join } from "node:path/posix";
 import { MapFs } from "../../fs/map_fs.ts";
 
 /**

@@ -6,8 +6,42 @@
  */
 
 /**
- * A manifest (or other plain-data input) is wrong. `field` is the dotted
- * path of the offending field and `line` its 1-based line, when known.
+ * One thing wrong with a manifest: the dotted path of the field, what is
+ * wrong, and the field's 1-based line when the source text is known.
+ *
+ * @example
+ * ```ts
+ * import type { ManifestProblem } from "@oanix/oanix";
+ * const p: ManifestProblem = { field: "program.wasi", problem: "no such file", line: 12 };
+ * ```
+ */
+export interface ManifestProblem {
+  /** The dotted path of the field, e.g. `mounts./workspace.mode` ("" for the whole document). */
+  field: string;
+  /** What is wrong. */
+  problem: string;
+  /** The 1-based line of the field, when known. */
+  line?: number;
+}
+
+/**
+ * Names a problem the way every message does: `field: problem (line N)`.
+ *
+ * @example
+ * ```ts
+ * import { formatProblem } from "@oanix/oanix";
+ * console.log(formatProblem({ field: "limits.timeout", problem: "expected a number", line: 3 }));
+ * // "limits.timeout: expected a number (line 3)"
+ * ```
+ */
+export function formatProblem(p: ManifestProblem): string {
+  const where = p.line === undefined ? "" : ` (line ${p.line})`;
+  return `${p.field === "" ? "manifest" : p.field}: ${p.problem}${where}`;
+}
+
+/**
+ * A manifest (or other plain-data input) is wrong. It holds every problem
+ * found (`problems`); `field` and `line` are those of the first.
  *
  * @example
  * ```ts
@@ -17,10 +51,12 @@
  * ```
  */
 export class ManifestError extends Error {
-  /** The dotted path of the field, e.g. `mounts./workspace.mode`. */
+  /** The dotted path of the (first) field, e.g. `mounts./workspace.mode`. */
   readonly field: string;
-  /** The 1-based line of the field in the source, when known. */
+  /** The 1-based line of the (first) field in the source, when known. */
   readonly line: number | undefined;
+  /** Every problem found, in document order. */
+  readonly problems: ManifestProblem[];
 
   /**
    * Makes an error for `field`.
@@ -30,11 +66,30 @@ export class ManifestError extends Error {
    * @param line the 1-based line, when known
    */
   constructor(field: string, problem: string, line?: number) {
-    const where = line === undefined ? "" : ` (line ${line})`;
-    super(`${field === "" ? "manifest" : field}: ${problem}${where}`);
+    super(formatProblem({ field, problem, line }));
     this.name = "ManifestError";
     this.field = field;
     this.line = line;
+    this.problems = [line === undefined ? { field, problem } : { field, problem, line }];
+  }
+
+  /**
+   * One error holding several problems (at least one); its message lists them a line each.
+   *
+   * @example
+   * ```ts
+   * import { ManifestError } from "@oanix/oanix";
+   * const e = ManifestError.of([{ field: "a", problem: "x" }, { field: "b", problem: "y" }]);
+   * console.log(e.problems.length, e.message); // 2 "a: x\nb: y"
+   * ```
+   */
+  static of(problems: ManifestProblem[]): ManifestError {
+    if (problems.length === 0) throw new RangeError("ManifestError.of: give at least one problem");
+    const first = problems[0];
+    const e = new ManifestError(first.field, first.problem, first.line);
+    e.problems.splice(0, 1, ...problems);
+    e.message = problems.map(formatProblem).join("\n");
+    return e;
   }
 }
 
@@ -180,11 +235,13 @@ export class FieldReader {
     return out;
   }
 
-  /** Throws for the first key that was never read: unknown keys are errors. */
+  /** Throws for the keys that were never read, all of them: unknown keys are errors. */
   done(): void {
-    for (const k of Object.keys(this.#obj)) {
-      if (!this.#seen.has(k)) throw this.error([...this.path, k], "unknown key");
-    }
+    const unknown = Object.keys(this.#obj).filter((k) => !this.#seen.has(k));
+    if (unknown.length === 0) return;
+    throw ManifestError.of(
+      unknown.map((k) => this.error([...this.path, k], "unknown key").problems[0]),
+    );
   }
 }
 

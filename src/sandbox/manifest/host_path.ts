@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, join, normalize } from "@std/path";
+import { isAbsolute, join, normalize } from "node:path/posix";
 
 /**
  * Resolves `path` against `baseDir` (an absolute host folder). `file:` URLs

@@ -4,9 +4,10 @@
  * @module
  */
 
+// deno-lint-ignore no-import-prefix -- full specifiers: the package works without our import map (docs/decisions.md)
 // @ts-types="npm:@types/js-yaml@4.0.9"
-import yaml from "js-yaml";
-import { dirname, resolve } from "node:path";
+import yaml from "npm:js-yaml@4.1.0";
+import { dirname, resolve } from "node:path/posix";
 import { ManifestError } from "./field_reader.ts";
 import { type Manifest, validateManifest } from "./manifest.ts";
 import { sourceLineFinder } from "./source_lines.ts";

@@ -18,7 +18,7 @@
  *   /workspace: { type: workspace, path: ./project, mode: cow }
  *   /cap/http: { type: http, allow: ["127.0.0.1:8080"], methods: [GET] }
  * program:
- *   wasi: agent.wasm
+ *   wasi: agent.wasm     # or  module: agent/main.ts  (root: agent/ to widen its imports)
  *   args: [--verbose]
  * limits:
  *   timeout: 30
@@ -30,7 +30,12 @@
  */
 
 import { normalizePath } from "../../fs/path.ts";
-import { FieldReader, type LineFinder } from "./field_reader.ts";
+import {
+  FieldReader,
+  type LineFinder,
+  ManifestError,
+  type ManifestProblem,
+} from "./field_reader.ts";
 import { resolveFrom } from "./host_path.ts";
 
 /**
@@ -108,6 +113,11 @@ export interface ProgramSpec {
   stdin?: string;
   /** A host file whose bytes are WASI stdin. */
   stdinFile?: string;
+  /**
+   * For a module agent: the folder its local imports must lie in (default:
+   * the folder of its file). Packages (npm, JSR) may come from anywhere.
+   */
+  root?: string;
 }
 
 /**
@@ -156,11 +166,34 @@ export const DEFAULT_TIMEOUT_SECS = 60;
 /** The default cap per output stream, in bytes. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
 
+/** Where a manifest keeps the line finder of its source text (not copied by JSON). */
+const LINES = Symbol("oanix.manifest.lines");
+
+/**
+ * The 1-based line of a field of `manifest` in the text it was parsed from,
+ * when it came from text.
+ *
+ * @example
+ * ```ts
+ * import { manifestLine, parseManifest } from "@oanix/oanix";
+ * const m = parseManifest("mounts:\n  /tmp: mem\n", "/srv");
+ * console.log(manifestLine(m, ["mounts", "/tmp"])); // 2
+ * ```
+ */
+export function manifestLine(manifest: Manifest, path: string[]): number | undefined {
+  const lines = (manifest as unknown as Record<symbol, LineFinder | undefined>)[LINES];
+  return lines?.(path);
+}
+
+/** Runs one section's validation, keeping its problems and going on. */
+type Collect = <T>(validate: () => T) => T | undefined;
+
 /**
  * Validates already-parsed manifest data. `lines` locates fields in the
- * source text for messages.
+ * source text for messages. Every section is checked, so the error lists
+ * every problem found, not only the first.
  *
- * @throws {ManifestError} naming the field path (and line).
+ * @throws {ManifestError} naming each bad field (and line).
  *
  * @example
  * ```ts
@@ -170,22 +203,49 @@ export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
  * ```
  */
 export function validateManifest(data: unknown, baseDir: string, lines?: LineFinder): Manifest {
+  const problems: ManifestProblem[] = [];
+  const collect: Collect = (validate) => {
+    try {
+      return validate();
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
+  };
   const root = new FieldReader(data, [], lines);
   const manifest: Manifest = {
     baseDir,
-    mounts: readMounts(root, baseDir, lines),
-    limits: readLimits(root.optionalObject("limits")),
+    mounts: collect(() => readMounts(root, baseDir, lines, collect)) ?? {},
+    limits: collect(() => readLimits(collect(() => root.optionalObject("limits")))) ??
+      { timeoutSecs: DEFAULT_TIMEOUT_SECS, maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES },
   };
-  const task = root.optionalObject("task");
-  if (task) manifest.task = readTask(task);
-  const program = root.optionalObject("program");
-  if (program) manifest.program = readProgram(program, baseDir);
+  const task = collect(() => {
+    const r = root.optionalObject("task");
+    return r && readTask(r);
+  });
+  if (task) manifest.task = task;
+  const program = collect(() => {
+    const r = root.optionalObject("program");
+    return r && readProgram(r, baseDir);
+  });
+  if (program) manifest.program = program;
   root.raw("version");
-  root.done();
+  collect(() => root.done());
   const taskMount = Object.entries(manifest.mounts).find(([, m]) => m.type === "task");
-  if (taskMount && !manifest.task) {
-    throw root.error(["mounts", taskMount[0]], "a task mount needs the top-level task section");
+  if (taskMount && !root.has("task")) {
+    problems.push(
+      root.error(["mounts", taskMount[0]], "a task mount needs the top-level task section")
+        .problems[0],
+    );
   }
+  if (problems.length > 0) {
+    const byLine = problems.map((p, i) => ({ p, i })).sort((a, b) =>
+      (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || a.i - b.i
+    );
+    throw ManifestError.of(byLine.map(({ p }) => p));
+  }
+  if (lines) Object.defineProperty(manifest, LINES, { value: lines, enumerable: false });
   return manifest;
 }
 
@@ -209,21 +269,24 @@ function readMounts(
   root: FieldReader,
   baseDir: string,
   lines: LineFinder | undefined,
+  collect: Collect,
 ): Record<string, MountSpec> {
   const out: Record<string, MountSpec> = {};
   if (!root.has("mounts")) throw root.error(["mounts"], "is required");
   const mounts = root.object("mounts");
   for (const key of mounts.keys()) {
-    let point: string;
-    try {
-      point = normalizePath(key);
-    } catch (e) {
-      throw mounts.error([...mounts.path, key], `bad mount path: ${(e as Error).message}`);
-    }
-    if (out[point]) throw mounts.error([...mounts.path, key], `${point} is mounted twice`);
-    const raw = mounts.raw(key);
-    const spec = typeof raw === "string" ? { type: raw } : raw;
-    out[point] = readMount(new FieldReader(spec, [...mounts.path, key], lines), baseDir);
+    collect(() => {
+      let point: string;
+      try {
+        point = normalizePath(key);
+      } catch (e) {
+        throw mounts.error([...mounts.path, key], `bad mount path: ${(e as Error).message}`);
+      }
+      if (out[point]) throw mounts.error([...mounts.path, key], `${point} is mounted twice`);
+      const raw = mounts.raw(key);
+      const spec = typeof raw === "string" ? { type: raw } : raw;
+      out[point] = readMount(new FieldReader(spec, [...mounts.path, key], lines), baseDir);
+    });
   }
   return out;
 }
@@ -341,6 +404,11 @@ function readProgram(r: FieldReader, baseDir: string): ProgramSpec {
   if (stdinFile !== undefined) program.stdinFile = resolveFrom(baseDir, stdinFile);
   if (program.kind === "module" && (program.stdin !== undefined || program.stdinFile)) {
     throw r.error([...r.path, "stdin"], "stdin is for wasi programs");
+  }
+  const root = r.optionalString("root");
+  if (root !== undefined) {
+    if (program.kind !== "module") throw r.error([...r.path, "root"], "root is for module agents");
+    program.root = resolveFrom(baseDir, root);
   }
   r.done();
   return program;

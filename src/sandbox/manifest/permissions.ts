@@ -10,7 +10,7 @@
  * | http, ws | net to their allow-listed hosts |
  * | nostr | net to its relays' hosts |
  * | mem, map (inline), task, logs | nothing |
- * | the program | read of its file (a module agent: also the agent worker's entry) |
+ * | the program | read of its file (a module agent: its bundle, with the agent worker) |
  *
  * Nothing else is ever granted: no env, run, ffi, sys or import, and
  * `--no-prompt` always. No network mount means no `--allow-net` at all.
@@ -18,7 +18,6 @@
  * @module
  */
 
-import { AGENT_WORKER_PATH } from "../agent/agent_host.ts";
 import type { Manifest } from "./manifest.ts";
 
 /**
@@ -70,7 +69,25 @@ function relayHost(url: string): string {
 }
 
 /**
- * The minimal grant for a manifest, as data and flags.
+ * The file a module agent runs from in the child: its worker's entry,
+ * bundled with the agent and all it imports. The child loads the worker
+ * from it, so the child is granted reading it (and the source is not).
+ *
+ * @example
+ * ```ts
+ * import type { AgentFiles } from "@oanix/oanix";
+ * const files: AgentFiles = { bundle: "/cache/agent-worker.js" };
+ * ```
+ */
+export interface AgentFiles {
+  /** The worker's entry bundled with the agent. */
+  bundle: string;
+}
+
+/**
+ * The minimal grant for a manifest, as data and flags. For a module agent,
+ * give the files it runs from (the runner does); without them the grant
+ * names the agent's source file.
  *
  * @example
  * ```ts
@@ -85,7 +102,7 @@ function relayHost(url: string): string {
  * // ["--no-prompt", "--allow-read=/srv/project", "--allow-net=127.0.0.1:8080"]
  * ```
  */
-export function permissionsFor(manifest: Manifest): Permissions {
+export function permissionsFor(manifest: Manifest, agent?: AgentFiles): Permissions {
   if (manifest === null || typeof manifest !== "object" || typeof manifest.mounts !== "object") {
     throw new TypeError("permissionsFor: expected a validated manifest (see validateManifest)");
   }
@@ -110,9 +127,9 @@ export function permissionsFor(manifest: Manifest): Permissions {
         break;
     }
   }
-  if (manifest.program) read.push(manifest.program.path);
-  // A module agent runs in a worker whose entry the child must be able to read.
-  if (manifest.program?.kind === "module") read.push(AGENT_WORKER_PATH);
+  if (manifest.program?.kind === "module" && agent !== undefined) {
+    read.push(agent.bundle);
+  } else if (manifest.program) read.push(manifest.program.path);
   if (manifest.program?.stdinFile) read.push(manifest.program.stdinFile);
   const grant: PermissionGrant = {
     read: uniqueSorted(read),

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, join, normalize, relative } from "@std/path";
+import { isAbsolute, join, normalize, relative } from "node:path/posix";
 import type { PermissionGrant } from "../manifest/permissions.ts";
 
 /**

@@ -6,15 +6,11 @@
  * @module
  */
 
-import { join } from "@std/path";
+import { join } from "node:path/posix";
 import type { Manifest } from "../manifest/manifest.ts";
 import type { Permissions } from "../manifest/permissions.ts";
+import { denoDir } from "./deno_dir.ts";
 import type { Bootstrap } from "./run_protocol.ts";
-
-/** The host-owned config the child runs under, never the workspace's. */
-const HOST_CONFIG = new URL("../../../deno.json", import.meta.url);
-/** The child's entry point. */
-const CHILD_ENTRY = new URL("../child/child_main.ts", import.meta.url);
 
 /**
  * Everything needed to spawn one child.
@@ -46,44 +42,31 @@ export interface ChildCommand {
 
 /**
  * The `deno` arguments of a child: `run`, the mapped flags, and the fixed
- * walls (no remote modules, cached modules only, a frozen lock, the
- * host-owned config, a storage origin of its own).
+ * walls: no configuration or lock file of anyone's, no remote or npm
+ * modules, nothing fetched (the entry is one bundled file), a storage
+ * origin of its own.
  *
  * @example
  * ```ts
  * import { childArgs, permissionsFor, validateManifest } from "@oanix/oanix";
  * const p = permissionsFor(validateManifest({ mounts: { "/tmp": "mem" } }, "/srv"));
- * console.log(childArgs(p, "http://oanix-run-x.invalid")[0]); // "run"
+ * console.log(childArgs(p, "http://oanix-run-x.invalid", "/cache/child.js")[0]); // "run"
  * ```
  */
-export function childArgs(permissions: Permissions, origin: string): string[] {
+export function childArgs(permissions: Permissions, origin: string, entry: string): string[] {
   return [
     "run",
     ...permissions.flags,
+    "--no-config",
+    "--no-lock",
     "--no-remote",
+    "--no-npm",
     "--cached-only",
     // Lets the child start the agent worker with permissions narrower than its own.
     "--unstable-worker-options",
-    "--frozen",
-    `--config=${HOST_CONFIG.pathname}`,
     `--location=${origin}/`,
-    CHILD_ENTRY.pathname,
+    entry,
   ];
-}
-
-let denoDirCache: string | undefined;
-
-/** Deno's cache folder, where the storage origins live. */
-async function denoDir(denoPath: string): Promise<string> {
-  if (denoDirCache !== undefined) return denoDirCache;
-  const out = await new Deno.Command(denoPath, {
-    args: ["info", "--json"],
-    stdout: "piped",
-    stderr: "null",
-  })
-    .output();
-  denoDirCache = JSON.parse(new TextDecoder().decode(out.stdout)).denoDir as string;
-  return denoDirCache;
 }
 
 async function sha256Hex(text: string): Promise<string> {
@@ -105,6 +88,7 @@ async function sha256Hex(text: string): Promise<string> {
 export async function childCommand(
   manifest: Manifest,
   permissions: Permissions,
+  entry: string,
 ): Promise<ChildCommand> {
   const runId = `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}-${
     crypto.randomUUID().slice(0, 8)
@@ -114,7 +98,7 @@ export async function childCommand(
   const workDir = await Deno.makeTempDir({ prefix: "oanix-run-" });
   const auditPath = join(workDir, "audit.jsonl");
   const origin = `http://oanix-run-${runId.toLowerCase()}.invalid`;
-  const args = childArgs(permissions, origin);
+  const args = childArgs(permissions, origin, entry);
   void manifest;
   return {
     runId,
@@ -170,10 +154,7 @@ export async function prepareSecrets(
   }
   const out: Pick<Bootstrap, "secrets" | "stdinBase64"> = { secrets };
   if (manifest.program?.stdinFile) {
-    const bytes = await Deno.readFile(manifest.program.stdinFile);
-    let bin = "";
-    for (const b of bytes) bin += String.fromCharCode(b);
-    out.stdinBase64 = btoa(bin);
+    out.stdinBase64 = (await Deno.readFile(manifest.program.stdinFile)).toBase64();
   }
   return out;
 }

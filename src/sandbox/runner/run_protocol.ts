@@ -33,6 +33,8 @@ export interface Bootstrap {
   secrets: { nostrKeyHex?: string };
   /** Bytes for WASI stdin, base64, when the manifest names a stdin file. */
   stdinBase64?: string;
+  /** For a module agent: its worker's entry, bundled with the agent. */
+  agent?: { bundle: string };
 }
 
 /**

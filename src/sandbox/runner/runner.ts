@@ -7,15 +7,18 @@
  * @module
  */
 
-import { isAbsolute, join, relative } from "@std/path";
-import { type PermissionCheck, readAuditLog } from "./audit.ts";
+import { join } from "node:path/posix";
 import type { Manifest } from "../manifest/manifest.ts";
-import { type Permissions, permissionsFor } from "../manifest/permissions.ts";
-import { type ChildCommand, childCommand, prepareSecrets } from "./child_command.ts";
-import { type ChangeRecord, type ChildMessage, decodeMessage } from "./run_protocol.ts";
-import { applyChangesToFolder, writeRunOutput } from "./run_output.ts";
-import { findEscapingSymlinks } from "./symlink_scan.ts";
+import { type AgentFiles, type Permissions, permissionsFor } from "../manifest/permissions.ts";
+import { applyChangesToFolder } from "./apply_changes.ts";
+import { type PermissionCheck, readAuditLog } from "./audit.ts";
 import { CappedQueue, CappedText } from "./capped_text.ts";
+import { childCommand, prepareSecrets } from "./child_command.ts";
+import { preflight, RunRefusedError } from "./preflight.ts";
+import { type ChangeRecord, type ChildMessage, decodeMessage } from "./run_protocol.ts";
+import { writeRunOutput } from "./run_output.ts";
+import { childRuntime } from "./runtime_bundles.ts";
+import { MAX_MESSAGE_CHARS, splitStdout } from "./stdout_split.ts";
 
 /**
  * Exit codes of a run, as the CLI returns them.
@@ -48,8 +51,47 @@ export interface RunOptions {
   onEvent?: (event: Record<string, unknown>) => void;
   /** Live task status changes. */
   onStatus?: (status: Record<string, unknown>) => void;
+  /** Progress: each change of phase, and of the counts of events, denials and changes. */
+  onProgress?: (progress: RunProgress) => void;
   /** Stops the run (the child is killed). */
   signal?: AbortSignal;
+}
+
+/**
+ * Where a run is: `starting` (checks, bundles, the child's start),
+ * `running` (the program), `collecting` (reading the audit, diffing the
+ * changes, writing the output folder), `applying` (`--apply`), `done`.
+ *
+ * @example
+ * ```ts
+ * import type { RunPhase } from "@oanix/oanix";
+ * const phase: RunPhase = "running";
+ * ```
+ */
+export type RunPhase = "starting" | "running" | "collecting" | "applying" | "done";
+
+/**
+ * A run's progress, as {@linkcode RunOptions.onProgress} reports it.
+ *
+ * @example
+ * ```ts
+ * import type { RunProgress } from "@oanix/oanix";
+ * const line = (p: RunProgress) => `${p.phase} ${p.elapsedMs}/${p.timeoutMs} ms`;
+ * ```
+ */
+export interface RunProgress {
+  /** The phase. */
+  phase: RunPhase;
+  /** Milliseconds since the run began. */
+  elapsedMs: number;
+  /** The run's time limit, in milliseconds. */
+  timeoutMs: number;
+  /** Events the agent and the namespace logged so far. */
+  events: number;
+  /** Denied permission checks and namespace refusals seen so far. */
+  denials: number;
+  /** Workspace changes (known once the program has ended). */
+  changes: number;
 }
 
 /**
@@ -89,141 +131,11 @@ export interface RunReport {
 }
 
 /**
- * The run cannot start: a workspace is missing or holds an escaping link.
+ * Runs a validated manifest in a permission-mapped child process. Before it
+ * starts, everything the manifest names is checked on the host
+ * ({@linkcode preflight}); a module agent is bundled with its imports.
  *
- * @example
- * ```ts
- * import { RunRefusedError } from "@oanix/oanix";
- * console.log(new RunRefusedError("no").name); // "RunRefusedError"
- * ```
- */
-export class RunRefusedError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message why the run cannot start
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "RunRefusedError";
-  }
-}
-
-function within(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-}
-
-async function checkWorkspaces(manifest: Manifest): Promise<void> {
-  const folders: Array<[point: string, dir: string]> = [];
-  const writable: string[] = [];
-  for (const [point, spec] of Object.entries(manifest.mounts)) {
-    if (spec.type !== "workspace" && !(spec.type === "map" && spec.dir)) continue;
-    const dir = spec.type === "workspace" ? spec.path : spec.dir!;
-    let info: Deno.FileInfo;
-    try {
-      info = await Deno.stat(dir);
-    } catch {
-      throw new RunRefusedError(`mounts.${point}: the folder ${dir} does not exist`);
-    }
-    if (!info.isDirectory) throw new RunRefusedError(`mounts.${point}: ${dir} is not a folder`);
-    folders.push([point, dir]);
-    if (spec.type === "workspace" && spec.mode === "rw") writable.push(await Deno.realPath(dir));
-  }
-  for (const [point, dir] of folders) {
-    // The agent can move links inside a folder it may write, and so change
-    // where a relative link leads: that folder, and any folder around or
-    // inside it, may hold no link with `..`.
-    const real = await Deno.realPath(dir);
-    const movable = writable.some((w) => within(w, real) || within(real, w));
-    const links = await findEscapingSymlinks(dir, { movable });
-    const list = (ls: typeof links) => ls.map((l) => `${l.path} → ${l.target}`).join(", ");
-    const out = links.filter((l) => !l.movable);
-    if (out.length > 0) {
-      throw new RunRefusedError(
-        `mounts.${point}: ${dir} holds symlinks that lead outside it (${list(out)}); ` +
-          "remove them: a scoped --allow-read would follow them",
-      );
-    }
-    if (links.length > 0) {
-      throw new RunRefusedError(
-        `mounts.${point}: ${dir} holds symlinks with .. in a folder the agent may write ` +
-          `(${list(links)}); moved elsewhere such a link leads outside, and a scoped ` +
-          "--allow-read or --allow-write would follow it: remove them, or mount the workspace ro or cow",
-      );
-    }
-  }
-}
-
-/** The longest message line accepted from the child (its final message holds the changes). */
-const MAX_MESSAGE_CHARS = 128 * 1024 * 1024;
-
-/** How many characters at the end of `text` may be the start of `prefix`. */
-function heldBack(text: string, prefix: string): number {
-  for (let k = Math.min(text.length, prefix.length - 1); k > 0; k--) {
-    if (text.endsWith(prefix.slice(0, k))) return k;
-  }
-  return 0;
-}
-
-/** A piece of the child's stdout: the agent's own text, a message line, or a message given up. */
-type StdoutPiece = { text: string } | { line: string } | { oversized: true };
-
-/**
- * Splits the child's stdout into message lines (from `prefix` to the end of
- * the line) and the text an agent printed, passed on as it comes. A message
- * may follow text printed without a newline. Memory is bounded but for one
- * message in progress, given up past `maxMessage` characters.
- */
-async function* splitStdout(
-  stream: ReadableStream<Uint8Array>,
-  prefix: string,
-  maxMessage: number,
-): AsyncGenerator<StdoutPiece> {
-  const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
-  let held = "";
-  let message: string[] | undefined;
-  let size = 0;
-  let skipping = false;
-  for await (const chunk of stream.pipeThrough(decoder)) {
-    let buf = held + chunk;
-    held = "";
-    while (buf !== "") {
-      if (message !== undefined || skipping) {
-        const nl = buf.indexOf("\n");
-        if (message !== undefined) {
-          const part = nl < 0 ? buf : buf.slice(0, nl);
-          size += part.length;
-          if (size > maxMessage) {
-            [message, skipping] = [undefined, true];
-            yield { oversized: true };
-          } else message.push(part);
-        }
-        if (nl < 0) break;
-        if (message !== undefined) yield { line: message.join("") };
-        [message, skipping, buf] = [undefined, false, buf.slice(nl + 1)];
-        continue;
-      }
-      const at = buf.indexOf(prefix);
-      if (at >= 0) {
-        if (at > 0) yield { text: buf.slice(0, at) };
-        [message, size, buf] = [[prefix], prefix.length, buf.slice(at + prefix.length)];
-        continue;
-      }
-      const keep = heldBack(buf, prefix);
-      if (buf.length > keep) yield { text: buf.slice(0, buf.length - keep) };
-      held = buf.slice(buf.length - keep);
-      break;
-    }
-  }
-  if (message !== undefined) yield { line: message.join("") };
-  else if (held !== "") yield { text: held };
-}
-
-/**
- * Runs a validated manifest in a permission-mapped child process.
- *
- * @throws {RunRefusedError} when a workspace is missing or escapes.
+ * @throws {RunRefusedError} listing every problem found before the start.
  *
  * @example
  * ```ts ignore
@@ -237,10 +149,29 @@ export async function runSandboxed(
   options: RunOptions = {},
 ): Promise<RunReport> {
   const started = performance.now();
-  const permissions = permissionsFor(manifest);
-  await checkWorkspaces(manifest);
+  const timeoutMs = manifest.limits.timeoutSecs * 1000;
+  const counts = { events: 0, denials: 0, changes: 0 };
+  let phase: RunPhase = "starting";
+  const progress = (next: RunPhase = phase) => {
+    phase = next;
+    options.onProgress?.({
+      phase,
+      elapsedMs: Math.round(performance.now() - started),
+      timeoutMs,
+      ...counts,
+    });
+  };
+  progress();
+  const denoPath = Deno.execPath();
+  const checked = await preflight(manifest, { denoPath });
+  if (checked.problems.length > 0) throw new RunRefusedError(checked.problems);
+  const childEntry = await childRuntime(denoPath);
+  const agent: AgentFiles | undefined = checked.agent === undefined
+    ? undefined
+    : { bundle: checked.agent.path };
+  const permissions = permissionsFor(manifest, agent);
   const secrets = await prepareSecrets(manifest);
-  const cmd: ChildCommand = await childCommand(manifest, permissions);
+  const cmd = await childCommand(manifest, permissions, childEntry);
   const outDir = options.outDir ?? join("out", cmd.runId);
   const stdout = new CappedText(manifest.limits.maxOutputBytes);
   const stderr = new CappedText(manifest.limits.maxOutputBytes);
@@ -273,22 +204,22 @@ export async function runSandboxed(
   const timer = setTimeout(() => {
     timedOut = true;
     kill();
-  }, manifest.limits.timeoutSecs * 1000);
+  }, timeoutMs);
   const onAbort = () => {
     aborted = true;
     kill();
   };
+  if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const writer = child.stdin.getWriter();
     // A child that dies before reading its bootstrap says why on stderr.
-    await writer.write(
-      new TextEncoder().encode(JSON.stringify({ ...secrets, manifest, nonce: cmd.nonce })),
-    ).catch(() => {});
+    const bootstrap = { ...secrets, manifest, nonce: cmd.nonce, ...(agent ? { agent } : {}) };
+    await writer.write(new TextEncoder().encode(JSON.stringify(bootstrap))).catch(() => {});
     await writer.close().catch(() => {});
+    progress("running");
 
-    // Every message is untrusted: an agent module shares the child's realm,
-    // so it can learn the nonce and write messages of its own.
+    // Every message is untrusted: only its shape is relied on.
     const prefix = `@@oanix:${cmd.nonce} `;
     const readOut = (async () => {
       for await (const piece of splitStdout(child.stdout, prefix, MAX_MESSAGE_CHARS)) {
@@ -306,7 +237,12 @@ export async function runSandboxed(
           options.onOutput?.(msg.stream, msg.text);
         } else if (msg.type === "event") {
           events.push(msg.event);
+          counts.events++;
+          if ((msg.event.data as Record<string, unknown> | undefined)?.denied === true) {
+            counts.denials++;
+          }
           options.onEvent?.(msg.event);
+          progress();
         } else if (msg.type === "status") {
           options.onStatus?.(msg.status);
         } else if (msg.type === "final") {
@@ -323,6 +259,8 @@ export async function runSandboxed(
     })();
     status = await child.status;
     await Promise.all([readOut, readErr]);
+    counts.changes = final?.changes.length ?? 0;
+    progress("collecting");
     try {
       checks = await readAuditLog(cmd.auditPath, permissions.grant, cmd.workDir);
     } catch { /* the child wrote no audit log */ }
@@ -332,32 +270,25 @@ export async function runSandboxed(
     kill();
     await cmd.cleanup();
   }
+  counts.denials = checks.reduce((n, c) => n + (c.denied ? c.folded ?? 1 : 0), 0) +
+    events.items().filter((e) =>
+      (e.data as Record<string, unknown> | undefined)?.denied === true &&
+      (e.data as Record<string, unknown>).source !== "deno-audit"
+    ).length;
 
-  let outcome: RunReport["outcome"];
-  let error: string | undefined;
-  if (timedOut) {
-    outcome = "timeout";
-    error = `timed out after ${manifest.limits.timeoutSecs} s: the child was killed`;
-  } else if (aborted) {
-    outcome = "failed";
-    error = "the run was stopped";
-  } else if (final === undefined) {
-    outcome = "failed";
-    // Deno's own report ("error: ...") says most; else the last lines.
-    const lines = stderr.text().trim().split("\n");
-    const tail = lines.findLast((l) => l.startsWith("error: ")) ?? lines.slice(-3).join(" ");
-    error = oversized
-      ? `a message from the child passed ${MAX_MESSAGE_CHARS} characters and was dropped`
-      : /out of memory|heap limit/i.test(stderr.text())
-      ? "the agent ran out of memory (limits.memory)"
-      : `the child exited with code ${status.code} before finishing${tail ? `: ${tail}` : ""}`;
-  } else {
-    outcome = final.status.status === "completed" ? "completed" : "failed";
-    error = final.error;
-  }
+  let { outcome, error } = outcomeOf({
+    timedOut,
+    aborted,
+    final,
+    oversized,
+    code: status.code,
+    stderr: stderr.text(),
+    timeoutSecs: manifest.limits.timeoutSecs,
+  });
   const changes = final?.changes ?? [];
   let applied = false;
   if (options.apply && outcome === "completed") {
+    progress("applying");
     try {
       for (const [point, spec] of Object.entries(manifest.mounts)) {
         if (spec.type !== "workspace" || spec.mode !== "cow") continue;
@@ -398,7 +329,9 @@ export async function runSandboxed(
     events: events.items(),
     checks,
     changes,
+    maxDiffBytes: manifest.limits.maxOutputBytes,
   });
+  progress("done");
   return {
     runId: cmd.runId,
     exitCode,
@@ -413,4 +346,38 @@ export async function runSandboxed(
     applied,
     durationMs,
   };
+}
+
+interface Ending {
+  timedOut: boolean;
+  aborted: boolean;
+  final: Extract<ChildMessage, { type: "final" }> | undefined;
+  oversized: boolean;
+  code: number;
+  stderr: string;
+  timeoutSecs: number;
+}
+
+/** How a run ended, and why when it failed. */
+function outcomeOf(end: Ending): { outcome: RunReport["outcome"]; error?: string } {
+  if (end.timedOut) {
+    return {
+      outcome: "timeout",
+      error: `timed out after ${end.timeoutSecs} s: the child was killed`,
+    };
+  }
+  if (end.aborted) return { outcome: "failed", error: "the run was stopped" };
+  if (end.final === undefined) {
+    // Deno's own report ("error: ...") says most; else the last lines.
+    const lines = end.stderr.trim().split("\n");
+    const tail = lines.findLast((l) => l.startsWith("error: ")) ?? lines.slice(-3).join(" ");
+    const error = end.oversized
+      ? `a message from the child passed ${MAX_MESSAGE_CHARS} characters and was dropped`
+      : /out of memory|heap limit/i.test(end.stderr)
+      ? "the agent ran out of memory (limits.memory)"
+      : `the child exited with code ${end.code} before finishing${tail ? `: ${tail}` : ""}`;
+    return { outcome: "failed", error };
+  }
+  const outcome = end.final.status.status === "completed" ? "completed" : "failed";
+  return end.final.error === undefined ? { outcome } : { outcome, error: end.final.error };
 }

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, normalize, relative } from "@std/path";
+import { dirname, isAbsolute, join, normalize, relative } from "node:path/posix";
 
 /**
  * A symlink inside a workspace whose target lies outside it.

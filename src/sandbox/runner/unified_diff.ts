@@ -1,56 +1,59 @@
 /**
- * Unified diffs of text files, for a run's `changes.diff`. Line diffing
- * uses Myers' O(ND) algorithm.
+ * Unified diffs of text files, for a run's `changes.diff`: jsdiff's Myers
+ * line diff with a cap on the edit distance, so time and memory stay
+ * linear in the size of the change. Past the cap, a file is shown as
+ * replaced whole, or (when that is too large) named as differing.
  *
  * @module
  */
 
-type Op = { kind: "same" | "del" | "add"; line: string };
+// deno-lint-ignore no-import-prefix -- full specifiers: the package works without our import map (docs/decisions.md)
+import { structuredPatch } from "npm:diff@9.0.0";
 
-/** The shortest edit script from `a` to `b`, as a list of line operations. */
-function diffLines(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const offset = max + 1;
-  const v = new Int32Array(2 * max + 3);
-  const trace: Int32Array[] = [];
-  let found = false;
-  for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
-    for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1])
-        ? v[offset + k + 1]
-        : v[offset + k - 1] + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[offset + k] = x;
-      if (x >= n && y >= m) {
-        found = true;
-        break;
-      }
-    }
-  }
-  // Walk the trace back from the end to recover the path.
-  const ops: Op[] = [];
-  let x = n;
-  let y = m;
-  for (let d = trace.length - 1; d >= 0; d--) {
-    const vd = trace[d];
-    const k = x - y;
-    const prevK = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]) ? k + 1 : k - 1;
-    const prevX = vd[offset + prevK];
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) ops.push({ kind: "same", line: a[--x] }) && y--;
-    if (d > 0) {
-      if (x === prevX) ops.push({ kind: "add", line: b[--y] });
-      else ops.push({ kind: "del", line: a[--x] });
-    }
-  }
-  return ops.reverse();
+/**
+ * Limits of {@linkcode unifiedDiff}.
+ *
+ * @example
+ * ```ts
+ * import type { DiffOptions } from "@oanix/oanix";
+ * const opts: DiffOptions = { context: 3, maxEditLength: 1000 };
+ * ```
+ */
+export interface DiffOptions {
+  /** Unchanged lines around each change (default 3). */
+  context?: number;
+  /** The most added plus removed lines searched for a minimal diff (default 1,000). */
+  maxEditLength?: number;
+  /** A file replaced whole is shown line by line up to this many bytes, before and after together (default 1 MiB). */
+  maxReplacementBytes?: number;
+}
+
+/** The defaults of {@linkcode DiffOptions}. */
+const DEFAULTS = { context: 3, maxEditLength: 1000, maxReplacementBytes: 1024 * 1024 };
+
+// deno-lint-ignore no-control-regex -- control characters are what it finds
+const UNSAFE_IN_NAME = /[\x00-\x1f\x7f"\\]/;
+
+/**
+ * A file name as diff headers print it: plain, or C-quoted (`"a/x\ny"`)
+ * when it holds a quote, a backslash or a control character, as git does,
+ * so a name cannot forge a header line.
+ *
+ * @example
+ * ```ts
+ * import { diffName } from "@oanix/oanix";
+ * console.log(diffName("a/ok.txt"), diffName("a/bad\nname")); // a/ok.txt "a/bad\nname"
+ * ```
+ */
+export function diffName(name: string): string {
+  if (!UNSAFE_IN_NAME.test(name)) return name;
+  const escaped = name.replace(new RegExp(UNSAFE_IN_NAME, "g"), (c) => {
+    const named: Record<string, string> = { "\n": "\\n", "\t": "\\t", "\r": "\\r" };
+    if (named[c]) return named[c];
+    if (c === '"' || c === "\\") return `\\${c}`;
+    return `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`;
+  });
+  return `"${escaped}"`;
 }
 
 /** Lines with their terminators, so a last line without "\n" differs from one with it. */
@@ -58,10 +61,26 @@ function splitLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
 
+function bodyLines(mark: string, lines: string[]): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    if (line.endsWith("\n")) out.push(mark + line.slice(0, -1));
+    else out.push(mark + line, "\\ No newline at end of file");
+  }
+  return out;
+}
+
+function range(start: number, count: number): string {
+  return `${count === 0 ? start - 1 : start},${count}`;
+}
+
 /**
- * A unified diff between two versions of a text file, with `context`
- * lines around each change. Empty when the texts are equal. A file that
- * did not exist is given as `null`.
+ * A unified diff between two versions of a text file, with `context` lines
+ * around each change. Empty when the texts are equal. A file that did not
+ * exist is given as `null`. When the minimal diff needs more than
+ * `maxEditLength` changed lines, the file is shown as removed and added
+ * whole (a valid, if not minimal, diff), or past `maxReplacementBytes` as
+ * one line: `Files a/x and b/x differ (N → M bytes)`.
  *
  * @example
  * ```ts
@@ -79,60 +98,43 @@ export function unifiedDiff(
   path: string,
   before: string | null,
   after: string | null,
-  context = 3,
+  options: DiffOptions | number = {},
 ): string {
   if (before === after) return "";
-  const a = splitLines(before ?? "");
-  const b = splitLines(after ?? "");
-  const ops = diffLines(a, b);
+  const opts = { ...DEFAULTS, ...(typeof options === "number" ? { context: options } : options) };
   const name = path.replace(/^\/+/, "");
-  const out = [
-    `--- ${before === null ? "/dev/null" : `a/${name}`}`,
-    `+++ ${after === null ? "/dev/null" : `b/${name}`}`,
+  const header = [
+    `--- ${before === null ? "/dev/null" : diffName(`a/${name}`)}`,
+    `+++ ${after === null ? "/dev/null" : diffName(`b/${name}`)}`,
   ];
-  let i = 0;
-  while (i < ops.length) {
-    if (ops[i].kind === "same") {
-      i++;
-      continue;
+  const a = before ?? "";
+  const b = after ?? "";
+  const patch = before === null || after === null
+    ? undefined
+    : structuredPatch(name, name, a, b, undefined, undefined, {
+      context: opts.context,
+      maxEditLength: opts.maxEditLength,
+    });
+  if (patch !== undefined) {
+    const out = [...header];
+    for (const h of patch.hunks) {
+      out.push(`@@ -${range(h.oldStart, h.oldLines)} +${range(h.newStart, h.newLines)} @@`);
+      out.push(...h.lines);
     }
-    // A hunk: from `context` lines before this change to `context` after the last change near it.
-    let start = i;
-    let back = 0;
-    while (start > 0 && back < context && ops[start - 1].kind === "same") {
-      start--;
-      back++;
-    }
-    let end = i;
-    let trailing = 0; // unchanged lines at the end of [start, end)
-    while (end < ops.length) {
-      if (ops[end].kind === "same") {
-        if (trailing === 2 * context) break;
-        trailing++;
-      } else trailing = 0;
-      end++;
-    }
-    end -= Math.max(0, trailing - context);
-    let aStart = 0;
-    let bStart = 0;
-    for (let j = 0; j < start; j++) {
-      if (ops[j].kind !== "add") aStart++;
-      if (ops[j].kind !== "del") bStart++;
-    }
-    const hunk = ops.slice(start, end);
-    const aLen = hunk.filter((o) => o.kind !== "add").length;
-    const bLen = hunk.filter((o) => o.kind !== "del").length;
-    out.push(
-      `@@ -${aLen === 0 ? aStart : aStart + 1},${aLen} +${
-        bLen === 0 ? bStart : bStart + 1
-      },${bLen} @@`,
-    );
-    for (const o of hunk) {
-      const mark = o.kind === "same" ? " " : o.kind === "del" ? "-" : "+";
-      if (o.line.endsWith("\n")) out.push(mark + o.line.slice(0, -1));
-      else out.push(mark + o.line, "\\ No newline at end of file");
-    }
-    i = end;
+    return out.join("\n") + "\n";
   }
-  return out.join("\n") + "\n";
+  // Added, deleted, or past the cap: replaced whole.
+  if (before !== null && after !== null && a.length + b.length > opts.maxReplacementBytes) {
+    const size = (t: string) => new TextEncoder().encode(t).length;
+    return `Files ${diffName(`a/${name}`)} and ${diffName(`b/${name}`)} differ ` +
+      `(${size(a)} → ${size(b)} bytes)\n`;
+  }
+  const oldLines = splitLines(a);
+  const newLines = splitLines(b);
+  return [
+    ...header,
+    `@@ -${range(1, oldLines.length)} +${range(1, newLines.length)} @@`,
+    ...bodyLines("-", oldLines),
+    ...bodyLines("+", newLines),
+  ].join("\n") + "\n";
 }

@@ -1,0 +1,84 @@
+/**
+ * The CLI's help texts: one for the whole command, one per subcommand.
+ *
+ * @module
+ */
+
+const RUN = `Usage: oanix run <env.yaml> [options]
+
+Run the manifest's program in a sandboxed child that holds only the Deno
+permissions its mounts imply. Streams the agent's output, kills the child at
+limits.timeout, and writes result.json, status.json, logs/stdout.log,
+logs/stderr.log, logs/events.jsonl, changes.json and changes.diff to the
+output folder.
+
+Options:
+  --var NAME=VALUE  Fill the manifest's {{NAME}} placeholders (repeatable)
+  --out DIR         Output folder (default: out/<run id>, in the current folder)
+  --apply           After a completed run, commit a cow workspace's changes
+                    to its real folder
+  --json            Print the run report as JSON on stdout
+  --quiet           No progress line (the agent's output still shows)
+  -h, --help        Show this help
+
+Exit codes: 0 completed, 1 failed, 2 bad manifest or usage, 124 timeout
+`;
+
+const EXPLAIN = `Usage: oanix explain <env.yaml> [--var NAME=VALUE]... [--json]
+
+Print the namespace table, the permission grant and the deno run command
+line the child would get, without running anything.
+`;
+
+const CHECK = `Usage: oanix check <env.yaml> [--var NAME=VALUE]... [--json]
+
+Check the manifest and everything it names on the host, as run does before
+it starts: fields, folders, symlinks, the program and its imports, stdin and
+key files. Lists every problem with its field and line; exits 2 if any.
+`;
+
+/**
+ * The help text of the CLI.
+ *
+ * @example
+ * ```ts
+ * import { CLI_HELP } from "@oanix/oanix/cli";
+ * console.log(CLI_HELP.split("\n")[0]);
+ * ```
+ */
+export const CLI_HELP = `oanix: run agents in a namespace, in a child process that holds only the
+Deno permissions its mounts imply.
+
+Usage:
+  oanix run <env.yaml> [--var NAME=VALUE]... [--out DIR] [--apply] [--json] [--quiet]
+  oanix explain <env.yaml> [--var NAME=VALUE]... [--json]
+  oanix check <env.yaml> [--var NAME=VALUE]... [--json]
+  oanix <command> --help
+  oanix --version
+
+Commands:
+  run       Run the manifest's program in a sandboxed child
+  explain   Print the namespace, the grant and the exact deno run command
+  check     Check the manifest and what it names on the host, without running
+
+Paths are relative to the current folder; paths inside a manifest are
+relative to the manifest's folder.
+
+Exit codes:
+  0 completed, 1 failed, 2 bad manifest or usage, 124 timeout
+`;
+
+/**
+ * The help of each subcommand.
+ *
+ * @example
+ * ```ts
+ * import { COMMAND_HELP } from "@oanix/oanix/cli";
+ * console.log(COMMAND_HELP.run.split("\n")[0]); // "Usage: oanix run <env.yaml> [options]"
+ * ```
+ */
+export const COMMAND_HELP: Readonly<Record<"run" | "explain" | "check", string>> = {
+  run: RUN,
+  explain: EXPLAIN,
+  check: CHECK,
+};

@@ -1,0 +1,258 @@
+/**
+ * Everything a run checks on the host before it starts, in one place, so
+ * `oanix check` and `oanix run` agree: folders, symlinks, the program and
+ * its imports, stdin and key files. Every problem is reported, each with
+ * its field and line.
+ *
+ * @module
+ */
+
+import { dirname, isAbsolute, relative } from "node:path/posix";
+import { formatProblem, type ManifestProblem } from "../manifest/field_reader.ts";
+import { type Manifest, manifestLine } from "../manifest/manifest.ts";
+import { BundleError } from "./bundle_cache.ts";
+import { type AgentBundle, bundleAgent } from "./runtime_bundles.ts";
+import { findEscapingSymlinks } from "./symlink_scan.ts";
+
+/**
+ * The run cannot start: something the manifest names is missing or unsafe
+ * on the host. `problems` lists each, with its field and line.
+ *
+ * @example
+ * ```ts
+ * import { RunRefusedError } from "@oanix/oanix";
+ * const e = new RunRefusedError([{ field: "program.wasi", problem: "no such file" }]);
+ * console.log(e.message); // "program.wasi: no such file"
+ * ```
+ */
+export class RunRefusedError extends Error {
+  /** Every problem found. */
+  readonly problems: ManifestProblem[];
+
+  /**
+   * Makes the error.
+   *
+   * @param problems what is wrong (at least one), or one message
+   */
+  constructor(problems: ManifestProblem[] | string) {
+    const list = typeof problems === "string" ? [{ field: "", problem: problems }] : problems;
+    super(list.map(formatProblem).join("\n"));
+    this.name = "RunRefusedError";
+    this.problems = list;
+  }
+}
+
+/**
+ * What {@linkcode preflight} found.
+ *
+ * @example
+ * ```ts
+ * import type { PreflightResult } from "@oanix/oanix";
+ * const ok = (p: PreflightResult) => p.problems.length === 0;
+ * ```
+ */
+export interface PreflightResult {
+  /** Everything that would stop the run. */
+  problems: ManifestProblem[];
+  /** A module agent, bundled with its imports (absent for WASI, or when it failed). */
+  agent?: AgentBundle;
+}
+
+/**
+ * Options for {@linkcode preflight}.
+ *
+ * @example
+ * ```ts
+ * import type { PreflightOptions } from "@oanix/oanix";
+ * const opts: PreflightOptions = { denoPath: "/usr/local/bin/deno" };
+ * ```
+ */
+export interface PreflightOptions {
+  /** The deno that bundles a module agent (default: this one). */
+  denoPath?: string;
+}
+
+function within(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+/**
+ * Checks on the host everything `manifest` names, as a run would before it
+ * starts; for a module agent this bundles it (cached), which checks its
+ * imports too.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadManifest, preflight } from "@oanix/oanix";
+ * const { problems } = await preflight(await loadManifest("env.yaml"));
+ * for (const p of problems) console.log(p.field, p.problem);
+ * ```
+ */
+export async function preflight(
+  manifest: Manifest,
+  options: PreflightOptions = {},
+): Promise<PreflightResult> {
+  const problems: ManifestProblem[] = [];
+  const report = (path: string[], problem: string) => {
+    const line = manifestLine(manifest, path);
+    problems.push(
+      line === undefined ? { field: path.join("."), problem } : {
+        field: path.join("."),
+        problem,
+        line,
+      },
+    );
+  };
+  await checkFolders(manifest, report);
+  const agent = await checkProgram(manifest, report, options.denoPath ?? Deno.execPath());
+  await checkKeys(manifest, report);
+  return agent === undefined ? { problems } : { problems, agent };
+}
+
+type Report = (path: string[], problem: string) => void;
+
+async function checkFolders(manifest: Manifest, report: Report): Promise<void> {
+  const folders: Array<[field: string[], dir: string]> = [];
+  const writable: string[] = [];
+  for (const [point, spec] of Object.entries(manifest.mounts)) {
+    if (spec.type !== "workspace" && !(spec.type === "map" && spec.dir)) continue;
+    const field = ["mounts", point, spec.type === "workspace" ? "path" : "dir"];
+    const dir = spec.type === "workspace" ? spec.path : spec.dir!;
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(dir);
+    } catch {
+      report(field, `the folder ${dir} does not exist`);
+      continue;
+    }
+    if (!info.isDirectory) {
+      report(field, `${dir} is not a folder`);
+      continue;
+    }
+    folders.push([field, dir]);
+    if (spec.type === "workspace" && spec.mode === "rw") writable.push(await Deno.realPath(dir));
+  }
+  for (const [field, dir] of folders) {
+    // The agent can move links inside a folder it may write, and so change
+    // where a relative link leads: that folder, and any folder around or
+    // inside it, may hold no link with `..`.
+    const real = await Deno.realPath(dir);
+    const movable = writable.some((w) => within(w, real) || within(real, w));
+    const links = await findEscapingSymlinks(dir, { movable });
+    const list = (ls: typeof links) => ls.map((l) => `${l.path} → ${l.target}`).join(", ");
+    const out = links.filter((l) => !l.movable);
+    if (out.length > 0) {
+      report(
+        field,
+        `${dir} holds symlinks that lead outside it (${list(out)}); ` +
+          "remove them: a scoped --allow-read would follow them",
+      );
+    } else if (links.length > 0) {
+      report(
+        field,
+        `${dir} holds symlinks with .. in a folder the agent may write (${list(links)}); ` +
+          "moved elsewhere such a link leads outside, and a scoped --allow-read or " +
+          "--allow-write would follow it: remove them, or mount the workspace ro or cow",
+      );
+    }
+  }
+}
+
+async function checkProgram(
+  manifest: Manifest,
+  report: Report,
+  denoPath: string,
+): Promise<AgentBundle | undefined> {
+  const program = manifest.program;
+  if (program === undefined) {
+    report(["program"], "is required: give `wasi: FILE.wasm` or `module: FILE.ts` to run");
+    return undefined;
+  }
+  const field = ["program", program.kind === "wasi" ? "wasi" : "module"];
+  if (program.stdinFile !== undefined) {
+    await readableFile(program.stdinFile, ["program", "stdin_file"], report);
+  }
+  const head = await readableFile(program.path, field, report);
+  if (head === undefined) return undefined;
+  if (program.kind === "wasi") {
+    if (!WASM_MAGIC.every((b, i) => head[i] === b)) {
+      report(field, `${program.path} is not a WebAssembly module (no \\0asm header)`);
+    }
+    return undefined;
+  }
+  if (!/\.(ts|mts|tsx|js|mjs|jsx)$/.test(program.path)) {
+    report(field, `${program.path} is not a JavaScript or TypeScript module`);
+    return undefined;
+  }
+  const root = program.root ?? dirname(program.path);
+  if (!within(program.path, root)) {
+    report(["program", "root"], `${program.path} is not inside ${root}`);
+    return undefined;
+  }
+  try {
+    const agent = await bundleAgent(program.path, root, denoPath);
+    if (agent.outside.length === 0) return agent;
+    report(
+      field,
+      `the agent imports files outside its folder ${root}: ${agent.outside.join(", ")} ` +
+        "(move them in, or widen the folder with program.root)",
+    );
+  } catch (e) {
+    if (!(e instanceof BundleError)) throw e;
+    report(field, e.message);
+  }
+  return undefined;
+}
+
+/** The first bytes of a readable regular file, or undefined after reporting why not. */
+async function readableFile(
+  path: string,
+  field: string[],
+  report: Report,
+): Promise<Uint8Array | undefined> {
+  try {
+    const info = await Deno.stat(path);
+    if (!info.isFile) {
+      report(field, `${path} is not a file`);
+      return undefined;
+    }
+    using file = await Deno.open(path);
+    const head = new Uint8Array(8);
+    const n = await file.read(head);
+    return head.subarray(0, n ?? 0);
+  } catch (e) {
+    report(field, e instanceof Deno.errors.NotFound ? `no such file: ${path}` : `${path}: ${e}`);
+    return undefined;
+  }
+}
+
+const HEX_KEY = /^[0-9a-f]{64}$/i;
+
+async function checkKeys(manifest: Manifest, report: Report): Promise<void> {
+  for (const [point, spec] of Object.entries(manifest.mounts)) {
+    if (spec.type !== "nostr") continue;
+    if (spec.keyEnv !== undefined) {
+      const key = Deno.env.get(spec.keyEnv);
+      if (key === undefined) {
+        report(["mounts", point, "key_env"], `the variable ${spec.keyEnv} is not set`);
+      } else if (!HEX_KEY.test(key.trim())) {
+        report(["mounts", point, "key_env"], "the Nostr key must be 64 hex characters");
+      }
+    } else if (spec.keyFile !== undefined) {
+      try {
+        const key = await Deno.readTextFile(spec.keyFile);
+        if (!HEX_KEY.test(key.trim())) {
+          report(["mounts", point, "key_file"], "the Nostr key must be 64 hex characters");
+        }
+      } catch (e) {
+        report(
+          ["mounts", point, "key_file"],
+          e instanceof Deno.errors.NotFound ? `no such file: ${spec.keyFile}` : String(e),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The files a sandboxed child runs: its entry (built from this package,
+ * wherever it was loaded from) and, for a module agent, the agent worker
+ * with the agent and everything it imports. Each is one bundle, so the
+ * child loads nothing else (`--no-remote --no-npm --cached-only`), and the
+ * agent's worker needs no grant of its own.
+ *
+ * @module
+ */
+
+import { dirname, join, relative } from "node:path/posix";
+import { fileURLToPath } from "node:url";
+import { type Bundle, bundleCached } from "./bundle_cache.ts";
+import { denoDir } from "./deno_dir.ts";
+
+const CHILD_ENTRY = new URL("../child/child_main.ts", import.meta.url);
+const WORKER_RUNTIME = new URL("../agent/agent_worker_runtime.ts", import.meta.url);
+/** The package's own configuration, when it is a folder on disk (a checkout or a local path). */
+const PACKAGE_CONFIG = new URL("../../../deno.json", import.meta.url);
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return new Uint8Array(digest).toHex();
+}
+
+async function packageConfig(): Promise<string | null> {
+  if (PACKAGE_CONFIG.protocol !== "file:") return null;
+  try {
+    const path = fileURLToPath(PACKAGE_CONFIG);
+    await Deno.stat(path);
+    return path;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The cache folder of OANIX's bundles, under Deno's own cache.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(await bundleCacheRoot(Deno.execPath())); // e.g. /home/me/.cache/deno/oanix
+ * ```
+ */
+export async function bundleCacheRoot(denoPath: string): Promise<string> {
+  return join(await denoDir(denoPath), "oanix");
+}
+
+/**
+ * Bundles (or finds, unchanged, in the cache) the child's entry of this
+ * package; returns the bundle's path. A package on disk (a checkout, a
+ * local path) is bundled under its own `deno.json`; one loaded by URL
+ * (JSR, HTTP) with no configuration.
+ *
+ * @throws {BundleError} when bundling fails.
+ *
+ * @example
+ * ```ts ignore
+ * const child = await childRuntime(Deno.execPath());
+ * ```
+ */
+export async function childRuntime(denoPath: string): Promise<string> {
+  const config = await packageConfig();
+  const bundle = await bundleCached({
+    entry: CHILD_ENTRY,
+    cacheDir: join(
+      await bundleCacheRoot(denoPath),
+      "runtime",
+      await sha256Hex(`${Deno.version.deno} ${CHILD_ENTRY.href}`),
+    ),
+    denoPath,
+    cwd: config === null ? Deno.cwd() : dirname(config),
+    config,
+    sourceMap: "linked",
+  });
+  return bundle.path;
+}
+
+/**
+ * A module agent's worker entry, bundled with the agent and what it
+ * imports, and the local files it was built from.
+ *
+ * @example
+ * ```ts ignore
+ * const agent: AgentBundle = await bundleAgent("/srv/agent/main.ts", "/srv/agent", Deno.execPath());
+ * ```
+ */
+export interface AgentBundle extends Bundle {
+  /** Sources outside the agent's folder that are not packages: the run is refused for them. */
+  outside: string[];
+}
+
+function inside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith("../") && rel !== ".." && !rel.startsWith("/"));
+}
+
+async function realOrSelf(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    return path;
+  }
+}
+
+/** Writes `text` to `path` unless it holds it already (its time stamp then stays). */
+async function writeIfChanged(path: string, text: string): Promise<void> {
+  try {
+    if (await Deno.readTextFile(path) === text) return;
+  } catch { /* not there yet */ }
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const temp = `${path}.${crypto.randomUUID().slice(0, 8)}`;
+  await Deno.writeTextFile(temp, text);
+  await Deno.rename(temp, path);
+}
+
+/**
+ * Bundles a module agent with the agent worker's runtime into the worker's
+ * entry (the agent's configuration is found from its own folder, as
+ * `deno run` would), with an inline source map, so its stack traces name
+ * its own files and lines. The worker then loads one file and needs no
+ * grant. Local files it imports must lie in `root` (the agent's folder);
+ * packages (npm, JSR, in Deno's cache or a `node_modules` folder) may come
+ * from anywhere; remote URLs stay imports, which the child refuses. The
+ * others are listed in `outside` (the bundle is then not kept), and the
+ * runner refuses the run for them.
+ *
+ * @throws {BundleError} when the agent cannot be bundled (a syntax error, a
+ * missing import, ...).
+ *
+ * @example
+ * ```ts ignore
+ * const b = await bundleAgent("/srv/agent/main.ts", "/srv/agent", Deno.execPath());
+ * if (b.outside.length > 0) throw new Error(`imports ${b.outside.join(", ")}`);
+ * ```
+ */
+export async function bundleAgent(
+  entry: string,
+  root: string,
+  denoPath: string,
+): Promise<AgentBundle> {
+  const cacheRoot = await bundleCacheRoot(denoPath);
+  const cacheDir = join(cacheRoot, "agents", await sha256Hex(`${Deno.version.deno} ${entry}`));
+  const wrapper = join(cacheDir, "entry.ts");
+  await writeIfChanged(
+    wrapper,
+    `import { startAgentWorker } from ${JSON.stringify(WORKER_RUNTIME.href)};\n` +
+      `startAgentWorker(() => import(${JSON.stringify(`file://${entry}`)}));\n`,
+  );
+  const bundle = await bundleCached({
+    entry: new URL(`file://${wrapper}`),
+    cacheDir,
+    denoPath,
+    cwd: dirname(entry),
+    sourceMap: "inline",
+    // Remote URLs stay imports, which the child refuses (no remote modules): an agent takes
+    // its packages from npm or JSR, bundled here from Deno's cache.
+    external: ["http://*", "https://*"],
+  });
+  const runtime = WORKER_RUNTIME.protocol === "file:" ? fileURLToPath(WORKER_RUNTIME) : "";
+  const realRoot = await realOrSelf(root);
+  const cache = await realOrSelf(await denoDir(denoPath));
+  const outside: string[] = [];
+  for (const source of bundle.sources) {
+    if (!source.startsWith("/") || source === runtime) continue;
+    const real = await realOrSelf(source);
+    if (inside(real, realRoot) || inside(real, cache) || real.includes("/node_modules/")) continue;
+    outside.push(source);
+  }
+  // A refused bundle may hold a file the agent must not see: it is not kept.
+  if (outside.length > 0) await Deno.remove(cacheDir, { recursive: true });
+  return { ...bundle, outside };
+}
