@@ -1,10 +1,10 @@
+// deno-lint-ignore-file no-import-prefix -- full specifiers: the package works without our import map (docs/decisions.md)
 /**
  * Parsing manifests from YAML or JSON text, and loading them from files.
  *
  * @module
  */
 
-// deno-lint-ignore no-import-prefix -- full specifiers: the package works without our import map (docs/decisions.md)
 // @ts-types="npm:@types/js-yaml@4.0.9"
 import yaml from "npm:js-yaml@4.1.0";
 import { dirname, resolve } from "node:path/posix";
