@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix -- full specifiers: the package works without our import map (docs/decisions.md)
 /**
  * The state and host API behind NostrFs: the identity and signing, relays,
  * subscriptions, the outbox with per-relay publish results, the verified
@@ -7,8 +8,8 @@
  * @module
  */
 
-import { finalizeEvent, getPublicKey } from "nostr-tools/pure";
-import { npubEncode } from "nostr-tools/nip19";
+import { finalizeEvent, getPublicKey } from "npm:nostr-tools@2.25.2/pure";
+import { npubEncode } from "npm:nostr-tools@2.25.2/nip19";
 import { AllowList } from "../allow_list.ts";
 import type { OnLog } from "../log_hook.ts";
 import type {

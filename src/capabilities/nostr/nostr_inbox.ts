@@ -1,10 +1,11 @@
+// deno-lint-ignore-file no-import-prefix -- full specifiers: the package works without our import map (docs/decisions.md)
 /**
  * The verified inbox of NostrFs and the NIP-90 jobs it routes results to.
  *
  * @module
  */
 
-import { verifyEvent } from "nostr-tools/pure";
+import { verifyEvent } from "npm:nostr-tools@2.25.2/pure";
 import { Waiters, waitUntil } from "../notifier.ts";
 import { isEventShape, type NostrEvent, type NostrFilter } from "./nostr_types.ts";
 

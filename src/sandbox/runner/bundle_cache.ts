@@ -41,8 +41,8 @@ export interface BundleSpec {
   config?: string | null;
   /** `inline` puts the source map in the bundle (stack traces then name the original files). */
   sourceMap: "inline" | "linked";
-  /** Specifiers left as imports (patterns with `*`, as `deno bundle --external` takes them). */
-  external?: string[];
+  /** Hosts (besides a remote entry's own) the graph may import from, beyond Deno's defaults. */
+  allowImport?: string[];
 }
 
 /**
@@ -154,6 +154,10 @@ async function build(spec: BundleSpec): Promise<Bundle> {
   await Deno.mkdir(spec.cacheDir, { recursive: true });
   const file = `bundle-${crypto.randomUUID().slice(0, 8)}.js`;
   const out = join(spec.cacheDir, file);
+  // The entry's own host may serve the rest of its graph (a package served over HTTP).
+  const hosts = [...(spec.allowImport ?? [])];
+  if (spec.entry.protocol !== "file:") hosts.push(spec.entry.host);
+  const remote = hosts.length === 0 ? [] : [`--allow-import=${hosts.join(",")}`];
   const config = spec.config === null
     ? ["--no-config"]
     : spec.config === undefined
@@ -166,7 +170,7 @@ async function build(spec: BundleSpec): Promise<Bundle> {
       "--platform=deno",
       `--sourcemap=${spec.sourceMap}`,
       ...config,
-      ...(spec.external ?? []).map((e) => `--external=${e}`),
+      ...remote,
       "-o",
       out,
       spec.entry.href,

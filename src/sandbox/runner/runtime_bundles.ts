@@ -119,9 +119,10 @@ async function writeIfChanged(path: string, text: string): Promise<void> {
  * entry (the agent's configuration is found from its own folder, as
  * `deno run` would), with an inline source map, so its stack traces name
  * its own files and lines. The worker then loads one file and needs no
- * grant. Local files it imports must lie in `root` (the agent's folder);
- * packages (npm, JSR, in Deno's cache or a `node_modules` folder) may come
- * from anywhere; remote URLs stay imports, which the child refuses. The
+ * grant. Its imports are resolved here, when the run starts, as `deno run`
+ * would; at run time it can load nothing. Local files it imports must lie
+ * in `root` (the agent's folder); packages (npm, JSR, remote modules in
+ * Deno's cache or a `node_modules` folder) may come from anywhere. The
  * others are listed in `outside` (the bundle is then not kept), and the
  * runner refuses the run for them.
  *
@@ -153,9 +154,7 @@ export async function bundleAgent(
     denoPath,
     cwd: dirname(entry),
     sourceMap: "inline",
-    // Remote URLs stay imports, which the child refuses (no remote modules): an agent takes
-    // its packages from npm or JSR, bundled here from Deno's cache.
-    external: ["http://*", "https://*"],
+    ...(WORKER_RUNTIME.protocol === "file:" ? {} : { allowImport: [WORKER_RUNTIME.host] }),
   });
   const runtime = WORKER_RUNTIME.protocol === "file:" ? fileURLToPath(WORKER_RUNTIME) : "";
   const realRoot = await realOrSelf(root);
