@@ -1,5 +1,9 @@
 import assert from "@std/assert";
 import { CLI_HELP, runCli } from "../../cli.ts";
+import { COMMAND_HELP } from "../../src/sandbox/cli/help.ts";
+import { VERSION } from "../../src/sandbox/cli/version.ts";
+
+const echoAgent = new URL("./fixtures/echo_agent.ts", import.meta.url).pathname;
 
 function capture() {
   const io = {
@@ -33,34 +37,116 @@ Deno.test("--help prints the whole help and exits 0", async () => {
   }
 });
 
-Deno.test("usage errors exit 2 with a reason", async () => {
-  for (
-    const args of [[], ["frobnicate", "x"], ["run"], ["run", "a", "b"], ["run", "--bogus", "a"], [
-      "run",
-      "a",
-      "--out",
-    ]]
-  ) {
+Deno.test("usage errors exit 2 with one line of reason and where to look, not the whole help", async () => {
+  const cases: Array<[string[], RegExp]> = [
+    [[], /no command\nTry 'oanix --help'/],
+    [["frobnicate", "x"], /unknown command frobnicate/],
+    [["run"], /give the manifest file\nTry 'oanix run --help'/],
+    [["run", "a", "b"], /unexpected argument b/],
+    [["run", "--bogus", "a"], /unknown option --bogus/],
+    [["run", "a", "--out"], /--out needs a value/],
+    [["check", "a", "--apply"], /oanix check does not take --apply/],
+    [["explain", "a", "--out", "x"], /oanix explain does not take --out/],
+  ];
+  for (const [args, reason] of cases) {
     const io = capture();
     assert.equal(await runCli(args, io), 2, args.join(" "));
-    assert.match(io.errText, /oanix/);
+    assert.match(io.errText, reason, args.join(" "));
+    assert.ok(io.errText.trim().split("\n").length <= 2, `short: ${io.errText}`);
+    assert.ok(!io.errText.includes("Commands:"), "the whole help is not printed");
   }
 });
 
-Deno.test("check validates and explains the first bad field with its line", async () => {
+Deno.test("--version prints the package version, the same as deno.json", async () => {
+  const io = capture();
+  assert.equal(await runCli(["--version"], io), 0);
+  assert.equal(io.outText, `oanix ${VERSION} (deno ${Deno.version.deno})\n`);
+  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  assert.equal(VERSION, config.version);
+});
+
+Deno.test("each command has its own --help", async () => {
+  for (const command of ["run", "explain", "check"] as const) {
+    const io = capture();
+    assert.equal(await runCli([command, "--help"], io), 0);
+    assert.equal(io.outText, COMMAND_HELP[command]);
+    assert.match(io.outText, new RegExp(`^Usage: oanix ${command}`));
+  }
+});
+
+Deno.test("check lists every problem with its field and line, and passes a runnable manifest", async () => {
   await withManifest(
-    "mounts:\n  /tmp: mem\n  /w: { type: workspace, path: x, mode: bogus }\n",
+    "mounts:\n  /tmp: mem\n  /w: { type: workspace, path: x, mode: bogus }\nlimits: { timeout: -1 }\n",
     async (path) => {
       const io = capture();
       assert.equal(await runCli(["check", path], io), 2);
       assert.match(io.errText, /mounts\.\/w\.mode: expected one of rw, ro, cow \(line 3\)/);
+      assert.match(
+        io.errText,
+        /limits\.timeout: expected a number ≥ 0\.001, got number -1 \(line 4\)/,
+      );
     },
   );
-  await withManifest("mounts:\n  /tmp: mem\n", async (path) => {
+  await withManifest(`mounts:\n  /tmp: mem\nprogram: { module: ${echoAgent} }\n`, async (path) => {
     const io = capture();
-    assert.equal(await runCli(["check", path], io), 0);
-    assert.match(io.outText, /ok \(1 mounts\)/);
+    assert.equal(await runCli(["check", path], io), 0, io.errText);
+    assert.match(io.outText, /ok \(1 mounts, a module program\)/);
+    const json = capture();
+    assert.equal(await runCli(["check", path, "--json"], json), 0);
+    assert.deepEqual(JSON.parse(json.outText), {
+      ok: true,
+      file: path,
+      mounts: 1,
+      program: "module",
+    });
   });
+});
+
+Deno.test("errors are JSON with --json: usage, manifest and refusals", async () => {
+  let io = capture();
+  assert.equal(await runCli(["run", "--json"], io), 2);
+  assert.equal(JSON.parse(io.outText).error.kind, "usage");
+  io = capture();
+  assert.equal(await runCli(["check", "/nonexistent/env.yaml", "--json"], io), 2);
+  const err = JSON.parse(io.outText);
+  assert.equal(err.ok, false);
+  assert.equal(err.error.kind, "manifest");
+  assert.match(err.error.problems[0].problem, /no such file/);
+  await withManifest("mounts:\n  /w: { type: workspace, path: ./missing }\n", async (path) => {
+    io = capture();
+    assert.equal(await runCli(["run", path, "--json"], io), 2);
+    const refused = JSON.parse(io.outText).error;
+    assert.equal(refused.kind, "refused");
+    assert.deepEqual(refused.problems.map((p: { field: string }) => p.field), [
+      "mounts./w.path",
+      "program",
+    ]);
+    assert.equal(refused.problems[0].line, 2);
+  });
+});
+
+Deno.test("explain --json describes mounts, grant and command in snake_case", async () => {
+  await withManifest(
+    "mounts:\n  /w: { type: workspace, path: ./proj, mode: rw }\nlimits: { memory: 64 }\n",
+    async (path, dir) => {
+      const io = capture();
+      assert.equal(await runCli(["explain", path, "--json"], io), 0);
+      const e = JSON.parse(io.outText);
+      assert.deepEqual(e.mounts, [{
+        point: "/w",
+        type: "workspace",
+        detail: { path: `${dir}/proj`, mode: "rw" },
+      }]);
+      assert.deepEqual(e.permissions, {
+        read: [`${dir}/proj`],
+        write: [`${dir}/proj`],
+        net: [],
+        memory_mb: 64,
+      });
+      assert.equal(e.command[0], "deno");
+      assert.ok(e.command.includes("--no-remote"));
+    },
+  );
 });
 
 Deno.test("explain prints the table, the grant and the exact command", async () => {
@@ -90,6 +176,11 @@ Deno.test("run writes the output folder and exits with the task's outcome", asyn
       const report = JSON.parse(io.outText);
       assert.equal(report.outcome, "completed");
       assert.deepEqual(report.result, { echoed: "hi" });
+      // One naming convention: the report's keys are snake_case, as in status.json.
+      for (const key of Object.keys(report)) assert.match(key, /^[a-z]+(_[a-z]+)*$/, key);
+      assert.equal(report.out_dir, `${dir}/out`);
+      const status = JSON.parse(await Deno.readTextFile(`${dir}/out/status.json`));
+      for (const key of Object.keys(status)) assert.match(key, /^[a-z]+(_[a-z]+)*$/, key);
       assert.match(io.errText, /echo agent says hi/);
       for (
         const f of [
