@@ -5,8 +5,9 @@ import { VERSION } from "../../src/sandbox/cli/version.ts";
 
 const echoAgent = new URL("./fixtures/echo_agent.ts", import.meta.url).pathname;
 
-function capture() {
+function capture(isTerminal = false) {
   const io = {
+    isTerminal,
     outText: "",
     errText: "",
     out: (t: string) => void (io.outText += t),
@@ -256,6 +257,37 @@ Deno.test("--var fills placeholders; a missing one is a usage error naming it", 
       io = capture();
       assert.equal(await runCli(["check", path, "--var", "nonsense"], io), 2);
       assert.match(io.errText, /--var needs NAME=VALUE/);
+    },
+  );
+});
+
+Deno.test("progress: a line per phase off a terminal, one redrawn line on one, none with --quiet", async () => {
+  await withManifest(
+    `task: { id: t, type: x, description: d, input: { word: hi } }\nmounts:\n  /task: task\n  /logs: logs\nprogram: { module: ${echoAgent} }\nlimits: { timeout: 30 }\n`,
+    async (path, dir) => {
+      const plain = capture();
+      assert.equal(await runCli(["run", path, "--out", `${dir}/o1`], plain), 0, plain.errText);
+      const phases = plain.errText.split("\n").filter((l) => l.startsWith("[oanix]"))
+        .map((l) => l.replace(/ \d+\.\d s \/ 30\.0 s .*/, ""));
+      assert.deepEqual(phases, [
+        "[oanix] starting",
+        "[oanix] running",
+        "[oanix] collecting changes",
+      ]);
+      assert.match(
+        plain.errText,
+        /running \d+\.\d s \/ 30\.0 s · \d+ events · 0 denials · 0 changes/,
+      );
+
+      const terminal = capture(true);
+      assert.equal(await runCli(["run", path, "--out", `${dir}/o2`], terminal), 0);
+      assert.match(terminal.errText, /\r\x1b\[2K\[oanix\] running/);
+      assert.ok(terminal.errText.endsWith("\r\x1b[2K"), "the line is removed at the end");
+
+      const quiet = capture();
+      assert.equal(await runCli(["run", path, "--out", `${dir}/o3`, "--quiet"], quiet), 0);
+      assert.doesNotMatch(quiet.errText, /\[oanix\]/);
+      assert.match(quiet.outText, /echo agent says hi/);
     },
   );
 });

@@ -1,5 +1,5 @@
 import assert from "@std/assert";
-import { unifiedDiff } from "../../mod.ts";
+import { changesDiff, diffName, unifiedDiff } from "../../mod.ts";
 
 Deno.test("equal texts give an empty diff", () => {
   assert.equal(unifiedDiff("/a", "x\n", "x\n"), "");
@@ -58,4 +58,55 @@ Deno.test("random diffs apply cleanly with GNU patch", () => {
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
+});
+
+Deno.test("past the edit cap a file is shown replaced whole, and the diff still applies", () => {
+  const before = Array.from({ length: 300 }, (_, i) => `a${i}`).join("\n") + "\n";
+  const after = Array.from({ length: 300 }, (_, i) => `b${i}`).join("\n");
+  const diff = unifiedDiff("/f.txt", before, after, { maxEditLength: 10 });
+  const hunks = diff.split("\n").filter((l) => l.startsWith("@@"));
+  assert.deepEqual(hunks, ["@@ -1,300 +1,300 @@"]);
+  assert.match(diff, /\+b299\n\\ No newline at end of file\n$/);
+  const dir = Deno.makeTempDirSync();
+  try {
+    Deno.writeTextFileSync(`${dir}/f.txt`, before);
+    Deno.writeTextFileSync(`${dir}/p.diff`, diff);
+    const r = new Deno.Command("patch", { args: ["-s", "-p1", "-i", "p.diff"], cwd: dir })
+      .outputSync();
+    assert.ok(r.success, new TextDecoder().decode(r.stderr));
+    assert.equal(Deno.readTextFileSync(`${dir}/f.txt`), after);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("past the replacement size a changed file is one line with its sizes", () => {
+  const diff = unifiedDiff("/big.txt", "x\n".repeat(100), "y\n".repeat(120), {
+    maxEditLength: 5,
+    maxReplacementBytes: 100,
+  });
+  assert.equal(diff, "Files a/big.txt and b/big.txt differ (200 → 240 bytes)\n");
+});
+
+Deno.test("a name with a newline or a quote is C-quoted, so it cannot forge a header", () => {
+  assert.equal(diffName("a/plain name.txt"), "a/plain name.txt");
+  assert.equal(diffName('a/x\n+++ b/evil"\\'), '"a/x\\n+++ b/evil\\"\\\\"');
+  const diff = unifiedDiff("/x\n+++ b/etc/passwd", "1\n", "2\n");
+  assert.equal(diff.split("\n").filter((l) => l.startsWith("+++")).length, 1);
+});
+
+Deno.test("changesDiff stops at its size cap and says how many files it left out", () => {
+  const b64 = (t: string) => new TextEncoder().encode(t).toBase64();
+  const changes = ["/a", "/b", "/c"].map((path) => ({
+    mount: "/w",
+    path,
+    change: "added" as const,
+    kind: "file" as const,
+    afterBase64: b64("line\n".repeat(20)),
+  }));
+  const full = changesDiff(changes);
+  const capped = changesDiff(changes, { maxBytes: Math.ceil(full.length / 2) });
+  assert.match(capped, /^--- \/dev\/null\n\+\+\+ b\/w\/a\n/);
+  assert.match(capped, /# 2 more changed file\(s\) not shown/);
+  assert.ok(capped.length < full.length);
 });
