@@ -29,3 +29,4 @@ export * from "./child/collect_changes.ts";
 export * from "./child/denial_audit.ts";
 export * from "./agent/agent_environment.ts";
 export * from "./agent/agent_host.ts";
+export * from "./cli/explain.ts";

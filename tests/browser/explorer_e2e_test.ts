@@ -15,13 +15,29 @@
 
 import assert from "@std/assert";
 import { serveBrowser } from "../../tools/serve_browser.ts";
+import { CHROMIUM_PATH } from "../../tools/setup_test.ts";
 import { buildBrowser, REPO } from "./build_helper.ts";
 
 const ARTIFACTS = `${REPO}test-artifacts/browser/`;
 const TIMEOUT_MS = 150_000;
 const SHOTS = ["explorer-1280x800", "explorer-390x844", "explorer-390x844-full"];
 
-Deno.test("Namespace Explorer in Chromium: tree, edit, changes, WASI run, logs, two sizes", async () => {
+function hasChromium(): boolean {
+  try {
+    return Deno.statSync(CHROMIUM_PATH).isFile;
+  } catch {
+    return false;
+  }
+}
+
+// Skipped only where Chromium is missing and not required: `deno task test` installs it when it
+// can (tools/setup_test.ts) and says so when it cannot; CI sets OANIX_REQUIRE_BROWSER=1.
+const skip = !hasChromium() && Deno.env.get("OANIX_REQUIRE_BROWSER") !== "1";
+
+Deno.test({
+  name: "Namespace Explorer in Chromium: tree, edit, changes, WASI run, logs, two sizes",
+  ignore: skip,
+}, async () => {
   await buildBrowser();
   for (const name of SHOTS) await Deno.remove(`${ARTIFACTS}${name}.png`).catch(() => {});
   const { server, url } = serveBrowser({ port: 0, quiet: true });
