@@ -73,3 +73,17 @@ Deno.test("below the sandbox, only WorkspaceFs and the WASI/env loaders read hos
     .filter((f) => !allowed.has(f));
   assert.deepEqual(touching, []);
 });
+
+Deno.test("src imports only relative paths, node: built-ins and full npm: specifiers", () => {
+  // An import map does not travel with an HTTP or local-path import of the package
+  // (docs/decisions.md, D9 amended).
+  const bare: string[] = [];
+  for (const { file, text } of sources()) {
+    for (const m of code(text).matchAll(/(?:from|import)\s*\(?\s*"([^"]+)"/g)) {
+      if (!/^(\.\.?\/|node:|npm:[^@/]+@|npm:@[^/]+\/[^@]+@)/.test(m[1])) {
+        bare.push(`${file}: ${m[1]}`);
+      }
+    }
+  }
+  assert.deepEqual(bare, []);
+});
