@@ -1,5 +1,6 @@
 import assert from "@std/assert";
 import { isGranted, parseAuditLog, readAuditLog } from "../../mod.ts";
+import { AuditTail } from "../../src/sandbox/runner/audit.ts";
 
 const grant = {
   read: ["/srv/ws", "/srv/agent.wasm"],
@@ -69,7 +70,7 @@ Deno.test("past maxDistinct values, checks are counted per permission, denied ap
   let log = record("read", "/srv/ws/a") + record("read", "/srv/ws/b");
   for (let i = 0; i < 50; i++) log += record("read", `/etc/x${i}`) + record("env", `V${i}`);
   log += record("read", "/etc/x0");
-  const checks = parseAuditLog(log, grant, "/", { maxDistinct: 3 });
+  const checks = parseAuditLog(log, grant, "/", { maxDistinct: 3, maxDistinctDenied: 3 });
   const shown = checks.map((c) => [c.permission, c.value, c.denied, c.count, c.folded]);
   assert.deepEqual(shown, [
     ["read", "/srv/ws/a", false, 1, undefined],
@@ -97,6 +98,39 @@ Deno.test("an audit log file of any size is read in bounded pieces, long values 
       ["read", "/etc/passw…", true, 2],
       ["read", "/etc/xxxxx…", true, 2],
       ["write", "/srv/out/a", false, 1],
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a name that starts with .. inside a granted folder is granted", () => {
+  const g = { read: [], write: ["/srv/ws"], net: [] };
+  assert.equal(isGranted(g, "write", "/srv/ws/..hidden", "/"), true);
+  assert.equal(isGranted(g, "write", "/srv/ws/../other", "/"), false);
+  assert.equal(isGranted(g, "write", "/srv/wsx/a", "/"), false);
+});
+
+Deno.test("the audit tail reads the log as it grows and counts denials live", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/audit.jsonl`;
+    const tail = new AuditTail(path, grant, "/");
+    assert.equal(tail.poll(), 0, "no log yet");
+    await Deno.writeTextFile(path, record("read", "/etc/passwd") + record("read", "/srv/ws/a"));
+    tail.poll();
+    assert.equal(tail.deniedCount, 1);
+    await Deno.writeTextFile(path, record("read", "/etc/passwd") + '{"v":1,"perm', { append: true });
+    tail.poll();
+    assert.equal(tail.deniedCount, 2, "a half-written line waits for its end");
+    await Deno.writeTextFile(path, 'ission":"env","value":"HOME"}\n', { append: true });
+    const checks = tail.finish();
+    assert.equal(tail.deniedCount, 3);
+    assert.equal(tail.bytes, (await Deno.stat(path)).size);
+    assert.deepEqual(checks.map((c) => [c.permission, c.value, c.count]), [
+      ["read", "/etc/passwd", 2],
+      ["read", "/srv/ws/a", 1],
+      ["env", "HOME", 1],
     ]);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -69,13 +69,23 @@ Deno.test("a full manifest parses into typed, resolved data", () => {
     env: { MODE: "fast", LEVEL: "3" },
     stdin: "hello",
   });
-  assert.deepEqual(m.limits, { timeoutSecs: 30, memoryMb: 256, maxOutputBytes: 1048576 });
+  assert.deepEqual(m.limits, {
+    timeoutSecs: 30,
+    memoryMb: 256,
+    threads: 32,
+    maxOutputBytes: 1048576,
+  });
 });
 
 Deno.test("defaults: workspace mode ro, timeout 60 s, 10 MiB of output", () => {
   const m = parseManifest("mounts:\n  /w: { type: workspace, path: /abs }\n", "/srv");
   assert.deepEqual(m.mounts["/w"], { type: "workspace", path: "/abs", mode: "ro" });
-  assert.deepEqual(m.limits, { timeoutSecs: 60, maxOutputBytes: 10485760 });
+  assert.deepEqual(m.limits, {
+    timeoutSecs: 60,
+    memoryMb: 2048,
+    threads: 32,
+    maxOutputBytes: 10485760,
+  });
 });
 
 Deno.test("a bad value names the field path and its line", () => {

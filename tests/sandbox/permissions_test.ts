@@ -7,19 +7,28 @@ Deno.test("memory-only mounts get no grant at all", () => {
   const p = grantOf(
     "task: {id: t, type: x, description: d}\nmounts:\n  /task: task\n  /logs: logs\n  /tmp: mem\n  /m: { type: map, files: { /a: b } }\n",
   );
-  assert.deepEqual(p.flags, ["--no-prompt"]);
-  assert.deepEqual(p.grant, { read: [], write: [], net: [] });
+  assert.deepEqual(p.flags, ["--no-prompt", "--v8-flags=--max-old-space-size=2048"]);
+  assert.deepEqual(p.grant, { read: [], write: [], net: [], memoryMb: 2048 });
 });
 
 Deno.test("a read-write workspace gets read and write of its folder only", () => {
   const p = grantOf("mounts:\n  /w: { type: workspace, path: ./proj, mode: rw }\n");
-  assert.deepEqual(p.flags, ["--no-prompt", "--allow-read=/srv/proj", "--allow-write=/srv/proj"]);
+  assert.deepEqual(p.flags, [
+    "--no-prompt",
+    "--allow-read=/srv/proj",
+    "--allow-write=/srv/proj",
+    "--v8-flags=--max-old-space-size=2048",
+  ]);
 });
 
 Deno.test("a read-only or copy-on-write workspace gets read only", () => {
   for (const mode of ["ro", "cow"]) {
     const p = grantOf(`mounts:\n  /w: { type: workspace, path: /p, mode: ${mode} }\n`);
-    assert.deepEqual(p.flags, ["--no-prompt", "--allow-read=/p"]);
+    assert.deepEqual(p.flags, [
+      "--no-prompt",
+      "--allow-read=/p",
+      "--v8-flags=--max-old-space-size=2048",
+    ]);
   }
 });
 

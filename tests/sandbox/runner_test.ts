@@ -122,12 +122,13 @@ Deno.test("a memory bomb ends with a clear error and the host survives", async (
         outDir: `${dir}/out`,
       },
     );
-    assert.equal(report.outcome, "failed");
-    assert.match(report.error ?? "", /out of memory/);
+    assert.equal(report.outcome, "memory");
+    assert.equal(report.exitCode, 137);
+    assert.match(report.error ?? "", /memory/);
     // The host carries on: the output folder is complete.
     const status = JSON.parse(await Deno.readTextFile(`${dir}/out/status.json`));
-    assert.equal(status.outcome, "failed");
-    assert.match(status.error, /out of memory/);
+    assert.equal(status.outcome, "memory");
+    assert.equal(status.exit_code, 137);
   });
 });
 
@@ -143,7 +144,7 @@ Deno.test("a WASI guest that spins with no host calls is stopped only by the run
     const report = await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` });
     assert.equal(report.outcome, "timeout");
     assert.equal(report.exitCode, 124);
-    assert.deepEqual(report.permissions.grant.read, [`${dir}/spin.wasm`]);
+    assert.ok(report.permissions.grant.read.includes(`${dir}/spin.wasm`));
   });
 });
 
@@ -272,21 +273,24 @@ Deno.test("events and permission checks are capped in the parent", async () => {
     assert.equal(report.outcome, "completed", report.error);
     const status = JSON.parse(await Deno.readTextFile(`${dir}/out/status.json`));
     assert.ok(status.truncated.events > 1800, JSON.stringify(status.truncated));
+    // Every distinct denied check is kept (up to 10,000), and every one counted.
     const denied = report.checks.filter((c) => c.denied && c.permission === "read");
-    assert.ok(denied.length <= 1001, `${denied.length} denied checks kept`);
+    assert.equal(denied.filter((c) => c.value?.startsWith("/oanix-nonexistent/")).length, 3000);
     assert.ok(denied.reduce((n, c) => n + c.count, 0) >= 3000, "every check is counted");
     const events = await Deno.readTextFile(`${dir}/out/logs/events.jsonl`);
-    assert.ok(events.length < 20000 + 1001 * 400, `events.jsonl holds ${events.length} bytes`);
+    assert.ok(events.length < 20000 + 3100 * 400, `events.jsonl holds ${events.length} bytes`);
   });
 });
 
-Deno.test("the Cache API storage of a run is removed after it", async () => {
+Deno.test("an agent has no Cache API, and a run leaves no storage behind", async () => {
   await withTemp(async (dir) => {
     await Deno.mkdir(`${dir}/ws`);
     const report = await runSandboxed(parseManifest(chattyManifest(dir, { cache: true }), dir), {
       outDir: `${dir}/out`,
     });
-    assert.equal(report.outcome, "completed", report.error);
+    // Storage would land in the host's Deno cache: the agent's worker has none.
+    assert.equal(report.outcome, "failed");
+    assert.match(report.error ?? "", /caches is not defined/);
     const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output();
     const denoDir = JSON.parse(new TextDecoder().decode(info.stdout)).denoDir as string;
     const origin = `http://oanix-run-${report.runId.toLowerCase()}.invalid`;

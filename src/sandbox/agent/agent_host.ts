@@ -49,6 +49,8 @@ export interface AgentWorkerOptions {
   onOutput: (stream: "stdout" | "stderr", text: string) => void;
   /** A check the worker reports that Deno does not audit (spawning). */
   onDenied?: (permission: string, value: string) => void;
+  /** Stops the agent: its worker is terminated and the run rejects. */
+  signal?: AbortSignal;
 }
 
 interface Open {
@@ -234,6 +236,7 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
 
   return new Promise<number>((resolve, reject) => {
     const finish = () => {
+      options.signal?.removeEventListener("abort", onAbort);
       worker.terminate();
       for (const { handle } of handles.values()) {
         try {
@@ -242,15 +245,22 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
       }
       handles.clear();
     };
+    const onAbort = () => {
+      finish();
+      reject(new AgentError("Error", "the agent was stopped"));
+    };
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener("abort", onAbort, { once: true });
     worker.onmessage = (e: MessageEvent) => {
-      const msg = e.data as {
+      // The agent shares its worker's realm and may post anything: only the shapes below count.
+      const msg = (e.data !== null && typeof e.data === "object" ? e.data : {}) as {
         op?: string;
-        args?: unknown[];
+        args?: unknown;
         done?: number;
-        failed?: { name?: unknown; message?: unknown; stack?: unknown };
+        failed?: { name?: unknown; message?: unknown; stack?: unknown } | null;
       };
       if (typeof msg.op === "string") {
-        serve(msg.op, msg.args ?? []).catch((err) => {
+        serve(msg.op, Array.isArray(msg.args) ? msg.args : []).catch((err) => {
           const body = err instanceof FsError
             ? { code: err.code, message: err.message, path: err.path }
             : { code: "EIO", message: `EIO: ${err instanceof Error ? err.message : err}` };
@@ -259,9 +269,9 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
       } else if (typeof msg.done === "number") {
         finish();
         resolve(msg.done);
-      } else {
+      } else if ("failed" in msg) {
         finish();
-        const f = msg.failed;
+        const f = msg.failed !== null && typeof msg.failed === "object" ? msg.failed : undefined;
         reject(
           f === undefined
             ? new AgentError("Error", "the agent ended without a result")

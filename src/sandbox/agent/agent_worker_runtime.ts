@@ -240,6 +240,10 @@ async function runAgent(start: Start, load: AgentLoader): Promise<void> {
   payload = new Uint8Array(start.sab, HEADER);
   captureConsole();
   reportSpawns();
+  // Storage that would land in the host's Deno cache: an agent keeps its files in the namespace.
+  for (const name of ["caches", "localStorage", "sessionStorage"]) {
+    Reflect.deleteProperty(globalThis, name);
+  }
   // Deno.exit in a worker ends only the worker, silently: say so to the child first.
   Deno.exit = ((code?: number) => {
     self.postMessage({ done: code ?? 0 });

@@ -40,6 +40,8 @@ const AUDITED = new Set([
   "remove",
   "rename",
   "setTimes",
+  "lsetTimes",
+  "link",
   "symlink",
   "readlink",
 ]);

@@ -9,7 +9,7 @@
 import yaml from "npm:js-yaml@4.1.0";
 import { dirname, resolve } from "node:path/posix";
 import { ManifestError } from "./field_reader.ts";
-import { type Manifest, validateManifest } from "./manifest.ts";
+import { type Manifest, setManifestFile, validateManifest } from "./manifest.ts";
 import { sourceLineFinder } from "./source_lines.ts";
 
 /**
@@ -135,8 +135,9 @@ export async function loadManifest(
     const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
     throw new ManifestError("", `cannot read ${full}: ${why}`);
   }
-  return parseManifest(text, dirname(full), {
+  const manifest = parseManifest(text, dirname(full), {
     format: full.endsWith(".json") ? "json" : "yaml",
     vars: options.vars,
   });
+  return setManifestFile(manifest, full);
 }

@@ -21,8 +21,10 @@
  *   wasi: agent.wasm     # or  module: agent/main.ts  (root: agent/ to widen its imports)
  *   args: [--verbose]
  * limits:
- *   timeout: 30
- *   memory: 256
+ *   timeout: 30        # seconds
+ *   memory: 256        # MiB the program may use (heap, buffers, wasm memory, workers)
+ *   threads: 32        # the child's threads (each worker is one)
+ *   disk: 64           # MiB held by the in-memory services
  *   max_output: 1048576
  * ```
  *
@@ -126,14 +128,22 @@ export interface ProgramSpec {
  * @example
  * ```ts
  * import type { Limits } from "@oanix/oanix";
- * const l: Limits = { timeoutSecs: 30, memoryMb: 256, maxOutputBytes: 1 << 20 };
+ * const l: Limits = { timeoutSecs: 30, memoryMb: 256, threads: 32, maxOutputBytes: 1 << 20 };
  * ```
  */
 export interface Limits {
-  /** Wall-clock limit; the child is killed when it passes. */
+  /** Wall-clock limit: the program is stopped, and the child killed if it does not end. */
   timeoutSecs: number;
-  /** The child's V8 heap limit, in MiB. */
-  memoryMb?: number;
+  /**
+   * Memory the program may use, in MiB: the resident memory it adds to the
+   * child's own (heap, buffers, wasm memory, workers), watched by the host;
+   * also the V8 heap limit.
+   */
+  memoryMb: number;
+  /** The most threads the child may run (each worker is one). */
+  threads: number;
+  /** The most bytes the namespace's in-memory services may hold, in MiB (none when absent). */
+  diskMb?: number;
   /** The most bytes kept per output stream. */
   maxOutputBytes: number;
 }
@@ -165,9 +175,34 @@ export interface Manifest {
 export const DEFAULT_TIMEOUT_SECS = 60;
 /** The default cap per output stream, in bytes. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 10 * 1024 * 1024;
+/** The default memory limit of a child, in MiB. */
+export const DEFAULT_MEMORY_MB = 2048;
+/** The default thread limit of a child: Deno's own threads, the agent's worker, and a few more. */
+export const DEFAULT_THREADS = 32;
 
 /** Where a manifest keeps the line finder of its source text (not copied by JSON). */
 const LINES = Symbol("oanix.manifest.lines");
+/** Where a manifest keeps the path of its file (not copied by JSON). */
+const FILE = Symbol("oanix.manifest.file");
+
+/**
+ * The file a manifest was loaded from, when it was (see `loadManifest`).
+ *
+ * @example
+ * ```ts
+ * import { manifestFile, parseManifest } from "@oanix/oanix";
+ * console.log(manifestFile(parseManifest("mounts: {}\n", "/srv"))); // undefined
+ * ```
+ */
+export function manifestFile(manifest: Manifest): string | undefined {
+  return (manifest as unknown as Record<symbol, string | undefined>)[FILE];
+}
+
+/** Records the file a manifest came from (for `loadManifest`). */
+export function setManifestFile(manifest: Manifest, path: string): Manifest {
+  Object.defineProperty(manifest, FILE, { value: path, enumerable: false });
+  return manifest;
+}
 
 /**
  * The 1-based line of a field of `manifest` in the text it was parsed from,
@@ -218,7 +253,7 @@ export function validateManifest(data: unknown, baseDir: string, lines?: LineFin
     baseDir,
     mounts: collect(() => readMounts(root, baseDir, lines, collect)) ?? {},
     limits: collect(() => readLimits(collect(() => root.optionalObject("limits")))) ??
-      { timeoutSecs: DEFAULT_TIMEOUT_SECS, maxOutputBytes: DEFAULT_MAX_OUTPUT_BYTES },
+      readLimits(undefined),
   };
   const task = collect(() => {
     const r = root.optionalObject("task");
@@ -417,10 +452,12 @@ function readProgram(r: FieldReader, baseDir: string): ProgramSpec {
 function readLimits(r: FieldReader | undefined): Limits {
   const limits: Limits = {
     timeoutSecs: r?.optionalNumber("timeout", 0.001) ?? DEFAULT_TIMEOUT_SECS,
+    memoryMb: r?.optionalNumber("memory", 32) ?? DEFAULT_MEMORY_MB,
+    threads: r?.optionalNumber("threads", 4) ?? DEFAULT_THREADS,
     maxOutputBytes: r?.optionalNumber("max_output", 1) ?? DEFAULT_MAX_OUTPUT_BYTES,
   };
-  const memory = r?.optionalNumber("memory", 16);
-  if (memory !== undefined) limits.memoryMb = memory;
+  const disk = r?.optionalNumber("disk", 0.001);
+  if (disk !== undefined) limits.diskMb = disk;
   r?.done();
   return limits;
 }

@@ -69,25 +69,29 @@ function relayHost(url: string): string {
 }
 
 /**
- * The file a module agent runs from in the child: its worker's entry,
- * bundled with the agent and all it imports. The child loads the worker
- * from it, so the child is granted reading it (and the source is not).
+ * The files the child runs from, built on the host: its entry's bundle
+ * (which its environment worker loads too) and, for a module agent, the
+ * agent's worker entry bundled with the agent and all it imports. A worker
+ * may load only what its parent may read, so the child is granted reading
+ * them (and not the agent's sources).
  *
  * @example
  * ```ts
- * import type { AgentFiles } from "@oanix/oanix";
- * const files: AgentFiles = { bundle: "/cache/agent-worker.js" };
+ * import type { RuntimeFiles } from "@oanix/oanix";
+ * const files: RuntimeFiles = { child: "/cache/child.js", agent: "/cache/agent-worker.js" };
  * ```
  */
-export interface AgentFiles {
-  /** The worker's entry bundled with the agent. */
-  bundle: string;
+export interface RuntimeFiles {
+  /** The child's bundled entry. */
+  child: string;
+  /** The agent's worker entry, bundled with the agent. */
+  agent?: string;
 }
 
 /**
- * The minimal grant for a manifest, as data and flags. For a module agent,
- * give the files it runs from (the runner does); without them the grant
- * names the agent's source file.
+ * The minimal grant for a manifest, as data and flags. Given the files the
+ * child runs from (the runner gives them), they are granted too; without
+ * them the grant names the program's source file.
  *
  * @example
  * ```ts
@@ -102,7 +106,7 @@ export interface AgentFiles {
  * // ["--no-prompt", "--allow-read=/srv/project", "--allow-net=127.0.0.1:8080"]
  * ```
  */
-export function permissionsFor(manifest: Manifest, agent?: AgentFiles): Permissions {
+export function permissionsFor(manifest: Manifest, runtime?: RuntimeFiles): Permissions {
   if (manifest === null || typeof manifest !== "object" || typeof manifest.mounts !== "object") {
     throw new TypeError("permissionsFor: expected a validated manifest (see validateManifest)");
   }
@@ -127,8 +131,9 @@ export function permissionsFor(manifest: Manifest, agent?: AgentFiles): Permissi
         break;
     }
   }
-  if (manifest.program?.kind === "module" && agent !== undefined) {
-    read.push(agent.bundle);
+  if (runtime !== undefined) read.push(runtime.child);
+  if (manifest.program?.kind === "module" && runtime?.agent !== undefined) {
+    read.push(runtime.agent);
   } else if (manifest.program) read.push(manifest.program.path);
   if (manifest.program?.stdinFile) read.push(manifest.program.stdinFile);
   const grant: PermissionGrant = {
@@ -136,7 +141,7 @@ export function permissionsFor(manifest: Manifest, agent?: AgentFiles): Permissi
     write: uniqueSorted(write),
     net: uniqueSorted(net),
   };
-  if (manifest.limits.memoryMb !== undefined) grant.memoryMb = manifest.limits.memoryMb;
+  grant.memoryMb = manifest.limits.memoryMb;
   return { grant, flags: flagsFor(grant) };
 }
 

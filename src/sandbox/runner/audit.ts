@@ -53,23 +53,27 @@ export interface PermissionCheck {
  */
 export interface AuditLimits {
   /**
-   * The most distinct denied checks kept, and the most distinct granted
-   * ones (default 1000 each); further values are counted in one check per
-   * permission with `value: null` and `folded` set.
+   * The most distinct granted checks kept (default 1,000); further values
+   * are counted in one check per permission with `value: null` and `folded`
+   * set.
    */
   maxDistinct?: number;
+  /** The same for denied checks (default 10,000: every probe is evidence). */
+  maxDistinctDenied?: number;
   /** Longer values are cut to this many characters and marked with `…` (default 4096). */
   maxValueChars?: number;
 }
 
 const DEFAULT_MAX_DISTINCT = 1000;
+const DEFAULT_MAX_DISTINCT_DENIED = 10_000;
 const DEFAULT_MAX_VALUE_CHARS = 4096;
 
 function within(path: string, granted: string[], cwd: string): boolean {
   const p = normalize(isAbsolute(path) ? path : join(cwd, path));
   return granted.some((g) => {
     const rel = relative(g, p);
-    return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+    // `..name` is a name inside; only `..` itself, or `../`, leads out.
+    return rel === "" || (rel !== ".." && !rel.startsWith("../") && !isAbsolute(rel));
   });
 }
 
@@ -136,15 +140,20 @@ class AuditTally {
   readonly checks: PermissionCheck[] = [];
   #seen = new Map<string, PermissionCheck>();
   #distinct = { denied: 0, granted: 0 };
-  #maxDistinct: number;
+  #maxDistinct: { denied: number; granted: number };
   #maxValue: number;
+  /** Denied checks made, repeats included. */
+  deniedCount = 0;
 
   constructor(
     readonly grant: PermissionGrant,
     readonly cwd: string,
     limits: AuditLimits,
   ) {
-    this.#maxDistinct = limits.maxDistinct ?? DEFAULT_MAX_DISTINCT;
+    this.#maxDistinct = {
+      granted: limits.maxDistinct ?? DEFAULT_MAX_DISTINCT,
+      denied: limits.maxDistinctDenied ?? DEFAULT_MAX_DISTINCT_DENIED,
+    };
     this.#maxValue = limits.maxValueChars ?? DEFAULT_MAX_VALUE_CHARS;
   }
 
@@ -164,6 +173,7 @@ class AuditTally {
     if (typeof rec.permission !== "string") return;
     let value = typeof rec.value === "string" ? rec.value : null;
     const denied = !isGranted(this.grant, rec.permission, value, this.cwd);
+    if (denied) this.deniedCount++;
     if (value !== null && (cut || value.length > this.#maxValue)) {
       value = `${value.slice(0, this.#maxValue)}…`;
     }
@@ -181,7 +191,7 @@ class AuditTally {
       at: typeof rec.datetime === "string" ? rec.datetime : "",
       count: 1,
     };
-    if (this.#distinct[kind] >= this.#maxDistinct) {
+    if (this.#distinct[kind] >= this.#maxDistinct[kind]) {
       key = `${rec.permission}\0${kind}\0folded`;
       const folded = this.#seen.get(key);
       if (folded) {
@@ -226,6 +236,32 @@ export function parseAuditLog(
 /** The longest audit line read whole; longer ones are read by their start. */
 const MAX_AUDIT_LINE = 64 * 1024;
 
+/** Cuts text into lines as it comes, keeping at most MAX_AUDIT_LINE characters of each. */
+class LineCutter {
+  #line = ""; // the start of the current line, at most MAX_AUDIT_LINE characters
+  #cut = false; // the current line is longer than #line
+
+  constructor(private readonly onLine: (line: string, cut: boolean) => void) {}
+
+  push(chunk: string): void {
+    for (let at = 0;;) {
+      const nl = chunk.indexOf("\n", at);
+      const end = nl < 0 ? chunk.length : nl;
+      const room = MAX_AUDIT_LINE - this.#line.length;
+      if (end - at > room) this.#cut = true;
+      this.#line += chunk.slice(at, Math.min(end, at + room));
+      if (nl < 0) break;
+      this.onLine(this.#line, this.#cut);
+      [this.#line, this.#cut, at] = ["", false, nl + 1];
+    }
+  }
+
+  end(): void {
+    this.onLine(this.#line, this.#cut);
+    [this.#line, this.#cut] = ["", false];
+  }
+}
+
 /**
  * Reads an audit log file as {@linkcode parseAuditLog} does, a piece at a
  * time, so a log of any size costs bounded memory.
@@ -244,21 +280,96 @@ export async function readAuditLog(
   limits: AuditLimits = {},
 ): Promise<PermissionCheck[]> {
   const tally = new AuditTally(grant, cwd, limits);
+  const lines = new LineCutter((line, cut) => tally.add(line, cut));
   const file = await Deno.open(path);
-  let line = ""; // the start of the current line, at most MAX_AUDIT_LINE characters
-  let cut = false; // the current line is longer than `line`
-  for await (const chunk of file.readable.pipeThrough(new TextDecoderStream())) {
-    for (let at = 0;;) {
-      const nl = chunk.indexOf("\n", at);
-      const end = nl < 0 ? chunk.length : nl;
-      const room = MAX_AUDIT_LINE - line.length;
-      if (end - at > room) cut = true;
-      line += chunk.slice(at, Math.min(end, at + room));
-      if (nl < 0) break;
-      tally.add(line, cut);
-      [line, cut, at] = ["", false, nl + 1];
+  for await (const chunk of file.readable.pipeThrough(new TextDecoderStream())) lines.push(chunk);
+  lines.end();
+  return tally.checks;
+}
+
+/**
+ * An audit log read while the child writes it: each `poll` takes what was
+ * appended since the last, so the checks are known during the run (denials
+ * counted live) and the log's size is watched.
+ *
+ * @example
+ * ```ts ignore
+ * const tail = new AuditTail("audit.jsonl", grant, cwd);
+ * tail.poll();
+ * console.log(tail.bytes, tail.deniedCount);
+ * const checks = tail.finish();
+ * ```
+ */
+export class AuditTail {
+  #path: string;
+  #tally: AuditTally;
+  #lines: LineCutter;
+  #decoder = new TextDecoder();
+  #offset = 0;
+  #buf = new Uint8Array(1 << 20);
+
+  /**
+   * Watches the log at `path` (it may not exist yet).
+   *
+   * @param path the audit log
+   * @param grant what the child was granted
+   * @param cwd the child's working folder
+   * @param limits bounds on the checks kept
+   */
+  constructor(path: string, grant: PermissionGrant, cwd: string, limits: AuditLimits = {}) {
+    this.#path = path;
+    this.#tally = new AuditTally(grant, cwd, limits);
+    this.#lines = new LineCutter((line, cut) => this.#tally.add(line, cut));
+  }
+
+  /** Bytes of the log read so far. */
+  get bytes(): number {
+    return this.#offset;
+  }
+
+  /** Denied checks seen so far, repeats included. */
+  get deniedCount(): number {
+    return this.#tally.deniedCount;
+  }
+
+  /** The log's size now (0 when it is not there yet). */
+  size(): number {
+    try {
+      return Deno.statSync(this.#path).size;
+    } catch {
+      return 0;
     }
   }
-  tally.add(line, cut);
-  return tally.checks;
+
+  /** Reads up to `maxBytes` more of the log; returns how many were read. */
+  poll(maxBytes = 8 << 20): number {
+    let file: Deno.FsFile;
+    try {
+      file = Deno.openSync(this.#path);
+    } catch {
+      return 0;
+    }
+    let read = 0;
+    try {
+      file.seekSync(this.#offset, Deno.SeekMode.Start);
+      while (read < maxBytes) {
+        const n = file.readSync(this.#buf);
+        if (n === null || n === 0) break;
+        this.#lines.push(this.#decoder.decode(this.#buf.subarray(0, n), { stream: true }));
+        read += n;
+        this.#offset += n;
+      }
+    } finally {
+      file.close();
+    }
+    return read;
+  }
+
+  /** Reads the rest and returns every check. */
+  finish(): PermissionCheck[] {
+    while (this.poll() > 0) { /* to the end */ }
+    this.#lines.push(this.#decoder.decode());
+    this.#lines.end();
+    return this.#tally.checks;
+  }
 }

@@ -7,9 +7,9 @@
  * @module
  */
 
-import { dirname, isAbsolute, relative } from "node:path/posix";
+import { dirname, isAbsolute, relative, resolve } from "node:path/posix";
 import { formatProblem, type ManifestProblem } from "../manifest/field_reader.ts";
-import { type Manifest, manifestLine } from "../manifest/manifest.ts";
+import { type Manifest, manifestFile, manifestLine } from "../manifest/manifest.ts";
 import { BundleError } from "./bundle_cache.ts";
 import { type AgentBundle, bundleAgent } from "./runtime_bundles.ts";
 import { findEscapingSymlinks } from "./symlink_scan.ts";
@@ -70,6 +70,8 @@ export interface PreflightResult {
 export interface PreflightOptions {
   /** The deno that bundles a module agent (default: this one). */
   denoPath?: string;
+  /** The output folder the run will write (absolute); default `out/` of the current folder. */
+  outDir?: string;
 }
 
 function within(path: string, root: string): boolean {
@@ -109,6 +111,7 @@ export async function preflight(
   await checkFolders(manifest, report);
   const agent = await checkProgram(manifest, report, options.denoPath ?? Deno.execPath());
   await checkKeys(manifest, report);
+  await checkLayout(manifest, report, options.outDir ?? resolve("out"));
   return agent === undefined ? { problems } : { problems, agent };
 }
 
@@ -251,6 +254,68 @@ async function checkKeys(manifest: Manifest, report: Report): Promise<void> {
         report(
           ["mounts", point, "key_file"],
           e instanceof Deno.errors.NotFound ? `no such file: ${spec.keyFile}` : String(e),
+        );
+      }
+    }
+  }
+}
+
+/** The real path of `path`, or of its nearest existing parent joined with the rest. */
+async function realish(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : `${await realish(parent)}/${path.slice(parent.length + 1)}`;
+  }
+}
+
+/**
+ * Layouts an agent could turn against the host: the manifest or the output
+ * folder inside a folder it may write (it could widen its next run, or
+ * block the report), a key file inside any mounted folder (it could read it).
+ */
+async function checkLayout(manifest: Manifest, report: Report, outDir: string): Promise<void> {
+  const writable: Array<[point: string, dir: string]> = [];
+  const mounted: Array<[point: string, dir: string]> = [];
+  for (const [point, spec] of Object.entries(manifest.mounts)) {
+    const dir = spec.type === "workspace" ? spec.path : spec.type === "map" ? spec.dir : undefined;
+    if (dir === undefined) continue;
+    const real = await realish(dir);
+    mounted.push([point, real]);
+    if (spec.type === "workspace" && spec.mode === "rw") writable.push([point, real]);
+  }
+  const file = manifestFile(manifest);
+  if (file !== undefined) {
+    const real = await realish(file);
+    for (const [point, dir] of writable) {
+      if (within(real, dir)) {
+        report(
+          [],
+          `the manifest lies inside the read-write workspace mounts.${point} (${dir}): the agent ` +
+            "could rewrite it and widen its next run; keep it outside, or mount the workspace cow",
+        );
+      }
+    }
+  }
+  const out = await realish(outDir);
+  for (const [point, dir] of writable) {
+    if (within(out, dir) || within(dir, out)) {
+      report(
+        ["out"],
+        `the output folder ${outDir} overlaps the read-write workspace mounts.${point} (${dir}): ` +
+          "the agent could tamper with the report; choose another --out",
+      );
+    }
+  }
+  for (const [point, spec] of Object.entries(manifest.mounts)) {
+    if (spec.type !== "nostr" || spec.keyFile === undefined) continue;
+    const key = await realish(spec.keyFile);
+    for (const [where, dir] of mounted) {
+      if (within(key, dir)) {
+        report(
+          ["mounts", point, "key_file"],
+          `the key file lies inside the folder mounted at ${where}: the agent could read it`,
         );
       }
     }

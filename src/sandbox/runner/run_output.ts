@@ -28,8 +28,10 @@ export interface RunRecord {
   stdout: string;
   /** Captured stderr. */
   stderr: string;
-  /** Events, one JSON object each. */
-  events: Record<string, unknown>[];
+  /** What the agent logged, one JSON object each (written with `origin: "agent"`). */
+  agentEvents: Record<string, unknown>[];
+  /** The host's evidence (written with `origin: "oanix"`, as the permission checks are). */
+  hostEvents: Record<string, unknown>[];
   /** The permission checks the child made. */
   checks: PermissionCheck[];
   /** Workspace changes. */
@@ -41,6 +43,7 @@ export interface RunRecord {
 /** The event a permission check becomes in events.jsonl. */
 function checkEvent(c: PermissionCheck): Record<string, unknown> {
   return {
+    origin: "oanix",
     timestamp: Number.isNaN(Date.parse(c.at)) ? Date.now() : Date.parse(c.at),
     level: c.denied ? "warn" : "debug",
     message: `permission ${c.denied ? "denied" : "granted"}: ${c.permission} ${
@@ -68,7 +71,12 @@ function checkEvent(c: PermissionCheck): Record<string, unknown> {
  */
 export async function writeRunOutput(dir: string, record: RunRecord): Promise<void> {
   await Deno.mkdir(join(dir, "logs"), { recursive: true });
-  const events = [...record.events, ...record.checks.map(checkEvent)];
+  // The origin is set here, last: an agent's event cannot pass for the host's.
+  const events = [
+    ...record.agentEvents.map((e) => ({ ...e, origin: "agent" })),
+    ...record.hostEvents.map((e) => ({ ...e, origin: "oanix" })),
+    ...record.checks.map(checkEvent),
+  ];
   await Promise.all([
     Deno.writeTextFile(join(dir, "result.json"), record.result ?? "null\n"),
     Deno.writeTextFile(join(dir, "status.json"), JSON.stringify(record.status, null, 2) + "\n"),

@@ -4,11 +4,15 @@
  * stdout, one per line, each behind a per-run secret prefix, so output an
  * agent prints cannot pass for a message.
  *
- * The prefix separates; it does not authenticate. A JS/TS agent module runs
- * in the child entry's own realm and can learn the prefix (or rewrite a
- * message on its way, e.g. through `Object.prototype.toJSON`), so the parent
- * treats every message as untrusted: messages are shape-checked, their
- * volume is capped, and changes are checked again before `--apply`.
+ * The runner writes the bootstrap as one line and keeps stdin open for the
+ * whole run: the child exits when it closes.
+ *
+ * An agent runs in a worker of its own and never sees the prefix, so only
+ * the child's own code writes messages: `event` carries what the agent
+ * logged, `host_event` what the child saw itself (refusals, spawn attempts).
+ * The parent still treats every message as untrusted (defence in depth):
+ * messages are shape-checked, their volume is capped, and changes are
+ * checked again before `--apply`.
  *
  * @module
  */
@@ -75,6 +79,7 @@ export interface ChangeRecord {
 export type ChildMessage =
   | { type: "output"; stream: "stdout" | "stderr"; text: string }
   | { type: "event"; event: Record<string, unknown> }
+  | { type: "host_event"; event: Record<string, unknown> }
   | { type: "status"; status: Record<string, unknown> }
   | {
     type: "final";
@@ -83,6 +88,8 @@ export type ChildMessage =
     result: string | null;
     changes: ChangeRecord[];
     error?: string;
+    /** The child stopped the program at the time limit. */
+    timedOut?: boolean;
   };
 
 /**
@@ -110,12 +117,14 @@ function wellFormed(msg: Record<string, unknown>): boolean {
     case "output":
       return (msg.stream === "stdout" || msg.stream === "stderr") && typeof msg.text === "string";
     case "event":
+    case "host_event":
       return isRecord(msg.event);
     case "status":
       return isRecord(msg.status);
     case "final":
       return isRecord(msg.status) && (msg.result === null || typeof msg.result === "string") &&
         optionalString(msg.error) && Array.isArray(msg.changes) &&
+        (msg.timedOut === undefined || typeof msg.timedOut === "boolean") &&
         msg.changes.every((c) =>
           isRecord(c) && typeof c.mount === "string" && typeof c.path === "string" &&
           optionalString(c.beforeBase64) && optionalString(c.afterBase64)

@@ -1,134 +1,45 @@
 /**
  * The runner (DESIGN.md D8): runs a manifest in a child `deno run` that
- * holds only the permissions its mounts imply, streams its output, kills
- * it at the timeout, and collects the result, logs, permission checks and
- * workspace changes into an output folder.
+ * holds only the permissions its mounts imply, streams its output, holds it
+ * to its limits (time, memory, threads, the audit log), and collects the
+ * result, logs, the host's evidence and the workspace changes into an
+ * output folder. The child cannot outlive the runner: it exits when the
+ * runner's end of its stdin closes, whatever ends the runner.
  *
  * @module
  */
 
-import { join } from "node:path/posix";
+import { join, resolve } from "node:path/posix";
 import type { Manifest } from "../manifest/manifest.ts";
-import { type AgentFiles, type Permissions, permissionsFor } from "../manifest/permissions.ts";
+import { permissionsFor, type RuntimeFiles } from "../manifest/permissions.ts";
 import { applyChangesToFolder } from "./apply_changes.ts";
-import { type PermissionCheck, readAuditLog } from "./audit.ts";
+import { AuditTail } from "./audit.ts";
 import { CappedQueue, CappedText } from "./capped_text.ts";
 import { childCommand, prepareSecrets } from "./child_command.ts";
+import { startChild } from "./child_session.ts";
+import { HostEvidence } from "./evidence.ts";
 import { preflight, RunRefusedError } from "./preflight.ts";
-import { type ChangeRecord, type ChildMessage, decodeMessage } from "./run_protocol.ts";
+import type { ChildMessage } from "./run_protocol.ts";
+import { type Breach, watchChild } from "./run_monitor.ts";
 import { writeRunOutput } from "./run_output.ts";
+import {
+  EXIT_CODES,
+  type RunOptions,
+  type RunOutcome,
+  type RunPhase,
+  type RunReport,
+} from "./run_types.ts";
 import { childRuntime } from "./runtime_bundles.ts";
-import { MAX_MESSAGE_CHARS, splitStdout } from "./stdout_split.ts";
+import { MAX_MESSAGE_CHARS } from "./stdout_split.ts";
 
-/**
- * Exit codes of a run, as the CLI returns them.
- *
- * @example
- * ```ts
- * import { EXIT_CODES } from "@oanix/oanix";
- * console.log(EXIT_CODES.timeout); // 124
- * ```
- */
-export const EXIT_CODES = { completed: 0, failed: 1, usage: 2, timeout: 124 } as const;
+export * from "./run_types.ts";
 
-/**
- * Options for {@linkcode runSandboxed}.
- *
- * @example
- * ```ts
- * import type { RunOptions } from "@oanix/oanix";
- * const opts: RunOptions = { outDir: "out/demo", onOutput: (s, t) => console.log(s, t) };
- * ```
- */
-export interface RunOptions {
-  /** Where to write the output folder (default `out/<run id>`). */
-  outDir?: string;
-  /** Commit a `cow` workspace's changes to its real folder when the run completes. */
-  apply?: boolean;
-  /** Live output of the agent. */
-  onOutput?: (stream: "stdout" | "stderr", text: string) => void;
-  /** Live events from /logs/events.jsonl. */
-  onEvent?: (event: Record<string, unknown>) => void;
-  /** Live task status changes. */
-  onStatus?: (status: Record<string, unknown>) => void;
-  /** Progress: each change of phase, and of the counts of events, denials and changes. */
-  onProgress?: (progress: RunProgress) => void;
-  /** Stops the run (the child is killed). */
-  signal?: AbortSignal;
-}
+/** How long after the time limit the child is killed if it has not ended by itself. */
+const KILL_GRACE_MS = 2000;
+/** The largest permission audit log a run may write. */
+const MAX_AUDIT_BYTES = 64 * 1024 * 1024;
 
-/**
- * Where a run is: `starting` (checks, bundles, the child's start),
- * `running` (the program), `collecting` (reading the audit, diffing the
- * changes, writing the output folder), `applying` (`--apply`), `done`.
- *
- * @example
- * ```ts
- * import type { RunPhase } from "@oanix/oanix";
- * const phase: RunPhase = "running";
- * ```
- */
-export type RunPhase = "starting" | "running" | "collecting" | "applying" | "done";
-
-/**
- * A run's progress, as {@linkcode RunOptions.onProgress} reports it.
- *
- * @example
- * ```ts
- * import type { RunProgress } from "@oanix/oanix";
- * const line = (p: RunProgress) => `${p.phase} ${p.elapsedMs}/${p.timeoutMs} ms`;
- * ```
- */
-export interface RunProgress {
-  /** The phase. */
-  phase: RunPhase;
-  /** Milliseconds since the run began. */
-  elapsedMs: number;
-  /** The run's time limit, in milliseconds. */
-  timeoutMs: number;
-  /** Events the agent and the namespace logged so far. */
-  events: number;
-  /** Denied permission checks and namespace refusals seen so far. */
-  denials: number;
-  /** Workspace changes (known once the program has ended). */
-  changes: number;
-}
-
-/**
- * What a run produced.
- *
- * @example
- * ```ts
- * import type { RunReport } from "@oanix/oanix";
- * const ok = (r: RunReport) => r.exitCode === 0;
- * ```
- */
-export interface RunReport {
-  /** A unique id for the run. */
-  runId: string;
-  /** 0 completed, 1 failed, 124 timeout. */
-  exitCode: number;
-  /** How it ended. */
-  outcome: "completed" | "failed" | "timeout";
-  /** Why it failed, when it did. */
-  error?: string;
-  /** The parsed /task/result.json, or null. */
-  result: unknown;
-  /** The output folder. */
-  outDir: string;
-  /** The grant the child held. */
-  permissions: Permissions;
-  /** The child's command line. */
-  command: string[];
-  /** Every permission check the child made. */
-  checks: PermissionCheck[];
-  /** Workspace changes. */
-  changes: ChangeRecord[];
-  /** Whether changes were applied to a real workspace. */
-  applied: boolean;
-  /** Wall-clock duration. */
-  durationMs: number;
-}
+type FinalMessage = Extract<ChildMessage, { type: "final" }>;
 
 /**
  * Runs a validated manifest in a permission-mapped child process. Before it
@@ -149,8 +60,11 @@ export async function runSandboxed(
   options: RunOptions = {},
 ): Promise<RunReport> {
   const started = performance.now();
-  const timeoutMs = manifest.limits.timeoutSecs * 1000;
-  const counts = { events: 0, denials: 0, changes: 0 };
+  const limits = manifest.limits;
+  const timeoutMs = limits.timeoutSecs * 1000;
+  const host = new HostEvidence();
+  const counts = { events: 0, changes: 0 };
+  let tail: AuditTail | undefined;
   let phase: RunPhase = "starting";
   const progress = (next: RunPhase = phase) => {
     phase = next;
@@ -158,134 +72,109 @@ export async function runSandboxed(
       phase,
       elapsedMs: Math.round(performance.now() - started),
       timeoutMs,
-      ...counts,
+      events: counts.events,
+      denials: host.denials() + (tail?.deniedCount ?? 0),
+      changes: counts.changes,
     });
   };
   progress();
   const denoPath = Deno.execPath();
-  const checked = await preflight(manifest, { denoPath });
+  const checked = await preflight(manifest, {
+    denoPath,
+    ...(options.outDir === undefined ? {} : { outDir: resolve(options.outDir) }),
+  });
   if (checked.problems.length > 0) throw new RunRefusedError(checked.problems);
   const childEntry = await childRuntime(denoPath);
-  const agent: AgentFiles | undefined = checked.agent === undefined
-    ? undefined
-    : { bundle: checked.agent.path };
-  const permissions = permissionsFor(manifest, agent);
+  const agent = checked.agent && { bundle: checked.agent.path };
+  const runtime: RuntimeFiles = { child: childEntry, ...(agent ? { agent: agent.bundle } : {}) };
+  const permissions = permissionsFor(manifest, runtime);
   const secrets = await prepareSecrets(manifest);
   const cmd = await childCommand(manifest, permissions, childEntry);
   const outDir = options.outDir ?? join("out", cmd.runId);
-  const stdout = new CappedText(manifest.limits.maxOutputBytes);
-  const stderr = new CappedText(manifest.limits.maxOutputBytes);
-  // Events are kept whole, the newest up to the cap in characters of JSON.
-  const events = new CappedQueue<Record<string, unknown>>(
-    manifest.limits.maxOutputBytes,
+  tail = new AuditTail(cmd.auditPath, permissions.grant, cmd.workDir);
+  const stdout = new CappedText(limits.maxOutputBytes);
+  const stderr = new CappedText(limits.maxOutputBytes);
+  // The agent's events are kept whole, the newest up to the cap in characters of JSON.
+  const agentEvents = new CappedQueue<Record<string, unknown>>(
+    limits.maxOutputBytes,
     (e) => JSON.stringify(e).length + 1,
   );
-  let final: Extract<ChildMessage, { type: "final" }> | undefined;
+  const live = liveOutput(limits.maxOutputBytes, options.onOutput);
+  let final: FinalMessage | undefined;
   let oversized = false;
-  let timedOut = false;
-  let aborted = false;
-  let status: Deno.CommandStatus;
-  let checks: PermissionCheck[] = [];
+  let ending: { outcome: RunOutcome; error: string } | undefined;
+  const end = (outcome: RunOutcome, error: string) => {
+    ending ??= { outcome, error };
+    session.kill();
+  };
 
-  const child = new Deno.Command(cmd.denoPath, {
-    args: cmd.args,
-    cwd: cmd.workDir,
-    clearEnv: true,
-    env: cmd.env,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const kill = () => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-  };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    kill();
-  }, timeoutMs);
-  const onAbort = () => {
-    aborted = true;
-    kill();
-  };
+  const bootstrap = { ...secrets, manifest, nonce: cmd.nonce, ...(agent ? { agent } : {}) };
+  const session = startChild(cmd, bootstrap, {
+    onMessage: (msg) => {
+      if (msg.type === "output") {
+        (msg.stream === "stdout" ? stdout : stderr).append(msg.text);
+        live(msg.stream, msg.text);
+      } else if (msg.type === "event") {
+        agentEvents.push(msg.event);
+        counts.events++;
+        options.onEvent?.(msg.event);
+        progress();
+      } else if (msg.type === "host_event") {
+        host.add(msg.event);
+        progress();
+      } else if (msg.type === "status") {
+        watch.programStarted();
+        options.onStatus?.(msg.status);
+      } else if (msg.type === "final") {
+        final = msg;
+      }
+    },
+    onText: (text) => {
+      stdout.append(text);
+      live("stdout", text);
+    },
+    onStderr: (text) => {
+      stderr.append(text);
+      live("stderr", text);
+    },
+    onOversized: () => oversized = true,
+  });
+  progress("running");
+  const watch = watchChild(session.pid, tail, {
+    memoryBytes: limits.memoryMb * 1024 * 1024,
+    threads: limits.threads,
+    auditBytes: MAX_AUDIT_BYTES,
+  }, (breach: Breach) => {
+    host.add(limitEvent(breach));
+    end(breach.limit === "memory" ? "memory" : "limit", breach.message);
+  });
+  // The child stops the program at the limit itself and reports; this is for a child that
+  // does not end then.
+  const timer = setTimeout(
+    () => end("timeout", `timed out after ${limits.timeoutSecs} s: the child was killed`),
+    timeoutMs + KILL_GRACE_MS,
+  );
+  const onAbort = () => end("interrupted", "the run was stopped before it finished");
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
+  let status: Deno.CommandStatus;
   try {
-    const writer = child.stdin.getWriter();
-    // A child that dies before reading its bootstrap says why on stderr.
-    const bootstrap = { ...secrets, manifest, nonce: cmd.nonce, ...(agent ? { agent } : {}) };
-    await writer.write(new TextEncoder().encode(JSON.stringify(bootstrap))).catch(() => {});
-    await writer.close().catch(() => {});
-    progress("running");
-
-    // Every message is untrusted: only its shape is relied on.
-    const prefix = `@@oanix:${cmd.nonce} `;
-    const readOut = (async () => {
-      for await (const piece of splitStdout(child.stdout, prefix, MAX_MESSAGE_CHARS)) {
-        if ("oversized" in piece) {
-          oversized = true;
-          continue;
-        }
-        const msg = "line" in piece ? decodeMessage(cmd.nonce, piece.line) : undefined;
-        if (msg === undefined) {
-          const text = "line" in piece ? piece.line + "\n" : piece.text;
-          stdout.append(text);
-          options.onOutput?.("stdout", text);
-        } else if (msg.type === "output") {
-          (msg.stream === "stdout" ? stdout : stderr).append(msg.text);
-          options.onOutput?.(msg.stream, msg.text);
-        } else if (msg.type === "event") {
-          events.push(msg.event);
-          counts.events++;
-          if ((msg.event.data as Record<string, unknown> | undefined)?.denied === true) {
-            counts.denials++;
-          }
-          options.onEvent?.(msg.event);
-          progress();
-        } else if (msg.type === "status") {
-          options.onStatus?.(msg.status);
-        } else if (msg.type === "final") {
-          final = msg;
-        }
-      }
-    })();
-    const readErr = (async () => {
-      const decoder = new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
-      for await (const text of child.stderr.pipeThrough(decoder)) {
-        stderr.append(text);
-        options.onOutput?.("stderr", text);
-      }
-    })();
-    status = await child.status;
-    await Promise.all([readOut, readErr]);
-    counts.changes = final?.changes.length ?? 0;
-    progress("collecting");
-    try {
-      checks = await readAuditLog(cmd.auditPath, permissions.grant, cmd.workDir);
-    } catch { /* the child wrote no audit log */ }
+    status = await session.ended;
   } finally {
     clearTimeout(timer);
+    watch.stop();
     options.signal?.removeEventListener("abort", onAbort);
-    kill();
-    await cmd.cleanup();
+    session.kill();
+    await session.release();
+    counts.changes = final?.changes.length ?? 0;
+    progress("collecting");
   }
-  counts.denials = checks.reduce((n, c) => n + (c.denied ? c.folded ?? 1 : 0), 0) +
-    events.items().filter((e) =>
-      (e.data as Record<string, unknown> | undefined)?.denied === true &&
-      (e.data as Record<string, unknown>).source !== "deno-audit"
-    ).length;
+  const checks = tail.finish();
+  await cmd.cleanup();
 
-  let { outcome, error } = outcomeOf({
-    timedOut,
-    aborted,
-    final,
-    oversized,
-    code: status.code,
-    stderr: stderr.text(),
-    timeoutSecs: manifest.limits.timeoutSecs,
-  });
-  const changes = final?.changes ?? [];
+  let { outcome, error } = ending ??
+    outcomeOf(final, oversized, status.code, stderr.text(), limits.timeoutSecs);
+  const changes = ending === undefined ? final?.changes ?? [] : [];
   let applied = false;
   if (options.apply && outcome === "completed") {
     progress("applying");
@@ -301,35 +190,30 @@ export async function runSandboxed(
     }
   }
   const exitCode = EXIT_CODES[outcome];
-  let result: unknown = null;
-  if (final?.result) {
-    try {
-      result = JSON.parse(final.result);
-    } catch {
-      result = final.result;
-    }
-  }
   const durationMs = Math.round(performance.now() - started);
-  const statusDoc: Record<string, unknown> = {
-    run_id: cmd.runId,
-    outcome,
-    exit_code: exitCode,
-    task: final?.status ?? null,
-    error: error ?? null,
-    duration_ms: durationMs,
-    permissions: permissions.grant,
-    command: [cmd.denoPath, ...cmd.args],
-    truncated: { stdout: stdout.dropped, stderr: stderr.dropped, events: events.dropped },
-  };
+  const truncated = { stdout: stdout.dropped, stderr: stderr.dropped, events: agentEvents.dropped };
+  const peakMemoryBytes = watch.peakRssBytes();
   await writeRunOutput(outDir, {
     result: final?.result ?? null,
-    status: statusDoc,
+    status: {
+      run_id: cmd.runId,
+      outcome,
+      exit_code: exitCode,
+      task: final?.status ?? null,
+      error: error ?? null,
+      duration_ms: durationMs,
+      peak_memory_bytes: peakMemoryBytes,
+      permissions: permissions.grant,
+      command: [cmd.denoPath, ...cmd.args],
+      truncated,
+    },
     stdout: stdout.text(),
     stderr: stderr.text(),
-    events: events.items(),
+    agentEvents: agentEvents.items(),
+    hostEvents: host.items(),
     checks,
     changes,
-    maxDiffBytes: manifest.limits.maxOutputBytes,
+    maxDiffBytes: limits.maxOutputBytes,
   });
   progress("done");
   return {
@@ -337,7 +221,7 @@ export async function runSandboxed(
     exitCode,
     outcome,
     ...(error === undefined ? {} : { error }),
-    result,
+    result: parseResult(final?.result),
     outDir,
     permissions,
     command: [cmd.denoPath, ...cmd.args],
@@ -345,39 +229,74 @@ export async function runSandboxed(
     changes,
     applied,
     durationMs,
+    peakMemoryBytes,
+    truncated,
   };
 }
 
-interface Ending {
-  timedOut: boolean;
-  aborted: boolean;
-  final: Extract<ChildMessage, { type: "final" }> | undefined;
-  oversized: boolean;
-  code: number;
-  stderr: string;
-  timeoutSecs: number;
+function parseResult(text: string | null | undefined): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
-/** How a run ended, and why when it failed. */
-function outcomeOf(end: Ending): { outcome: RunReport["outcome"]; error?: string } {
-  if (end.timedOut) {
+/** The live output callback, cut off at `max` characters per stream with one notice. */
+function liveOutput(
+  max: number,
+  onOutput: RunOptions["onOutput"],
+): (stream: "stdout" | "stderr", text: string) => void {
+  const sent = { stdout: 0, stderr: 0 };
+  return (stream, text) => {
+    if (onOutput === undefined || sent[stream] >= max) return;
+    const room = max - sent[stream];
+    sent[stream] += text.length;
+    if (text.length <= room) return onOutput(stream, text);
+    onOutput(stream, text.slice(0, room));
+    onOutput("stderr", `\n[${stream} past limits.max_output: the rest is not shown]\n`);
+  };
+}
+
+function limitEvent(b: Breach): Record<string, unknown> {
+  return {
+    timestamp: Date.now(),
+    level: "error",
+    message: b.message,
+    data: { source: "oanix-runner", limit: b.limit },
+  };
+}
+
+/** How a run ended by itself, and why when it failed. */
+function outcomeOf(
+  final: FinalMessage | undefined,
+  oversized: boolean,
+  code: number,
+  stderr: string,
+  timeoutSecs: number,
+): { outcome: RunOutcome; error?: string } {
+  if (final === undefined) {
+    // Deno's own report ("error: ...") says most; else the last lines.
+    const lines = stderr.trim().split("\n");
+    const tail = lines.findLast((l) => l.startsWith("error: ")) ?? lines.slice(-3).join(" ");
+    if (oversized) {
+      return {
+        outcome: "failed",
+        error: `a message from the child passed ${MAX_MESSAGE_CHARS} characters and was dropped`,
+      };
+    }
+    if (/out of memory|heap limit/i.test(stderr)) {
+      return { outcome: "memory", error: "the agent ran out of memory (limits.memory)" };
+    }
     return {
-      outcome: "timeout",
-      error: `timed out after ${end.timeoutSecs} s: the child was killed`,
+      outcome: "failed",
+      error: `the child exited with code ${code} before finishing${tail ? `: ${tail}` : ""}`,
     };
   }
-  if (end.aborted) return { outcome: "failed", error: "the run was stopped" };
-  if (end.final === undefined) {
-    // Deno's own report ("error: ...") says most; else the last lines.
-    const lines = end.stderr.trim().split("\n");
-    const tail = lines.findLast((l) => l.startsWith("error: ")) ?? lines.slice(-3).join(" ");
-    const error = end.oversized
-      ? `a message from the child passed ${MAX_MESSAGE_CHARS} characters and was dropped`
-      : /out of memory|heap limit/i.test(end.stderr)
-      ? "the agent ran out of memory (limits.memory)"
-      : `the child exited with code ${end.code} before finishing${tail ? `: ${tail}` : ""}`;
-    return { outcome: "failed", error };
+  if (final.timedOut) {
+    return { outcome: "timeout", error: final.error ?? `timed out after ${timeoutSecs} s` };
   }
-  const outcome = end.final.status.status === "completed" ? "completed" : "failed";
-  return end.final.error === undefined ? { outcome } : { outcome, error: end.final.error };
+  const outcome = final.status.status === "completed" ? "completed" : "failed";
+  return final.error === undefined ? { outcome } : { outcome, error: final.error };
 }

@@ -1,0 +1,184 @@
+/**
+ * The environment of a run, in the child's worker: builds the namespace,
+ * starts the executors, runs the program until it ends or its time is up,
+ * and reports everything to the supervisor (`supervisor.ts`), which passes
+ * it to the runner.
+ *
+ * Not part of the public API.
+ *
+ * @module
+ */
+
+/// <reference lib="deno.worker" />
+
+import { ExecutorManager } from "../../executor/executor_manager.ts";
+import { readFile } from "../../fs/file_io.ts";
+import { WasiRuntime } from "../../wasi/wasi_runtime.ts";
+import { AgentError, runAgentInWorker } from "../agent/agent_host.ts";
+import type { Bootstrap, ChildMessage } from "../runner/run_protocol.ts";
+import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
+import { collectChanges } from "./collect_changes.ts";
+import { auditDenials } from "./denial_audit.ts";
+import { RefusalTally, refusalEvent } from "./refusal_tally.ts";
+
+/** The name the supervisor gives the environment's worker (how the entry knows its part). */
+export const CHILD_WORKER_NAME = "oanix-child";
+
+type Send = (msg: ChildMessage) => void;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** One streaming decoder per output stream: a character may come in two writes. */
+function outputDecoder(): (stream: "stdout" | "stderr", bytes: Uint8Array) => string {
+  const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+  return (stream, bytes) => decoders[stream].decode(bytes, { stream: true });
+}
+
+/** A check Deno does not audit (spawning), as the agent's worker saw it. */
+function deniedEvent(permission: string, value: string): Record<string, unknown> {
+  return {
+    timestamp: Date.now(),
+    level: "warn",
+    message: `permission denied: ${permission} ${value}`,
+    data: { source: "oanix-child", permission, value, denied: true },
+  };
+}
+
+/** The program ran out of time: the child stops it and still reports what it did. */
+class ProgramTimeout extends Error {}
+
+async function runProgram(
+  boot: Bootstrap,
+  built: BuiltNamespace,
+  send: Send,
+  deadline: AbortSignal,
+): Promise<number> {
+  const program = boot.manifest.program!;
+  const decode = outputDecoder();
+  const toOutput = (stream: "stdout" | "stderr", text: string) => {
+    if (!built.logs) send({ type: "output", stream, text });
+    else if (stream === "stdout") built.logs.writeStdout(text);
+    else built.logs.writeStderr(text);
+  };
+  if (program.kind === "wasi") {
+    const bytes = await Deno.readFile(program.path);
+    const forward = (stream: "stdout" | "stderr") => (chunk: Uint8Array) =>
+      send({ type: "output", stream, text: decode(stream, chunk) });
+    const result = await new WasiRuntime().run(built.namespace, bytes, {
+      args: [program.path.split("/").pop()!, ...program.args],
+      env: program.env,
+      stdin: program.stdin !== undefined
+        ? encoder.encode(program.stdin)
+        : boot.stdinBase64 !== undefined
+        ? Uint8Array.fromBase64(boot.stdinBase64)
+        : undefined,
+      timeoutMs: boot.manifest.limits.timeoutSecs * 1000,
+      ...(built.logs ? {} : { onStdout: forward("stdout"), onStderr: forward("stderr") }),
+    });
+    if (deadline.aborted) throw new ProgramTimeout();
+    return result.exitCode;
+  }
+  // A module agent runs in a worker of its own with no permissions: it cannot reach the
+  // network, the disk, or this realm (executors, keys, the protocol).
+  if (boot.agent === undefined) throw new Error("the runner gave no agent bundle");
+  try {
+    return await runAgentInWorker({
+      program: program.path,
+      bundle: boot.agent.bundle,
+      args: program.args,
+      env: program.env,
+      namespace: built.namespace,
+      signal: deadline,
+      onOutput: toOutput,
+      onDenied: (permission, value) => send({ type: "host_event", event: deniedEvent(permission, value) }),
+    });
+  } catch (e) {
+    if (deadline.aborted) throw new ProgramTimeout();
+    throw e;
+  }
+}
+
+async function run(boot: Bootstrap, send: Send): Promise<void> {
+  const built = buildNamespace(boot.manifest, { nostrKeyHex: boot.secrets.nostrKeyHex });
+  const decode = outputDecoder();
+  // The agent sees the namespace through a view that reports refusals, as the host's evidence
+  // (never into /logs, where the agent's own output could crowd them out).
+  const refusals = new RefusalTally();
+  const agentView = auditDenials(built.namespace, (d) => {
+    if (refusals.add(d)) send({ type: "host_event", event: refusalEvent(d) });
+  });
+  const unsubscribe = built.logs?.subscribe((record) => {
+    if (record.stream === "events") {
+      send({ type: "event", event: record.event.toJSON() as unknown as Record<string, unknown> });
+    } else {
+      send({ type: "output", stream: record.stream, text: decode(record.stream, record.data) });
+    }
+  });
+  let executor: ExecutorManager | undefined;
+  if (built.http || built.ws || built.nostr) {
+    executor = new ExecutorManager();
+    if (built.http) executor.attachHttp(built.http);
+    if (built.ws) executor.attachWs(built.ws);
+    if (built.nostr) executor.attachNostr(built.nostr);
+    executor.start();
+  }
+  const statusOf = () =>
+    (built.task?.status() ?? { status: "completed" }) as Record<string, unknown>;
+  built.task?.setRunning();
+  send({ type: "status", status: statusOf() });
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), boot.manifest.limits.timeoutSecs * 1000);
+  let exitCode = 0;
+  let error: string | undefined;
+  let timedOut = false;
+  try {
+    exitCode = await runProgram(boot, { ...built, namespace: agentView }, send, deadline.signal);
+    if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
+  } catch (e) {
+    exitCode = 1;
+    if (e instanceof ProgramTimeout) {
+      [exitCode, timedOut] = [124, true];
+      error = `timed out after ${boot.manifest.limits.timeoutSecs} s: the program was stopped`;
+    } else if (e instanceof AgentError) {
+      error = e.location ? `${e.message} (at ${e.location})` : e.message;
+      const stack = `${e.agentStack ?? e.message}\n`;
+      if (built.logs) built.logs.writeStderr(stack);
+      else send({ type: "output", stream: "stderr", text: stack });
+    } else error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (built.task) {
+    if (error === undefined) built.task.setCompleted();
+    else built.task.setFailed(error);
+  }
+  await executor?.shutdown();
+  unsubscribe?.();
+  for (const event of refusals.summary()) send({ type: "host_event", event });
+  let result: string | null = null;
+  try {
+    result = decoder.decode(readFile(built.namespace, "/task/result.json"));
+  } catch { /* no result written */ }
+  const status = built.task ? statusOf() : { status: error === undefined ? "completed" : "failed" };
+  send({
+    type: "final",
+    status,
+    exitCode,
+    result,
+    changes: collectChanges(built),
+    ...(error === undefined ? {} : { error }),
+    ...(timedOut ? { timedOut } : {}),
+  });
+}
+
+/** Runs the environment in this worker once the supervisor sends the bootstrap. */
+export function runChildWorker(): void {
+  self.onmessage = (e: MessageEvent<Bootstrap>) => {
+    const send: Send = (msg) => self.postMessage(msg);
+    run(e.data, send).catch((err) => {
+      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      send({ type: "final", status: { status: "failed" }, exitCode: 1, result: null, changes: [], error });
+    });
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * The child's main thread: it reads the bootstrap, starts the environment
+ * in a worker, passes the worker's messages to the runner, and ties the
+ * child's life to the runner's. The main thread runs no agent code, so it
+ * stays responsive whatever the program does (a WASI guest spinning with no
+ * host call included):
+ *
+ * - the runner keeps the child's stdin open for the whole run; when it
+ *   closes (the runner exited, was killed, or crashed), the child exits at
+ *   once;
+ * - the child exits by itself a little after the run's time limit, should
+ *   the runner's own kill not come.
+ *
+ * @module
+ */
+
+import { type Bootstrap, type ChildMessage, encodeMessage } from "../runner/run_protocol.ts";
+import { CHILD_WORKER_NAME } from "./child_run.ts";
+
+/** Exit code when the runner went away. */
+export const EXIT_ORPHANED = 129;
+/** Exit code when the child's own deadline passed. */
+export const EXIT_DEADLINE = 124;
+/** How long after the time limit the child stops itself (the runner normally acts first). */
+const DEADLINE_GRACE_MS = 3000;
+
+const encoder = new TextEncoder();
+
+function writeAll(bytes: Uint8Array): void {
+  let at = 0;
+  while (at < bytes.length) at += Deno.stdout.writeSync(bytes.subarray(at));
+}
+
+/**
+ * Reads stdin: the first line is the bootstrap; the rest is only watched
+ * for its end. Resolves the bootstrap; calls `onClosed` at the end.
+ */
+function readStdin(onClosed: () => void): Promise<Bootstrap> {
+  return new Promise((resolve, reject) => {
+    (async () => {
+      const decoder = new TextDecoder();
+      let text = "";
+      let booted = false;
+      for await (const chunk of Deno.stdin.readable) {
+        if (booted) continue;
+        text += decoder.decode(chunk, { stream: true });
+        const nl = text.indexOf("\n");
+        if (nl >= 0) {
+          booted = true;
+          resolve(JSON.parse(text.slice(0, nl)) as Bootstrap);
+          text = "";
+        }
+      }
+      if (!booted) reject(new Error("the runner closed stdin before the bootstrap"));
+      onClosed();
+    })().catch(reject);
+  });
+}
+
+/**
+ * Runs the child: the supervisor here, the environment in a worker started
+ * from `entry` (this same bundle).
+ */
+export async function supervise(entry: URL): Promise<void> {
+  const boot = await readStdin(() => Deno.exit(EXIT_ORPHANED));
+  const send = (msg: ChildMessage) => writeAll(encoder.encode(encodeMessage(boot.nonce, msg)));
+  const limitMs = boot.manifest.limits.timeoutSecs * 1000 + DEADLINE_GRACE_MS;
+  setTimeout(() => Deno.exit(EXIT_DEADLINE), limitMs);
+  // The worker holds the child's whole grant ("inherit"); the agent's own worker, inside it,
+  // holds none.
+  const worker = new Worker(entry, { type: "module", name: CHILD_WORKER_NAME });
+  worker.onmessage = (e: MessageEvent<ChildMessage>) => {
+    send(e.data);
+    if (e.data?.type === "final") Deno.exit(0);
+  };
+  worker.onerror = (e: ErrorEvent) => {
+    e.preventDefault();
+    const error = `the child failed: ${e.message}`;
+    send({ type: "final", status: { status: "failed" }, exitCode: 1, result: null, changes: [], error });
+    Deno.exit(1);
+  };
+  worker.postMessage(boot);
+}

@@ -1,0 +1,118 @@
+/**
+ * Watching a running child from the host, ten times a second: its resident
+ * memory and threads (from `/proc`) and the size of its permission audit
+ * log, each against its limit. A breach is reported once; the runner then
+ * kills the run.
+ *
+ * @module
+ */
+
+import type { AuditTail } from "./audit.ts";
+import { readProcessStats } from "./process_stats.ts";
+
+/**
+ * What a child may hold.
+ *
+ * @example
+ * ```ts
+ * import type { ChildLimits } from "./run_monitor.ts";
+ * const limits: ChildLimits = { memoryBytes: 256 << 20, threads: 32, auditBytes: 64 << 20 };
+ * ```
+ */
+export interface ChildLimits {
+  /**
+   * Resident memory the program may add to the child's own footprint (the
+   * runtime and the namespace, measured once the program starts), in bytes.
+   */
+  memoryBytes?: number;
+  /** Threads of the child (each worker is one). */
+  threads?: number;
+  /** Size of the permission audit log. */
+  auditBytes: number;
+}
+
+/**
+ * A limit the child passed.
+ *
+ * @example
+ * ```ts
+ * import type { Breach } from "./run_monitor.ts";
+ * const b: Breach = { limit: "memory", message: "resident memory passed 64 MiB" };
+ * ```
+ */
+export interface Breach {
+  /** Which limit. */
+  limit: "memory" | "threads" | "audit";
+  /** What happened, for the report. */
+  message: string;
+}
+
+/** The interval of the checks, in milliseconds. */
+export const MONITOR_INTERVAL_MS = 100;
+
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+
+/**
+ * Watches process `pid`; calls `onBreach` once when a limit is passed.
+ * Returns the peak resident memory seen so far, and a way to stop.
+ *
+ * @example
+ * ```ts ignore
+ * const watch = watchChild(child.pid, tail, { memoryBytes: 1 << 30, auditBytes: 64 << 20 }, kill);
+ * await child.status;
+ * watch.stop();
+ * ```
+ */
+export function watchChild(
+  pid: number,
+  tail: AuditTail,
+  limits: ChildLimits,
+  onBreach: (breach: Breach) => void,
+): { stop(): void; peakRssBytes(): number; programStarted(): void } {
+  let peak = 0;
+  let baseline: number | undefined;
+  let breached = false;
+  const breach = (b: Breach) => {
+    if (breached) return;
+    breached = true;
+    onBreach(b);
+  };
+  const check = () => {
+    const stats = readProcessStats(pid);
+    if (stats !== undefined) {
+      peak = Math.max(peak, stats.rssBytes);
+      const used = baseline === undefined ? 0 : stats.rssBytes - baseline;
+      if (limits.memoryBytes !== undefined && used > limits.memoryBytes) {
+        breach({
+          limit: "memory",
+          message: `the program's memory passed limits.memory (${mib(used)} > ` +
+            `${mib(limits.memoryBytes)} above the child's own ${mib(baseline!)}): ` +
+            "the run was killed",
+        });
+      } else if (limits.threads !== undefined && stats.threads > limits.threads) {
+        breach({
+          limit: "threads",
+          message: `the child ran ${stats.threads} threads, past limits.threads ` +
+            `(${limits.threads}; each worker is one): the run was killed`,
+        });
+      }
+    }
+    tail.poll();
+    const size = tail.size();
+    if (size > limits.auditBytes) {
+      breach({
+        limit: "audit",
+        message: `the permission audit log passed ${mib(limits.auditBytes)} (a flood of ` +
+          "permission checks): the run was killed",
+      });
+    }
+  };
+  const timer = setInterval(check, MONITOR_INTERVAL_MS);
+  return {
+    stop: () => clearInterval(timer),
+    peakRssBytes: () => peak,
+    programStarted: () => {
+      baseline ??= readProcessStats(pid)?.rssBytes;
+    },
+  };
+}
