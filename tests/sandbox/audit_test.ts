@@ -120,7 +120,9 @@ Deno.test("the audit tail reads the log as it grows and counts denials live", as
     await Deno.writeTextFile(path, record("read", "/etc/passwd") + record("read", "/srv/ws/a"));
     tail.poll();
     assert.equal(tail.deniedCount, 1);
-    await Deno.writeTextFile(path, record("read", "/etc/passwd") + '{"v":1,"perm', { append: true });
+    await Deno.writeTextFile(path, record("read", "/etc/passwd") + '{"v":1,"perm', {
+      append: true,
+    });
     tail.poll();
     assert.equal(tail.deniedCount, 2, "a half-written line waits for its end");
     await Deno.writeTextFile(path, 'ission":"env","value":"HOME"}\n', { append: true });

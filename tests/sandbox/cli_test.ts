@@ -291,3 +291,30 @@ Deno.test("progress: a line per phase off a terminal, one redrawn line on one, n
     },
   );
 });
+
+Deno.test("agent output on the terminal: every line prefixed, escapes shown not obeyed, capped live", async () => {
+  const agent = new URL("./fixtures/printing_agent.ts", import.meta.url).pathname;
+  await withManifest(
+    `mounts:\n  /tmp: mem\nprogram: { module: ${agent}, args: ["2000"] }\nlimits: { max_output: 10000 }\n`,
+    async (path, dir) => {
+      const io = capture(true);
+      assert.equal(
+        await runCli(["run", path, "--out", `${dir}/out`, "--quiet"], io),
+        0,
+        io.errText,
+      );
+      assert.ok(!io.outText.includes("\x1b"), "no raw escape reaches the terminal");
+      assert.match(io.outText, /^│ \^\[\[2J\^\[\[H\[oanix\] completed \(exit 0\) in 1 ms\^M$/m);
+      // The only line that starts with [oanix] and says completed is the CLI's own.
+      const ours = io.outText.split("\n").filter((l) => l.startsWith("[oanix] completed"));
+      assert.equal(ours.length, 1);
+      const agentLines = io.outText.split("\n").filter((l) => l.startsWith("│ x"));
+      assert.ok(
+        agentLines.length > 0 && agentLines.length <= 10000 / 100 + 1,
+        `${agentLines.length}`,
+      );
+      assert.match(io.errText, /stdout past limits\.max_output: the rest is not shown/);
+      assert.match(io.outText, /past limits\.max_output, not kept: stdout \d+ bytes/);
+    },
+  );
+});

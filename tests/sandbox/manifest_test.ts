@@ -216,3 +216,52 @@ Deno.test("{{NAME}} placeholders are filled from vars, and a missing one names i
   assert.match(e.message, /\{\{PORT\}\} has no value \(give it with --var PORT=\.\.\.\)/);
   assert.throws(() => parseManifest(text, "/", { vars: { PORT: "1\n/evil: mem" } }), /one-line/);
 });
+
+Deno.test("a --var value is only ever a scalar, never YAML: it cannot add fields or widen a mount", () => {
+  const text = `mounts:
+  /w: { type: workspace, path: ./ws, mode: "{{MODE}}" }
+  /h: { type: http, allow: ["{{HOST}}"] }
+limits: { timeout: {{T}} }
+`;
+  // Whole values read as numbers, booleans or null when they are; the rest stays text.
+  const ok = parseManifest(text, "/srv", { vars: { MODE: "cow", HOST: "api.example", T: "5" } });
+  assert.equal((ok.mounts["/w"] as { mode: string }).mode, "cow");
+  assert.equal(ok.limits.timeoutSecs, 5);
+  // Syntax in a value stays inside the one string it fills.
+  const e = manifestError(() =>
+    parseManifest(text, "/srv", {
+      vars: { MODE: "ro }\n  /x: { type: workspace, path: /, mode: rw", HOST: "a.example", T: "5" },
+    })
+  );
+  assert.match(e.message, /vars\.MODE: expected a one-line string/);
+  const widened = manifestError(() =>
+    parseManifest(text, "/srv", {
+      vars: { MODE: "ro, extra: 1", HOST: 'a.example", "evil.example', T: "{ a: 1 }" },
+    })
+  );
+  const fields = widened.problems.map((p) => p.field);
+  assert.ok(fields.includes("mounts./w.mode"), fields.join());
+  assert.ok(fields.includes("mounts./h.allow.0"), fields.join());
+  assert.ok(fields.includes("limits.timeout"), fields.join());
+});
+
+Deno.test("a YAML alias bomb is refused before it expands", () => {
+  const bomb = `task:
+  id: t
+  type: x
+  description: d
+  input:
+    a: &a [x, x, x, x, x, x, x, x, x, x]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+    f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+    g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+    h: [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]
+mounts:
+  /task: task
+`;
+  const e = manifestError(() => parseManifest(bomb, "/srv"));
+  assert.match(e.message, /expands to more than 100000 values/);
+});

@@ -23,6 +23,8 @@ interface Case {
   name: string;
   /** Prepares the folder; returns the manifest text. */
   setup: (dir: string) => Promise<string>;
+  /** Where the manifest is written, relative to the folder (default env.yaml). */
+  manifestAt?: string;
   /** The fields refused, in order, and a word each problem must hold. */
   problems: Array<[field: string, word: RegExp]>;
 }
@@ -109,6 +111,24 @@ const CASES: Case[] = [
     problems: [["mounts./a.key_file", /no such file/], ["mounts./b.key_env", /not set/]],
   },
   {
+    name: "the manifest inside a read-write workspace (the agent could widen its next run)",
+    manifestAt: "proj/env.yaml",
+    setup: async (dir) => {
+      await Deno.mkdir(`${dir}/proj`);
+      return `mounts:\n  /w: { type: workspace, path: ., mode: rw }\nprogram: { module: ${echoAgent} }\n`;
+    },
+    problems: [["", /manifest lies inside the read-write workspace/]],
+  },
+  {
+    name: "a Nostr key file inside a mounted folder (the agent could read it)",
+    setup: async (dir) => {
+      await Deno.mkdir(`${dir}/ws`);
+      await Deno.writeTextFile(`${dir}/ws/nostr.key`, "11".repeat(32));
+      return `mounts:\n  /w: { type: workspace, path: ./ws, mode: ro }\n  /n: { type: nostr, relays: ["ws://127.0.0.1:1"], key_file: ./ws/nostr.key }\nprogram: { module: ${echoAgent} }\n`;
+    },
+    problems: [["mounts./n.key_file", /inside the folder mounted at \/w/]],
+  },
+  {
     name: "several problems at once",
     setup: () =>
       Promise.resolve(
@@ -121,11 +141,12 @@ const CASES: Case[] = [
 for (const c of CASES) {
   Deno.test(`check and run refuse alike: ${c.name}`, async () => {
     await withTempDir(async (dir) => {
-      await Deno.writeTextFile(`${dir}/env.yaml`, await c.setup(dir));
+      const file = `${dir}/${c.manifestAt ?? "env.yaml"}`;
+      await Deno.writeTextFile(file, await c.setup(dir));
       const results = [];
       for (const command of ["check", "run"]) {
         const io = capture();
-        const args = [command, `${dir}/env.yaml`, "--json"];
+        const args = [command, file, "--json"];
         if (command === "run") args.push("--out", `${dir}/out`);
         assert.equal(await runCli(args, io), 2, `${command}: ${io.outText}${io.errText}`);
         results.push(JSON.parse(io.outText).error.problems);
@@ -135,10 +156,32 @@ for (const c of CASES) {
       assert.deepEqual(checked.map((p: { field: string }) => p.field), c.problems.map(([f]) => f));
       for (const [i, [, word]] of c.problems.entries()) assert.match(checked[i].problem, word);
       for (const p of checked) {
-        // Every field present has its line; an absent one (no program) has none.
-        if (p.field !== "program") assert.equal(typeof p.line, "number", `${p.field}: its line`);
+        // Every field present has its line; an absent one (no program), or the whole
+        // manifest, has none.
+        if (p.field !== "program" && p.field !== "") {
+          assert.equal(typeof p.line, "number", `${p.field}: its line`);
+        }
       }
       await assert.rejects(() => Deno.stat(`${dir}/out`), Deno.errors.NotFound, "nothing ran");
     });
   });
 }
+
+Deno.test("run refuses an output folder inside a read-write workspace", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.mkdir(`${dir}/ws`);
+    await Deno.writeTextFile(
+      `${dir}/env.yaml`,
+      `mounts:\n  /w: { type: workspace, path: ./ws, mode: rw }\nprogram: { module: ${echoAgent} }\n`,
+    );
+    const io = capture();
+    assert.equal(
+      await runCli(["run", `${dir}/env.yaml`, "--out", `${dir}/ws/out`, "--json"], io),
+      2,
+    );
+    const problems = JSON.parse(io.outText).error.problems;
+    assert.deepEqual(problems.map((p: { field: string }) => p.field), ["out"]);
+    assert.match(problems[0].problem, /overlaps the read-write workspace mounts\.\/w/);
+    await assert.rejects(() => Deno.stat(`${dir}/ws/out`), Deno.errors.NotFound);
+  });
+});

@@ -9,6 +9,7 @@ import { loadManifest } from "../manifest/load_manifest.ts";
 import type { Manifest } from "../manifest/manifest.ts";
 import { preflight, RunRefusedError } from "../runner/preflight.ts";
 import { EXIT_CODES, type RunReport, runSandboxed } from "../runner/runner.ts";
+import { AgentOutput } from "./agent_output.ts";
 import { type Command, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { explainManifest, explanationOf } from "./explain.ts";
 import { CLI_HELP, COMMAND_HELP } from "./help.ts";
@@ -134,6 +135,8 @@ async function run(manifest: Manifest, parsed: ParsedArgs, io: CliIo): Promise<n
   // whose stdout is the report).
   const live = parsed.json ? io.err : io.out;
   const progress = new ProgressLine(io.err, io.isTerminal === true);
+  // Each stream keeps its own line state; agent text is prefixed and its control characters shown.
+  const agentText = { stdout: new AgentOutput(), stderr: new AgentOutput() };
   let report: RunReport;
   try {
     report = await runSandboxed(manifest, {
@@ -142,7 +145,7 @@ async function run(manifest: Manifest, parsed: ParsedArgs, io: CliIo): Promise<n
       signal: io.signal,
       onOutput: (stream, text) => {
         progress.clear();
-        (stream === "stdout" ? live : io.err)(text);
+        (stream === "stdout" ? live : io.err)(agentText[stream].format(text));
         progress.redraw();
       },
       onProgress: parsed.quiet ? undefined : (p) => progress.update(p),
@@ -160,12 +163,21 @@ async function run(manifest: Manifest, parsed: ParsedArgs, io: CliIo): Promise<n
     io.out(json(runReportJson(report)));
     return report.exitCode;
   }
-  const denied = report.checks.reduce((n, c) => n + (c.denied ? c.folded ?? 1 : 0), 0);
+  const denied = report.checks.reduce((n, c) => n + (c.denied ? c.count : 0), 0);
+  const refused = report.hostEvents.reduce((n, e) => {
+    const d = e.data as Record<string, unknown> | undefined;
+    return n + (d?.denied === true ? (typeof d.count === "number" ? d.count : 1) : 0);
+  }, 0);
+  const lineEnd = agentText.stdout.atLineStart ? "" : "\n";
+  const cut = Object.entries(report.truncated).filter(([, n]) => n > 0)
+    .map(([what, n]) => `${what} ${n} bytes`).join(", ");
   io.out(
-    `\n[oanix] ${report.outcome} (exit ${report.exitCode}) in ${report.durationMs} ms` +
+    `${lineEnd}\n[oanix] ${report.outcome} (exit ${report.exitCode}) in ${report.durationMs} ms` +
       `${report.error ? `: ${report.error}` : ""}\n` +
       `[oanix] ${report.changes.length} workspace change(s)` +
-      `${report.applied ? ", applied" : ""}; ${denied} denied permission check(s)\n` +
+      `${report.applied ? ", applied" : ""}; ${denied} denied permission check(s), ` +
+      `${refused} refused in the namespace\n` +
+      `${cut ? `[oanix] past limits.max_output, not kept: ${cut}\n` : ""}` +
       `[oanix] output: ${report.outDir}\n`,
   );
   return report.exitCode;

@@ -42,6 +42,7 @@ export function runReportJson(report: RunReport): Record<string, unknown> {
     })),
     applied: report.applied,
     checks: report.checks,
+    host_events: report.hostEvents,
   };
 }
 

@@ -9,6 +9,7 @@
 import yaml from "npm:js-yaml@4.1.0";
 import { dirname, resolve } from "node:path/posix";
 import { ManifestError } from "./field_reader.ts";
+import { checkExpansion, markPlaceholders } from "./manifest_vars.ts";
 import { type Manifest, setManifestFile, validateManifest } from "./manifest.ts";
 import { sourceLineFinder } from "./source_lines.ts";
 
@@ -28,45 +29,12 @@ export interface ParseManifestOptions {
   vars?: Record<string, string>;
 }
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-
 /**
- * Replaces `{{NAME}}` placeholders with `vars.NAME`.
- *
- * @throws {ManifestError} for a placeholder with no value (naming its line),
- * or a value holding a line break.
- *
- * @example
- * ```ts
- * import { substituteVars } from "@oanix/oanix";
- * console.log(substituteVars("allow: [127.0.0.1:{{PORT}}]", { PORT: "8080" }));
- * // "allow: [127.0.0.1:8080]"
- * ```
- */
-export function substituteVars(text: string, vars: Record<string, string>): string {
-  for (const [name, value] of Object.entries(vars)) {
-    if (typeof value !== "string" || /[\r\n]/.test(value)) {
-      throw new ManifestError(`vars.${name}`, "expected a one-line string");
-    }
-  }
-  return text.replace(PLACEHOLDER, (_, name: string, offset: number) => {
-    const value = vars[name];
-    if (value === undefined) {
-      const line = text.slice(0, offset).split("\n").length;
-      throw new ManifestError(
-        "",
-        `{{${name}}} has no value (give it with --var ${name}=...)`,
-        line,
-      );
-    }
-    return value;
-  });
-}
-
-/**
- * Parses and validates manifest text, after filling in `{{NAME}}`
- * placeholders from `options.vars`. JSON is YAML, so one parser serves
- * both; `.json` files are parsed as strict JSON for exact messages.
+ * Parses and validates manifest text, filling in `{{NAME}}` placeholders
+ * from `options.vars` after parsing (a value is only ever a scalar, never
+ * syntax). JSON is YAML, so one parser serves both; `.json` files are
+ * parsed as strict JSON for exact messages. A manifest whose YAML aliases
+ * expand past 100,000 values is refused.
  *
  * @throws {ManifestError} for malformed text (with its line) or bad fields.
  *
@@ -86,17 +54,17 @@ export function parseManifest(
     throw new ManifestError("", `expected manifest text, got ${typeof text}`);
   }
   const format = options.format ?? "yaml";
-  text = substituteVars(text, options.vars ?? {});
+  const { text: marked, fill } = markPlaceholders(text, options.vars ?? {});
   let data: unknown;
   if (format === "json") {
     try {
-      data = JSON.parse(text);
+      data = JSON.parse(marked);
     } catch (e) {
       throw new ManifestError("", `malformed JSON: ${(e as Error).message}`);
     }
   } else {
     try {
-      data = yaml.load(text, { schema: yaml.JSON_SCHEMA, json: false });
+      data = yaml.load(marked, { schema: yaml.JSON_SCHEMA, json: false });
     } catch (e) {
       const mark = (e as { mark?: { line: number } }).mark;
       const reason = (e as { reason?: string }).reason ?? (e as Error).message;
@@ -104,7 +72,8 @@ export function parseManifest(
     }
   }
   if (data === undefined || data === null) throw new ManifestError("", "the manifest is empty");
-  return validateManifest(data, baseDir, sourceLineFinder(text));
+  checkExpansion(data);
+  return validateManifest(fill(data), baseDir, sourceLineFinder(text));
 }
 
 /**

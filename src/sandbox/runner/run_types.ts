@@ -70,6 +70,8 @@ export interface RunOptions {
    * what was captured, outcome `interrupted`.
    */
   signal?: AbortSignal;
+  /** The largest permission audit log the child may write before the run is killed (64 MiB). */
+  maxAuditBytes?: number;
 }
 
 /**
@@ -137,6 +139,11 @@ export interface RunReport {
   command: string[];
   /** Every permission check the child made. */
   checks: PermissionCheck[];
+  /**
+   * The host's other evidence: refusals inside the namespace, spawn attempts,
+   * limits reached (each counted, never crowded out by the agent's events).
+   */
+  hostEvents: Record<string, unknown>[];
   /** Workspace changes. */
   changes: ChangeRecord[];
   /** Whether changes were applied to a real workspace. */

@@ -143,7 +143,7 @@ export async function runSandboxed(
   const watch = watchChild(session.pid, tail, {
     memoryBytes: limits.memoryMb * 1024 * 1024,
     threads: limits.threads,
-    auditBytes: MAX_AUDIT_BYTES,
+    auditBytes: options.maxAuditBytes ?? MAX_AUDIT_BYTES,
   }, (breach: Breach) => {
     host.add(limitEvent(breach));
     end(breach.limit === "memory" ? "memory" : "limit", breach.message);
@@ -193,6 +193,7 @@ export async function runSandboxed(
   const durationMs = Math.round(performance.now() - started);
   const truncated = { stdout: stdout.dropped, stderr: stderr.dropped, events: agentEvents.dropped };
   const peakMemoryBytes = watch.peakRssBytes();
+  const hostEvents = host.items();
   await writeRunOutput(outDir, {
     result: final?.result ?? null,
     status: {
@@ -210,7 +211,7 @@ export async function runSandboxed(
     stdout: stdout.text(),
     stderr: stderr.text(),
     agentEvents: agentEvents.items(),
-    hostEvents: host.items(),
+    hostEvents,
     checks,
     changes,
     maxDiffBytes: limits.maxOutputBytes,
@@ -226,6 +227,7 @@ export async function runSandboxed(
     permissions,
     command: [cmd.denoPath, ...cmd.args],
     checks,
+    hostEvents,
     changes,
     applied,
     durationMs,
