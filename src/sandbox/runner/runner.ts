@@ -64,7 +64,7 @@ export async function runSandboxed(
   const timeoutMs = limits.timeoutSecs * 1000;
   const host = new HostEvidence();
   const counts = { events: 0, changes: 0 };
-  let tail: AuditTail | undefined;
+  const audit: { tail?: AuditTail } = {};
   let phase: RunPhase = "starting";
   const progress = (next: RunPhase = phase) => {
     phase = next;
@@ -73,7 +73,7 @@ export async function runSandboxed(
       elapsedMs: Math.round(performance.now() - started),
       timeoutMs,
       events: counts.events,
-      denials: host.denials() + (tail?.deniedCount ?? 0),
+      denials: host.denials() + (audit.tail?.deniedCount ?? 0),
       changes: counts.changes,
     });
   };
@@ -91,7 +91,8 @@ export async function runSandboxed(
   const secrets = await prepareSecrets(manifest);
   const cmd = await childCommand(manifest, permissions, childEntry);
   const outDir = options.outDir ?? join("out", cmd.runId);
-  tail = new AuditTail(cmd.auditPath, permissions.grant, cmd.workDir);
+  const tail = new AuditTail(cmd.auditPath, permissions.grant, cmd.workDir);
+  audit.tail = tail;
   const stdout = new CappedText(limits.maxOutputBytes);
   const stderr = new CappedText(limits.maxOutputBytes);
   // The agent's events are kept whole, the newest up to the cap in characters of JSON.
@@ -281,7 +282,7 @@ function outcomeOf(
   if (final === undefined) {
     // Deno's own report ("error: ...") says most; else the last lines.
     const lines = stderr.trim().split("\n");
-    const tail = lines.findLast((l) => l.startsWith("error: ")) ?? lines.slice(-3).join(" ");
+    const said = lines.findLast((l) => l.startsWith("error: ")) ?? lines.slice(-3).join(" ");
     if (oversized) {
       return {
         outcome: "failed",
@@ -293,7 +294,7 @@ function outcomeOf(
     }
     return {
       outcome: "failed",
-      error: `the child exited with code ${code} before finishing${tail ? `: ${tail}` : ""}`,
+      error: `the child exited with code ${code} before finishing${said ? `: ${said}` : ""}`,
     };
   }
   if (final.timedOut) {
