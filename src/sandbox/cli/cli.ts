@@ -9,7 +9,7 @@ import { loadManifest } from "../manifest/load_manifest.ts";
 import type { Manifest } from "../manifest/manifest.ts";
 import { preflight, RunRefusedError } from "../runner/preflight.ts";
 import { EXIT_CODES, type RunReport, runSandboxed } from "../runner/runner.ts";
-import { AgentOutput } from "./agent_output.ts";
+import { AgentOutput, neutralize } from "./agent_output.ts";
 import { type Command, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { explainManifest, explanationOf } from "./explain.ts";
 import { CLI_HELP, COMMAND_HELP } from "./help.ts";
@@ -173,7 +173,7 @@ async function run(manifest: Manifest, parsed: ParsedArgs, io: CliIo): Promise<n
     .map(([what, n]) => `${what} ${n} bytes`).join(", ");
   io.out(
     `${lineEnd}\n[oanix] ${report.outcome} (exit ${report.exitCode}) in ${report.durationMs} ms` +
-      `${report.error ? `: ${report.error}` : ""}\n` +
+      `${report.error ? `: ${neutralize(report.error)}` : ""}\n` +
       `[oanix] ${report.changes.length} workspace change(s)` +
       `${report.applied ? ", applied" : ""}; ${denied} denied permission check(s), ` +
       `${refused} refused in the namespace\n` +
