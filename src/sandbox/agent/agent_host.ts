@@ -12,6 +12,7 @@
 import { FsError } from "../../fs/errors.ts";
 import { writeFile } from "../../fs/file_io.ts";
 import type { FileHandle, FileService, OpenFlags } from "../../fs/types.ts";
+import { type AgentWorkerHandle, createAgentWorker } from "./agent_worker_handle.ts";
 
 const HEADER = 16;
 /** The largest answer: reads are cut to fit, anything else larger is EIO. */
@@ -33,12 +34,12 @@ export interface AgentWorkerOptions {
   /** The agent module's absolute path. */
   program: string;
   /**
-   * A bundle of the worker runtime and the agent together (the sandbox makes
-   * one): the worker then loads that one file and is granted nothing. Without
-   * it, this package's `agent_worker.ts` (a local file) imports `program` and
-   * is granted reading it.
+   * A worker already started for the agent (the sandbox starts one from a
+   * bundle of the worker runtime and the agent, granted nothing). Without
+   * it, a worker of this package's `agent_worker.ts` (a local file) is
+   * started, which imports `program` and is granted reading it.
    */
-  bundle?: string;
+  worker?: AgentWorkerHandle;
   /** Its arguments. */
   args: string[];
   /** Its environment variables. */
@@ -78,24 +79,8 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
   const payload = new Uint8Array(sab, HEADER);
   const handles = new Map<number, Open>();
   let nextId = 1;
-  const entry = options.bundle === undefined ? WORKER_SOURCE : new URL(`file://${options.bundle}`);
-  const worker = new Worker(entry, {
-    type: "module",
-    deno: {
-      permissions: {
-        // A bundle loads under the child's grant to read it; a worker that imports the agent
-        // by path at run time needs its own (which costs a read-all check in the audit).
-        read: options.bundle === undefined ? [options.program] : false,
-        write: false,
-        net: false,
-        env: false,
-        run: false,
-        ffi: false,
-        sys: false,
-        import: false,
-      },
-    },
-  } as WorkerOptions);
+  const worker = options.worker ?? createAgentWorker(WORKER_SOURCE, [options.program]);
+  const port = worker.port;
 
   const answer = (status: number, body: Uint8Array, isBytes: boolean) => {
     if (body.length > CAPACITY) {
@@ -238,6 +223,7 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
     const finish = () => {
       options.signal?.removeEventListener("abort", onAbort);
       worker.terminate();
+      port.close();
       for (const { handle } of handles.values()) {
         try {
           handle.close();
@@ -251,7 +237,7 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
     };
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener("abort", onAbort, { once: true });
-    worker.onmessage = (e: MessageEvent) => {
+    port.onmessage = (e: MessageEvent) => {
       // The agent shares its worker's realm and may post anything: only the shapes below count.
       const msg = (e.data !== null && typeof e.data === "object" ? e.data : {}) as {
         op?: string;
@@ -279,13 +265,7 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
         );
       }
     };
-    worker.onerror = (e: ErrorEvent) => {
-      e.preventDefault();
-      finish();
-      const where = e.filename ? `${e.filename}:${e.lineno}:${e.colno}` : undefined;
-      reject(new AgentError("Error", e.message, where && `${e.message}\n    at ${where}`));
-    };
-    worker.postMessage({ sab, program: options.program, args: options.args, env: options.env });
+    port.postMessage({ sab, program: options.program, args: options.args, env: options.env });
   });
 }
 

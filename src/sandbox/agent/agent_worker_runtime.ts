@@ -31,6 +31,8 @@ const HEADER = 16;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let state: Int32Array;
+/** Where requests and the end of the run go: the port the serving side listens on. */
+let port: MessagePort;
 let payload: Uint8Array;
 
 /** A file operation the namespace refused; `code` is the FsError code. */
@@ -48,7 +50,7 @@ class AgentFsError extends Error {
 /** Sends one request and blocks until the answer; bytes for reads, JSON otherwise. */
 function call(op: string, ...args: unknown[]): unknown {
   Atomics.store(state, 0, 0);
-  self.postMessage({ op, args });
+  port.postMessage({ op, args });
   Atomics.wait(state, 0, 0);
   const status = Atomics.load(state, 1);
   const length = Atomics.load(state, 2);
@@ -232,7 +234,37 @@ function reportSpawns(): void {
  * loads the agent with `load` and calls its default export.
  */
 export function startAgentWorker(load: AgentLoader): void {
-  self.onmessage = (e: MessageEvent<Start>) => runAgent(e.data, load);
+  // The first message brings the port; the start message comes through it.
+  self.onmessage = (e: MessageEvent<{ port: MessagePort }>) => {
+    self.onmessage = null;
+    port = e.data.port;
+    port.onmessage = (m: MessageEvent<Start>) => {
+      port.onmessage = null;
+      runAgent(m.data, load);
+    };
+  };
+}
+
+/** Reports an error no one caught (a timer's, a promise's) as the agent's failure. */
+function failOnStrayErrors(): void {
+  const fail = (err: unknown) => {
+    port.postMessage({ failed: failureOf(err) });
+    self.close();
+  };
+  self.addEventListener("error", (e: ErrorEvent) => {
+    e.preventDefault();
+    fail(e.error ?? new Error(e.message));
+  });
+  self.addEventListener("unhandledrejection", (e: PromiseRejectionEvent) => {
+    e.preventDefault();
+    fail(e.reason);
+  });
+}
+
+function failureOf(err: unknown): { name: string; message: string; stack?: string } {
+  return err instanceof Error
+    ? { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) }
+    : { name: "Error", message: String(err) };
 }
 
 async function runAgent(start: Start, load: AgentLoader): Promise<void> {
@@ -245,8 +277,9 @@ async function runAgent(start: Start, load: AgentLoader): Promise<void> {
     Reflect.deleteProperty(globalThis, name);
   }
   // Deno.exit in a worker ends only the worker, silently: say so to the child first.
+  failOnStrayErrors();
   Deno.exit = ((code?: number) => {
-    self.postMessage({ done: code ?? 0 });
+    port.postMessage({ done: code ?? 0 });
     self.close();
     throw new Error("the agent exited");
   }) as typeof Deno.exit;
@@ -265,11 +298,8 @@ async function runAgent(start: Start, load: AgentLoader): Promise<void> {
       writeFile,
       writeText: (path: string, text: string) => writeFile(path, text),
     });
-    self.postMessage({ done: typeof code === "number" ? code : 0 });
+    port.postMessage({ done: typeof code === "number" ? code : 0 });
   } catch (err) {
-    const failed = err instanceof Error
-      ? { name: err.name, message: err.message, stack: err.stack }
-      : { name: "Error", message: String(err) };
-    self.postMessage({ failed });
+    port.postMessage({ failed: failureOf(err) });
   }
 }

@@ -19,10 +19,21 @@ import type { Bootstrap, ChildMessage } from "../runner/run_protocol.ts";
 import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
-import { RefusalTally, refusalEvent } from "./refusal_tally.ts";
+import { refusalEvent, RefusalTally } from "./refusal_tally.ts";
 
 /** The name the supervisor gives the environment's worker (how the entry knows its part). */
 export const CHILD_WORKER_NAME = "oanix-child";
+
+/** What the environment's worker asks of the supervisor: to stop the agent's worker. */
+export const TERMINATE_AGENT = "oanix:terminate-agent";
+
+/** What the supervisor sends the environment's worker. */
+export interface ChildStart {
+  /** The run's bootstrap. */
+  boot: Bootstrap;
+  /** A module agent's worker, started by the supervisor: its RPC port. */
+  agentPort?: MessagePort;
+}
 
 type Send = (msg: ChildMessage) => void;
 
@@ -49,7 +60,7 @@ function deniedEvent(permission: string, value: string): Record<string, unknown>
 class ProgramTimeout extends Error {}
 
 async function runProgram(
-  boot: Bootstrap,
+  { boot, agentPort }: ChildStart,
   built: BuiltNamespace,
   send: Send,
   deadline: AbortSignal,
@@ -81,17 +92,18 @@ async function runProgram(
   }
   // A module agent runs in a worker of its own with no permissions: it cannot reach the
   // network, the disk, or this realm (executors, keys, the protocol).
-  if (boot.agent === undefined) throw new Error("the runner gave no agent bundle");
+  if (agentPort === undefined) throw new Error("the supervisor started no agent worker");
   try {
     return await runAgentInWorker({
       program: program.path,
-      bundle: boot.agent.bundle,
+      worker: { port: agentPort, terminate: () => self.postMessage(TERMINATE_AGENT) },
       args: program.args,
       env: program.env,
       namespace: built.namespace,
       signal: deadline,
       onOutput: toOutput,
-      onDenied: (permission, value) => send({ type: "host_event", event: deniedEvent(permission, value) }),
+      onDenied: (permission, value) =>
+        send({ type: "host_event", event: deniedEvent(permission, value) }),
     });
   } catch (e) {
     if (deadline.aborted) throw new ProgramTimeout();
@@ -99,7 +111,8 @@ async function runProgram(
   }
 }
 
-async function run(boot: Bootstrap, send: Send): Promise<void> {
+async function run(start: ChildStart, send: Send): Promise<void> {
+  const boot = start.boot;
   const built = buildNamespace(boot.manifest, { nostrKeyHex: boot.secrets.nostrKeyHex });
   const decode = outputDecoder();
   // The agent sees the namespace through a view that reports refusals, as the host's evidence
@@ -133,7 +146,7 @@ async function run(boot: Bootstrap, send: Send): Promise<void> {
   let error: string | undefined;
   let timedOut = false;
   try {
-    exitCode = await runProgram(boot, { ...built, namespace: agentView }, send, deadline.signal);
+    exitCode = await runProgram(start, { ...built, namespace: agentView }, send, deadline.signal);
     if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
   } catch (e) {
     exitCode = 1;
@@ -174,11 +187,18 @@ async function run(boot: Bootstrap, send: Send): Promise<void> {
 
 /** Runs the environment in this worker once the supervisor sends the bootstrap. */
 export function runChildWorker(): void {
-  self.onmessage = (e: MessageEvent<Bootstrap>) => {
+  self.onmessage = (e: MessageEvent<ChildStart>) => {
     const send: Send = (msg) => self.postMessage(msg);
     run(e.data, send).catch((err) => {
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      send({ type: "final", status: { status: "failed" }, exitCode: 1, result: null, changes: [], error });
+      send({
+        type: "final",
+        status: { status: "failed" },
+        exitCode: 1,
+        result: null,
+        changes: [],
+        error,
+      });
     });
   };
 }

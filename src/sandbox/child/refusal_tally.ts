@@ -51,7 +51,8 @@ export class RefusalTally {
       out.push({
         timestamp: Date.now(),
         level: "warn",
-        message: `denied by the namespace: ${this.#folded} more refusal(s) past ${MAX_DISTINCT} distinct`,
+        message:
+          `denied by the namespace: ${this.#folded} more refusal(s) past ${MAX_DISTINCT} distinct`,
         data: { source: "namespace", permission: "namespace", denied: true, folded: this.#folded },
       });
     }

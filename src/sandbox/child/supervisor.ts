@@ -14,8 +14,9 @@
  * @module
  */
 
+import { createAgentWorker } from "../agent/agent_worker_handle.ts";
 import { type Bootstrap, type ChildMessage, encodeMessage } from "../runner/run_protocol.ts";
-import { CHILD_WORKER_NAME } from "./child_run.ts";
+import { CHILD_WORKER_NAME, type ChildStart, TERMINATE_AGENT } from "./child_run.ts";
 
 /** Exit code when the runner went away. */
 export const EXIT_ORPHANED = 129;
@@ -66,18 +67,29 @@ export async function supervise(entry: URL): Promise<void> {
   const send = (msg: ChildMessage) => writeAll(encoder.encode(encodeMessage(boot.nonce, msg)));
   const limitMs = boot.manifest.limits.timeoutSecs * 1000 + DEADLINE_GRACE_MS;
   setTimeout(() => Deno.exit(EXIT_DEADLINE), limitMs);
-  // The worker holds the child's whole grant ("inherit"); the agent's own worker, inside it,
-  // holds none.
+  // The environment's worker holds the child's whole grant ("inherit"). A module agent's worker
+  // holds none; it is started here, not from the environment's worker (a worker's own workers
+  // take about a second to start), and served by the environment through a port.
   const worker = new Worker(entry, { type: "module", name: CHILD_WORKER_NAME });
-  worker.onmessage = (e: MessageEvent<ChildMessage>) => {
+  const agent = boot.agent && createAgentWorker(new URL(`file://${boot.agent.bundle}`), false);
+  worker.onmessage = (e: MessageEvent<ChildMessage | typeof TERMINATE_AGENT>) => {
+    if (e.data === TERMINATE_AGENT) return agent?.terminate();
     send(e.data);
     if (e.data?.type === "final") Deno.exit(0);
   };
   worker.onerror = (e: ErrorEvent) => {
     e.preventDefault();
     const error = `the child failed: ${e.message}`;
-    send({ type: "final", status: { status: "failed" }, exitCode: 1, result: null, changes: [], error });
+    send({
+      type: "final",
+      status: { status: "failed" },
+      exitCode: 1,
+      result: null,
+      changes: [],
+      error,
+    });
     Deno.exit(1);
   };
-  worker.postMessage(boot);
+  const start: ChildStart = { boot, ...(agent ? { agentPort: agent.port } : {}) };
+  worker.postMessage(start, agent ? [agent.port] : []);
 }

@@ -38,7 +38,11 @@ export function markPlaceholders(
   const marked = text.replace(PLACEHOLDER, (_, name: string, offset: number) => {
     if (vars[name] === undefined) {
       const line = text.slice(0, offset).split("\n").length;
-      throw new ManifestError("", `{{${name}}} has no value (give it with --var ${name}=...)`, line);
+      throw new ManifestError(
+        "",
+        `{{${name}}} has no value (give it with --var ${name}=...)`,
+        line,
+      );
     }
     return marker(name);
   });
@@ -97,8 +101,12 @@ export function checkExpansion(data: unknown, budget = MAX_MANIFEST_VALUES): voi
           "name): write it out, or make it smaller",
       );
     }
-    if (Array.isArray(v)) for (const item of v) visit(item);
-    else if (v !== null && typeof v === "object") for (const item of Object.values(v)) visit(item);
+    if (Array.isArray(v)) { for (const item of v) visit(item); }
+    else if (v !== null && typeof v === "object") {
+      for (const item of Object.values(v)) {
+        visit(item);
+      }
+    }
   };
   visit(data);
 }

@@ -155,4 +155,3 @@ export interface RunReport {
   /** Bytes of output left out of the output folder for limits.max_output. */
   truncated: { stdout: number; stderr: number; events: number };
 }
-
