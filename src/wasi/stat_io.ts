@@ -5,8 +5,9 @@
  * @module
  */
 
+import { FsError } from "../fs/errors.ts";
 import { nowNs } from "../fs/time.ts";
-import type { Stat } from "../fs/types.ts";
+import type { FileService, Stat } from "../fs/types.ts";
 import { ERRNO, FSTFLAGS, SIZE } from "./constants.ts";
 import { WasiErrno } from "./errors.ts";
 import { atimeNsOf, type FileId, filetypeOf, mtimeNsOf } from "./inodes.ts";
@@ -78,4 +79,38 @@ export function timesArg(
       ? now
       : undefined,
   };
+}
+
+/**
+ * Sets the times of `path` in `root`: of its final symlink's target when
+ * `follow`, else of the symlink itself (through the service's optional
+ * `lsetTimes`). ENOTSUP when the service keeps no such times.
+ *
+ * @example
+ * ```ts
+ * import { MemFs, setPathTimes, writeText } from "@oanix/oanix";
+ * const fs = new MemFs();
+ * writeText(fs, "/a", "x");
+ * setPathTimes(fs, "/a", true, undefined, 5_000_000_000n);
+ * console.log(fs.stat("/a").mtimeNs); // 5000000000n
+ * ```
+ */
+export function setPathTimes(
+  root: FileService,
+  path: string,
+  follow: boolean,
+  atimeNs: bigint | undefined,
+  mtimeNs: bigint | undefined,
+): void {
+  if (!follow && root.lsetTimes !== undefined) {
+    root.lsetTimes(path, atimeNs, mtimeNs);
+    return;
+  }
+  if (!follow && root.lstat !== undefined && root.lstat(path).kind === "symlink") {
+    throw new FsError("ENOTSUP", path, `${root.kind} cannot set a symlink's own times`);
+  }
+  if (root.setTimes === undefined) {
+    throw new FsError("ENOTSUP", path, `${root.kind} does not keep times`);
+  }
+  root.setTimes(path, atimeNs, mtimeNs);
 }

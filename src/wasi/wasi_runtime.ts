@@ -100,6 +100,32 @@ function checkModule(module: WebAssembly.Module): void {
   }
 }
 
+/**
+ * Instantiates `mod` and runs its `_start`; resolves with the exit code.
+ * `proc_exit` may come from the start section (during instantiation),
+ * where the guest cannot suspend yet, or from `_start`.
+ */
+async function runToExit(
+  ctx: WasiContext,
+  mod: WebAssembly.Module,
+  promising: NonNullable<Jspi["promising"]>,
+): Promise<number> {
+  try {
+    ctx.stops.canYield = false;
+    const instance = await WebAssembly.instantiate(
+      mod,
+      createWasiImports(ctx) as WebAssembly.Imports,
+    );
+    ctx.attach(instance.exports.memory as WebAssembly.Memory);
+    ctx.stops.canYield = true;
+    await promising(instance.exports._start)();
+    return 0;
+  } catch (e) {
+    if (e instanceof WasiExit) return e.code;
+    throw e;
+  }
+}
+
 /** Names the trap in an engine error, or undefined when it is no trap. */
 function trapName(e: unknown): string | undefined {
   if (e instanceof WebAssembly.RuntimeError) return e.message || "unknown trap";
@@ -214,19 +240,7 @@ export class WasiRuntime {
     const captured = () => ({ stdout: ctx.stdout.bytes(), stderr: ctx.stderr.bytes() });
     try {
       if (ctx.stopped !== undefined) throw ctx.stopped;
-      const instance = await WebAssembly.instantiate(
-        mod,
-        createWasiImports(ctx) as WebAssembly.Imports,
-      );
-      ctx.attach(instance.exports.memory as WebAssembly.Memory);
-      const start = jspi.promising(instance.exports._start);
-      let exitCode = 0;
-      try {
-        await start();
-      } catch (e) {
-        if (e instanceof WasiExit) exitCode = e.code;
-        else throw e;
-      }
+      const exitCode = await runToExit(ctx, mod, jspi.promising);
       const out = captured();
       return {
         exitCode,
