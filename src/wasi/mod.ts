@@ -19,4 +19,5 @@ export * from "./context.ts";
 export * from "./paths.ts";
 export * from "./stat_io.ts";
 export * from "./preview1.ts";
+export * from "./module_check.ts";
 export * from "./wasi_runtime.ts";

@@ -149,7 +149,7 @@ function guard(ctx: WasiContext, name: string, fn: AnyFn): AnyFn {
  */
 function sliced(stops: RunStop, fn: AnyFn): AnyFn {
   return (...args: unknown[]) => {
-    if (!stops.yieldDue || !stops.canYield) return fn.apply(undefined, args);
+    if (!stops.yieldDue) return fn.apply(undefined, args);
     return stops.yieldTurn().then(() => fn.apply(undefined, args));
   };
 }

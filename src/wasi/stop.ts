@@ -86,12 +86,7 @@ export class RunStop {
   /** True when the next host call that can suspend should yield a turn first. */
   yieldDue = false;
   /** Whether the run yields every slice (it has a signal to honour). */
-  readonly slicing: boolean;
-  /**
-   * False while the guest cannot suspend (its start section runs during
-   * instantiation, outside `WebAssembly.promising`): no yield then.
-   */
-  canYield = true;
+  slicing: boolean;
   /** Aborted when the guest is stopped: hand it to waits. */
   readonly signal: AbortSignal;
   /** Rejects with the stop: race suspensions against it. */
@@ -185,6 +180,17 @@ export class RunStop {
     await Promise.race([new Promise<void>((r) => nextTurn(r)), this.whenStopped]);
     this.#sliceEnd = perfNow() + SLICE_MS;
     this.nextCheck = Math.min(this.#deadline, this.#sliceEnd);
+  }
+
+  /**
+   * Turns time slices off, for a guest that cannot suspend in every import
+   * (one with a start section, which runs outside `WebAssembly.promising`).
+   * Its signal is then seen at host calls that wait.
+   */
+  withoutSlices(): void {
+    this.slicing = false;
+    this.#sliceEnd = Infinity;
+    if (this.stopped === undefined) this.nextCheck = this.#deadline;
   }
 
   /** Removes the abort listener and the timer. */
