@@ -59,7 +59,9 @@ const perfNow: () => number = performance.now.bind(performance);
  * The check each host call makes before it runs: throws the stop, and,
  * when the run has a deadline or time slices, looks at the clock.
  */
-function entryCheck(stops: RunStop): () => void {
+function entryCheck(stops: RunStop, name: string): () => void {
+  // clock_time_get reads the clock anyway: it checks the stop with that reading.
+  if (name === "clock_time_get") return () => {};
   if (!stops.timed) {
     return () => {
       if (stops.stopped !== undefined) throw stops.stopped;
@@ -80,7 +82,7 @@ function guard(ctx: WasiContext, name: string, fn: AnyFn): AnyFn {
   const fail = (e: unknown) => ctx.errno(name, e);
   const settle = (r: number | Promise<number>) =>
     typeof r === "number" ? r : r.then(undefined, fail);
-  const enter = entryCheck(ctx.stops);
+  const enter = entryCheck(ctx.stops, name);
   // deno-lint-ignore no-explicit-any
   type A = any;
   switch (fn.length) {

@@ -60,6 +60,12 @@ export interface StopOptions {
   signal?: AbortSignal;
   /** Stops the guest after this many milliseconds (exit code 124). */
   timeoutMs?: number;
+  /**
+   * Yield an event-loop turn every {@linkcode SLICE_MS} of busy running.
+   * Default: when there is a `signal` (without slices, a busy guest sees an
+   * abort only when it waits). Costs about 0.1–0.2 µs per host call.
+   */
+  slicing?: boolean;
 }
 
 /**
@@ -105,12 +111,15 @@ export class RunStop {
    * @throws {TypeError} for a `signal` that is no AbortSignal.
    */
   constructor(opts: StopOptions = {}) {
-    const { signal, timeoutMs } = opts;
+    const { signal, timeoutMs, slicing } = opts;
     if (timeoutMs !== undefined && (typeof timeoutMs !== "number" || !(timeoutMs >= 0))) {
       throw new RangeError(`bad timeoutMs ${timeoutMs}: expected a number of milliseconds >= 0`);
     }
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw new TypeError("signal must be an AbortSignal");
+    }
+    if (slicing !== undefined && typeof slicing !== "boolean") {
+      throw new TypeError("slicing must be a boolean");
     }
     this.signal = this.#controller.signal;
     this.whenStopped = new Promise<never>((_, reject) => (this.#reject = reject));
@@ -118,7 +127,7 @@ export class RunStop {
     const now = perfNow();
     this.#timeoutMs = timeoutMs;
     this.#deadline = timeoutMs === undefined ? Infinity : now + timeoutMs;
-    this.slicing = signal !== undefined;
+    this.slicing = slicing ?? signal !== undefined;
     this.#sliceEnd = this.slicing ? now + SLICE_MS : Infinity;
     this.nextCheck = Math.min(this.#deadline, this.#sliceEnd);
     if (signal !== undefined) {

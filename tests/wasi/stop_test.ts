@@ -121,6 +121,39 @@ Deno.test("a busy guest with a signal lets the event loop run: timers fire meanw
   assert.ok(ticks >= 5, `the interval ran ${ticks} times`);
 });
 
+Deno.test("slicing: false trades the signal's reach for speed: only the deadline stops the spin", async () => {
+  const [, decl, call] = SPINS[0];
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 30);
+  const err = await rejection(
+    runtime.run(ns(), await spinner(decl, call), {
+      signal: controller.signal,
+      timeoutMs: 300,
+      slicing: false,
+    }),
+    WasiAbortError,
+  );
+  clearTimeout(timer);
+  // The abort timer could not fire while the guest held the thread.
+  assert.equal(err.timedOut, true);
+  assert.equal(controller.signal.aborted, false);
+});
+
+Deno.test("slicing: true without a signal keeps the event loop going under a busy guest", async () => {
+  const [, decl, call] = SPINS[1];
+  let ticks = 0;
+  const interval = setInterval(() => ticks++, 10);
+  try {
+    await rejection(
+      runtime.run(ns(), await spinner(decl, call), { timeoutMs: 200, slicing: true }),
+      WasiAbortError,
+    );
+  } finally {
+    clearInterval(interval);
+  }
+  assert.ok(ticks >= 3, `the interval ran ${ticks} times`);
+});
+
 Deno.test("after every kind of stop the host is healthy: the next run works", async () => {
   for (const [, decl, call] of SPINS) {
     await rejection(
@@ -153,6 +186,11 @@ Deno.test("bad stop options are refused with a clear error", async () => {
     () => runtime.run(ns(), module, { signal: {} as AbortSignal }),
     TypeError,
     /AbortSignal/,
+  );
+  await assert.rejects(
+    () => runtime.run(ns(), module, { slicing: "yes" as unknown as boolean }),
+    TypeError,
+    /slicing/,
   );
 });
 
