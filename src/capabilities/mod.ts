@@ -19,6 +19,7 @@ export * from "./byte_budget.ts";
 export * from "./paged_bytes.ts";
 export * from "./paged_handle.ts";
 export * from "./bounded_queue.ts";
+export * from "./recent_set.ts";
 export * from "./log_hook.ts";
 export * from "./address_guard.ts";
 export * from "./allow_list.ts";

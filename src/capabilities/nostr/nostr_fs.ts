@@ -101,6 +101,7 @@ export class NostrFs extends NostrHub implements FileService {
       subscriptions: Object.keys(this.subscriptions()),
       outbox: this.outboxEvents().length,
       inbox: this.inboxIds().length,
+      dropped: this.inboxDropped(),
     };
   }
 
