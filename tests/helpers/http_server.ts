@@ -12,6 +12,10 @@ export interface TestHttpServer {
   hits: Map<string, number>;
   /** Headers of every request, in order, for credential checks. */
   seenHeaders: Headers[];
+  /** The URL of every request, in order. */
+  seenUrls: string[];
+  /** The bodies `/echo` received, as text, in order. */
+  seenBodies: string[];
   /** The most requests the server handled at once. */
   maxConcurrent: () => number;
   /** Bytes the `/stream` endpoint has produced so far, over all its requests. */
@@ -95,6 +99,8 @@ export async function checkPattern(
  * Endpoints:
  * - `/echo`: JSON of method, path, headers and the body (text and base64)
  * - `/echo-bin`: the request body bytes, streamed back as application/octet-stream
+ * - `/echo-chunked?chunk=N`: records the request body (in `seenBodies`) and sends it back in
+ *   chunks of N bytes, without a Content-Length
  * - `/sink`: reads the request body as it comes and answers JSON
  *   `{bytes, firstMismatch}` against `patternBytes` (see `checkPattern`)
  * - `/stream?bytes=N&length=1`: N pattern bytes made on demand (chunked;
@@ -110,6 +116,8 @@ export async function checkPattern(
 export function startHttpServer(): TestHttpServer {
   const hits = new Map<string, number>();
   const seenHeaders: Headers[] = [];
+  const seenUrls: string[] = [];
+  const seenBodies: string[] = [];
   let active = 0;
   let maxActive = 0;
   let streamed = 0;
@@ -147,6 +155,7 @@ export function startHttpServer(): TestHttpServer {
     const url = new URL(req.url);
     const parts = url.pathname.split("/").filter(Boolean);
     seenHeaders.push(new Headers(req.headers));
+    seenUrls.push(req.url);
     switch (parts[0]) {
       case "ok":
         hit("ok");
@@ -157,6 +166,7 @@ export function startHttpServer(): TestHttpServer {
       case "echo": {
         hit("echo");
         const bytes = new Uint8Array(await req.arrayBuffer());
+        seenBodies.push(new TextDecoder().decode(bytes));
         return Response.json({
           method: req.method,
           path: url.pathname + url.search,
@@ -167,6 +177,19 @@ export function startHttpServer(): TestHttpServer {
       }
       case "echo-bin":
         return new Response(req.body, { headers: { "content-type": "application/octet-stream" } });
+      case "echo-chunked": {
+        const bytes = new Uint8Array(await req.arrayBuffer());
+        seenBodies.push(new TextDecoder().decode(bytes));
+        const size = Number(url.searchParams.get("chunk") ?? "1000");
+        let at = 0;
+        const body = new ReadableStream<Uint8Array>({
+          pull(c) {
+            if (at >= bytes.length) return c.close();
+            c.enqueue(bytes.slice(at, at += size));
+          },
+        });
+        return new Response(body, { headers: { "content-type": "application/octet-stream" } });
+      }
       case "sink":
         return Response.json(await checkPattern(req.body ?? new ReadableStream()));
       case "stream": {
@@ -224,6 +247,8 @@ export function startHttpServer(): TestHttpServer {
     port,
     hits,
     seenHeaders,
+    seenUrls,
+    seenBodies,
     maxConcurrent: () => maxActive,
     streamed: () => streamed,
     streamsCancelled: () => cancelled,
