@@ -13,9 +13,16 @@ import { WasiErrno } from "./errors.ts";
 import { atimeNsOf, type FileId, filetypeOf, mtimeNsOf } from "./inodes.ts";
 import type { GuestMemory } from "./memory.ts";
 
+/** The number of names of a file: the service's count when it keeps one (hard links), else 1. */
+function linkCount(st: Stat): number {
+  const n = (st as Stat & { nlink?: number }).nlink;
+  return Number.isSafeInteger(n) && n! > 0 ? n! : 1;
+}
+
 /**
  * Writes a `filestat` for `st` at `ptr`:
- * dev, ino, filetype, nlink, size, atim, mtim, ctim.
+ * dev, ino, filetype, nlink (1 unless the service counts names), size,
+ * atim, mtim, ctim.
  *
  * @example
  * ```ts
@@ -38,7 +45,7 @@ export function writeFilestat(
   mem.setU64(ptr, id.dev);
   mem.setU64(ptr + 8, id.ino);
   mem.setU8(ptr + 16, filetype);
-  mem.setU64(ptr + 24, 1n);
+  mem.setU64n(ptr + 24, linkCount(st));
   mem.setU64n(ptr + 32, Number.isSafeInteger(st.size) && st.size > 0 ? st.size : 0);
   mem.setU64(ptr + 40, atimeNsOf(st));
   mem.setU64(ptr + 48, mtim);

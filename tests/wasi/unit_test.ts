@@ -21,8 +21,10 @@ import {
   OutputSink,
   requireRights,
   RIGHTS,
+  type Stat,
   StdinReader,
   WasiErrno,
+  writeFilestat,
   writeText,
 } from "./_mod.ts";
 
@@ -176,4 +178,14 @@ Deno.test("hasStartSection finds a start section, and answers false for bad byte
   assert.equal(hasStartSection(new Uint8Array([...head, 8, 1, 0])), true);
   assert.equal(hasStartSection(new Uint8Array([...head, 8, 0xff])), false, "size cut short");
   assert.equal(hasStartSection(new Uint8Array([...head, 1, 0x80, 0x01, 8])), false, "in a payload");
+});
+
+Deno.test("writeFilestat reports the service's link count, or 1 when it keeps none", () => {
+  const mem = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
+  const id = { dev: 1n, ino: 2n };
+  const base: Stat = { kind: "file", size: 3, mtime: 0, readOnly: false };
+  writeFilestat(mem, 0, id, { ...base, nlink: 3 } as Stat);
+  assert.equal(mem.u64(24), 3n);
+  writeFilestat(mem, 0, id, base);
+  assert.equal(mem.u64(24), 1n);
 });
