@@ -120,16 +120,21 @@ function visitDir(
   baseIsDir: boolean,
   hiddenHere: boolean,
 ): void {
-  const kids = baseIsDir ? kidsOf(ctx.base, path) : NO_KIDS;
-  const hidden = ctx.layer.hidden;
+  // A directory node over the base's keeps the base's names once it has looked them up.
+  const kids = !baseIsDir
+    ? NO_KIDS
+    : node.baseDir && node.baseKinds !== undefined
+    ? node.baseKinds
+    : kidsOf(ctx.base, path);
+  const whiteouts = node.whiteouts;
   for (const [name, child] of node.children!) {
-    const p = joinPath(path, name);
-    compare(ctx, p, child, kids.get(name), hiddenHere || hidden.has(p));
+    const hidden = hiddenHere || (whiteouts !== undefined && whiteouts.has(name));
+    compare(ctx, joinPath(path, name), child, kids.get(name), hidden);
   }
+  if (!hiddenHere && whiteouts === undefined) return;
   for (const [name, kind] of kids) {
     if (node.children!.has(name)) continue;
-    const p = joinPath(path, name);
-    if (hiddenHere || hidden.has(p)) deleted(ctx, p, kind);
+    if (hiddenHere || whiteouts!.has(name)) deleted(ctx, joinPath(path, name), kind);
   }
 }
 
@@ -235,17 +240,25 @@ export function applyChanges(base: FileService, changes: readonly PendingChange[
   for (let i = changes.length - 1; i >= 0; i--) {
     if (changes[i].change === "deleted") base.remove(changes[i].path);
   }
+  // A node written at one path and listed again at another is a hard link.
+  const written = new Map<CowNode, string>();
   for (const c of changes) {
     if (c.change === "deleted") continue;
     const node = c.node!;
+    const first = written.get(node);
     if (node.kind === "dir") {
       base.mkdir(c.path);
+    } else if (first !== undefined && base.link !== undefined) {
+      if (c.change === "modified") base.remove(c.path);
+      base.link(first, c.path);
     } else if (node.kind === "symlink") {
       if (c.change === "modified") base.remove(c.path);
       base.symlink!(node.target, c.path);
+      written.set(node, c.path);
     } else {
       writeFile(base, c.path, node.data!.view());
       base.setTimes?.(c.path, node.atimeNs, node.mtimeNs);
+      written.set(node, c.path);
     }
   }
 }
