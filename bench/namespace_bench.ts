@@ -108,6 +108,30 @@ for (const [op, run] of hopOps) {
   }
 }
 
+// ---- many paths: more than a namespace keeps routes for ----------------------
+
+/** More files than a namespace keeps routes for: every route is walked afresh. */
+const MANY = 5_000;
+mem.mkdir("/many");
+for (let i = 0; i < MANY; i++) writeFile(mem, `/many/f${i}.txt`, "x");
+
+/** Stats each of the many files in turn, every path built afresh. */
+function statMany(svc: FileService, prefix: string): void {
+  for (let i = 0; i < MANY; i++) sink += svc.stat(`${prefix}/many/f${i}.txt`).size;
+}
+
+/** Where a route's mount starts: its path without the file. */
+const prefixOf = (path: string) => path.slice(0, path.length - FILE.length);
+
+for (const [name, svc, path] of routes) {
+  Deno.bench({
+    name: `stat of 5,000 paths in turn: ${name}`,
+    group: "hop stat, 5,000 paths in turn",
+    baseline: svc === mem,
+    fn: () => statMany(svc, prefixOf(path)),
+  });
+}
+
 // ---- resolution: the trie against a linear scan ----------------------------
 
 /** Mount points with depths 2..8, e.g. /m7/d1/d2. */
@@ -231,14 +255,14 @@ if (import.meta.main) {
     ["the same path strings", (path) => path],
     ["fresh path strings", fresh],
   ];
+  const report = (what: string, ratios: number[]) =>
+    routes.slice(1).forEach(([name], i) => {
+      console.log(`${what} ${name}: ${ratios[i].toFixed(2)}x MemFs directly`);
+    });
   for (const [label, pathOf] of strings) {
-    for (const [op, run, n] of hopOps) {
-      const ratios = interleaved(run, n, pathOf);
-      routes.slice(1).forEach(([name], i) => {
-        console.log(`${op} ${name}, ${label}: ${ratios[i].toFixed(2)}x MemFs directly`);
-      });
-    }
+    for (const [op, run, n] of hopOps) report(`${op}, ${label},`, interleaved(run, n, pathOf));
   }
+  report("stat of 5,000 paths in turn (fresh strings),", interleaved(statMany, 1, prefixOf));
 }
 
 globalThis.addEventListener("unload", () => {

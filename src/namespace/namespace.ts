@@ -161,16 +161,18 @@ export class Namespace implements FileService {
   constructor(table: MountTable, guard: symbol) {
     if (guard !== BUILDER) throw new TypeError("use Namespace.builder() to make a Namespace");
     this.#table = table;
-    this.#routes = new RecentRoutes((path) => this.#seeThrough(table.route(path)));
+    this.#routes = new RecentRoutes((path) => this.#find(path));
   }
 
   /**
-   * A plain route into a namespace mounted here goes on through that
-   * namespace's table, so a call reaches the final service in one hop.
+   * The route of `path`. A plain route into a namespace mounted here goes on
+   * through that namespace's table, so a call reaches the final service in
+   * one hop.
    */
-  #seeThrough(r: MountRoute): MountRoute {
+  #find(path: string): MountRoute {
+    const r = this.#table.route(path);
     if (!(r.service instanceof Namespace) || !isPlainRoute(r)) return r;
-    const inner = r.service.#routes.route(r.path);
+    const inner = r.service.#find(r.path);
     return isPlainRoute(inner) ? joinRoutes(r, inner) : r;
   }
 
