@@ -59,6 +59,8 @@ export class PagedBytes {
   #pages: Uint8Array[] = [];
   #size = 0;
   #frozen = false;
+  /** The capacity of the page `room()` last lent out (0: none lent). */
+  #roomCap = 0;
 
   /**
    * Makes an empty store.
@@ -121,9 +123,12 @@ export class PagedBytes {
     return this.#frozen;
   }
 
-  /** Refuses every later change. */
+  /** Refuses every later change; a last page less than half used is cut to its content. */
   freeze(): this {
     this.#frozen = true;
+    const i = this.#pages.length - 1;
+    const used = this.#size - i * PAGE_SIZE;
+    if (i >= 0 && used < this.#pages[i].length / 2) this.#pages[i] = this.#pages[i].slice(0, used);
     return this;
   }
 
@@ -195,6 +200,50 @@ export class PagedBytes {
     return this.writeAt(data, this.#size);
   }
 
+  /**
+   * Room at the end to read into in place (a BYOB read, so no chunk is
+   * made and copied): a view of at most `max` bytes inside the last page,
+   * which is allocated when needed, sized for `expect` (the size the
+   * store will have, when known). Pass the view the read gives back to
+   * {@linkcode PagedBytes.commit}.
+   */
+  room(max: number, expect: number = this.#size + PAGE_SIZE): Uint8Array {
+    this.#writable();
+    const i = Math.floor(this.#size / PAGE_SIZE);
+    const used = this.#size - i * PAGE_SIZE;
+    if (i === this.#pages.length) {
+      this.#pages.push(new Uint8Array(Math.max(1, Math.min(PAGE_SIZE, expect - i * PAGE_SIZE))));
+    }
+    let page = this.#pages[i];
+    // The read moves the page's whole buffer: the page must own it, and have room.
+    if (used === page.length || page.byteOffset !== 0 || page.buffer.byteLength !== page.length) {
+      const own = new Uint8Array(
+        Math.min(PAGE_SIZE, used < page.length ? page.length : Math.max(page.length * 2, 64)),
+      );
+      own.set(page.subarray(0, used));
+      page = this.#pages[i] = own;
+    }
+    this.#roomCap = page.length;
+    return new Uint8Array(page.buffer, used, Math.min(max, page.length - used));
+  }
+
+  /**
+   * Appends the bytes a BYOB read put into the view {@linkcode PagedBytes.room}
+   * gave (the read moved the page's memory to `view.buffer`).
+   *
+   * @throws {BodyLimitError} when they pass the limit or the budget (they are not kept).
+   */
+  commit(view: Uint8Array): void {
+    this.#writable();
+    if (this.#roomCap === 0 || view.buffer.byteLength !== this.#roomCap) {
+      throw new RangeError("PagedBytes.commit: the view is not from room()");
+    }
+    this.#pages[Math.floor(this.#size / PAGE_SIZE)] = new Uint8Array(view.buffer);
+    this.#roomCap = 0;
+    this.#grow(this.#size + view.length);
+    this.#size += view.length;
+  }
+
   /** Copies up to `buf.length` bytes from `offset` into `buf`; returns the count (0 at the end). */
   readAt(buf: Uint8Array, offset: number): number {
     if (offset >= this.#size) return 0;
@@ -244,6 +293,13 @@ export class PagedBytes {
       if (start >= this.#size) return;
       yield this.#pages[i].subarray(0, Math.min(PAGE_SIZE, this.#size - start));
     }
+  }
+
+  /** The content as one array: a view of the only page (no copy), else a copy. */
+  contiguous(): Uint8Array {
+    if (this.#pages.length === 0) return new Uint8Array();
+    if (this.#pages.length === 1) return this.#pages[0].subarray(0, this.#size);
+    return this.toBytes();
   }
 
   /** The content as one new array (a copy). */

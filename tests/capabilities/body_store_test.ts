@@ -128,3 +128,36 @@ Deno.test("native base64 round-trips 8 MiB and refuses what is not base64", () =
     assert.equal(decodeBase64(bad), undefined, String(bad));
   }
 });
+
+/** What a BYOB read does: fill the view, then move its buffer. */
+function byobRead(view: Uint8Array, bytes: Uint8Array): Uint8Array {
+  view.set(bytes);
+  return new Uint8Array(view.buffer.transfer(), view.byteOffset, bytes.length);
+}
+
+Deno.test("room and commit fill pages in place, as a BYOB read does", () => {
+  const store = new PagedBytes({ limit: PAGE_SIZE + 10 });
+  const data = filled(PAGE_SIZE + 10, 9);
+  let at = 0;
+  while (at < data.length) {
+    const room = store.room(100_000, data.length);
+    const n = Math.min(room.length, data.length - at);
+    store.commit(byobRead(room, data.subarray(at, at + n)));
+    at += n;
+  }
+  assert.deepEqual(store.toBytes(), data);
+  assert.throws(() => store.commit(new Uint8Array(4)), /not from room/);
+  const over = store.room(1);
+  assert.throws(() => store.commit(byobRead(over, new Uint8Array([1]))), BodyLimitError);
+  assert.equal(store.size, PAGE_SIZE + 10, "nothing past the limit is kept");
+});
+
+Deno.test("a small body read into a large first page is cut to its size when frozen", () => {
+  const store = new PagedBytes();
+  store.commit(byobRead(store.room(PAGE_SIZE, 64 * 1024), new Uint8Array([1, 2])));
+  assert.equal([...store.chunks()][0].buffer.byteLength, 64 * 1024);
+  store.freeze();
+  const [only] = store.chunks();
+  assert.deepEqual([...only], [1, 2]);
+  assert.equal(only.buffer.byteLength, 2);
+});

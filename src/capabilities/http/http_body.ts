@@ -23,13 +23,23 @@ const encoder = new TextEncoder();
  * ```
  */
 export function inlineBody(bytes: PagedBytes): { body: string; bodyEncoding: BodyEncoding } {
-  const chunks = [...bytes.chunks()];
-  const whole = chunks.length === 1 ? chunks[0] : bytes.toBytes();
+  const whole = bytes.contiguous();
+  const ascii = shortAscii(whole);
+  if (ascii !== undefined) return { body: ascii, bodyEncoding: "utf8" };
   try {
     return { body: utf8.decode(whole), bodyEncoding: "utf8" };
   } catch {
     return { body: encodeBase64(whole), bodyEncoding: "base64" };
   }
+}
+
+/** Short bodies (the common "ok", a small JSON) are read without a call into the runtime. */
+const SHORT = 512;
+
+function shortAscii(bytes: Uint8Array): string | undefined {
+  if (bytes.length > SHORT) return undefined;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return undefined;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }
 
 /**

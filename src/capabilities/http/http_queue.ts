@@ -105,8 +105,12 @@ export class HttpQueue {
     if (id === undefined) {
       do id = `req-${this.#nextId++}`; while (this.#entries.has(id));
     }
-    Object.freeze(parsed.headers);
-    const request: HttpRequest = Object.freeze({ ...parsed, id, submittedAt: Date.now() });
+    if (!Object.isFrozen(parsed.headers)) Object.freeze(parsed.headers);
+    // The parsed object is ours: it becomes the request (no copy).
+    const request = parsed as HttpRequest;
+    request.id = id;
+    request.submittedAt = Date.now();
+    Object.freeze(request);
     const entry: HttpEntry = { request, state: "new", requestBody: parts.body };
     this.#entries.set(id, entry);
     const decision = this.allowList.check(url, request.method);

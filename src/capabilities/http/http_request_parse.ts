@@ -29,6 +29,7 @@ const REQUEST_FIELDS = [
 ] as const;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const BAD_HEADER_VALUE = /[\r\n\0]/;
+const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
  * A request as parsed: everything but the id (when the writer chose none)
@@ -91,7 +92,7 @@ export function parseHttpRequestParts(
   if (!HTTP_METHODS.includes(method)) {
     fail(`field "method" must be one of ${HTTP_METHODS.join(", ")}, got ${rawMethod}`);
   }
-  const headers = optStringRecord(obj, "headers", fail) ?? {};
+  const headers = optStringRecord(obj, "headers", fail) ?? NO_HEADERS;
   for (const name in headers) {
     if (!TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid token`);
     if (BAD_HEADER_VALUE.test(headers[name])) {

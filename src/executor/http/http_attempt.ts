@@ -282,12 +282,13 @@ export async function attemptHttp(
         href = url.href;
         continue;
       }
+      const headers = responseHeaders(res, ctx.credentials);
       const result: AttemptResult = {
         kind: "response",
         status: res.status,
         statusText: res.statusText,
-        headers: responseHeaders(res, ctx.credentials),
-        body: await readBody(res, ctx.newBody, ctx.credentials),
+        headers,
+        body: await readBody(res, headers, ctx.newBody, ctx.credentials),
         url: href,
         redirects,
       };

@@ -182,9 +182,11 @@ export class HttpExecutor {
 
   #retryWait(req: HttpRequest, r: AttemptResult, attempts: number): number | undefined {
     const policy = this.#config.httpRetry;
+    if (r.kind === "response" && !(r.status === 408 || r.status === 429 || r.status >= 500)) {
+      return undefined;
+    }
     if (!policy.allows(attempts) || !canRetry(req)) return undefined;
     if (r.kind === "error") return r.retryable ? policy.delayMs(attempts) : undefined;
-    if (!(r.status === 408 || r.status === 429 || r.status >= 500)) return undefined;
     if (r.retryAfterMs !== undefined) {
       return r.retryAfterMs <= policy.maxDelayMs ? r.retryAfterMs : undefined;
     }
