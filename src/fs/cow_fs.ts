@@ -4,16 +4,18 @@
  * @module
  */
 
+import { copyUp } from "./cow_copy.ts";
 import { applyChanges, computeChanges, type CowChange } from "./cow_diff.ts";
 import { PassHandle, type PassHost } from "./cow_handle.ts";
 import { CowLayer } from "./cow_layer.ts";
+import { linkEntry, renameEntry } from "./cow_moves.ts";
 import { CowView, kindOf } from "./cow_view.ts";
 import { sortedEntries } from "./dir_listing.ts";
 import { DiskQuota } from "./disk_quota.ts";
 import { FsError } from "./errors.ts";
 import { readFile } from "./file_io.ts";
 import { type ResolvedOpenFlags, resolveOpenFlags } from "./open_flags.ts";
-import { isWithin, normalizePath, parentPath } from "./path.ts";
+import { normalizePath } from "./path.ts";
 import type {
   DirEntry,
   DiskUsage,
@@ -159,18 +161,7 @@ export class CowFs implements FileService {
    * ```
    */
   usage(): DiskUsage {
-    const quota = this.#layer.quota;
-    if (quota !== undefined) return quota.usage();
-    let bytes = 0;
-    let files = 0;
-    const seen = new Set<object>();
-    for (const node of this.#layer.nodes.values()) {
-      if (seen.has(node) || !node.counts) continue;
-      seen.add(node);
-      files++;
-      bytes += node.data?.size ?? 0;
-    }
-    return { bytes, files, maxBytes: undefined, maxFiles: undefined };
+    return this.#layer.usage();
   }
 
   // ---- reads ---------------------------------------------------------------
@@ -249,7 +240,7 @@ export class CowFs implements FileService {
     if (node !== undefined) {
       node.data!.replace(data, path);
     } else if (kind !== undefined) {
-      node = view.copyUp(found, data);
+      node = copyUp(view, found, data);
     } else {
       const parent = view.parentOf(found);
       node = this.#layer.newNode("file");
@@ -263,8 +254,8 @@ export class CowFs implements FileService {
   mkdir(path: string): void {
     const found = this.#view.resolve(path, false);
     if (kindOf(found) !== undefined) throw new FsError("EEXIST", path);
-    this.#view.ensureDir(parentPath(found.path));
-    this.#layer.attach(found.path, this.#layer.newNode("dir"), true, true);
+    const parent = this.#view.parentOf(found);
+    this.#layer.attach(found.path, this.#layer.newNode("dir"), true, true, parent, found.name);
   }
 
   symlink(target: string, path: string): void {
@@ -277,10 +268,10 @@ export class CowFs implements FileService {
     }
     const found = this.#view.resolve(path, false);
     if (kindOf(found) !== undefined) throw new FsError("EEXIST", path);
-    this.#view.ensureDir(parentPath(found.path));
+    const parent = this.#view.parentOf(found);
     const node = this.#layer.newNode("symlink");
     node.target = target;
-    this.#layer.attach(found.path, node, true, true);
+    this.#layer.attach(found.path, node, true, true, parent, found.name);
   }
 
   /**
@@ -289,17 +280,7 @@ export class CowFs implements FileService {
    * is copied up first. EPERM for a directory, EEXIST when `newPath` exists.
    */
   link(existing: string, newPath: string): void {
-    const view = this.#view;
-    const src = view.resolve(existing, false);
-    const kind = kindOf(src);
-    if (kind === undefined) throw new FsError("ENOENT", existing);
-    if (kind === "dir") throw new FsError("EPERM", existing, "cannot link a directory");
-    const dst = view.resolve(newPath, false);
-    if (kindOf(dst) !== undefined) throw new FsError("EEXIST", newPath);
-    view.ensureDir(parentPath(dst.path));
-    const node = view.copyUp(src);
-    // The node has a name already: attaching a second one cannot fail.
-    this.#layer.attach(dst.path, node, true, false);
+    linkEntry(this.#view, existing, newPath);
   }
 
   remove(path: string): void {
@@ -316,41 +297,7 @@ export class CowFs implements FileService {
   }
 
   rename(from: string, to: string): void {
-    const src = this.#view.resolve(from, false);
-    const dst = this.#view.resolve(to, false);
-    const kind = kindOf(src);
-    if (kind === undefined) throw new FsError("ENOENT", from);
-    if (src.path === "/" || dst.path === "/") {
-      throw new FsError("EBUSY", from, "cannot rename the root");
-    }
-    if (src.path === dst.path) return;
-    if (kind === "dir" && isWithin(dst.path, src.path)) {
-      throw new FsError("EINVAL", to, `cannot move ${from} inside itself`);
-    }
-    const dstKind = kindOf(dst);
-    if (dstKind !== undefined) {
-      if (kind === "dir") {
-        if (dstKind !== "dir") throw new FsError("ENOTDIR", to);
-        if (this.#view.list(dst).length > 0) throw new FsError("ENOTEMPTY", to);
-      } else if (dstKind === "dir") {
-        throw new FsError("EISDIR", to);
-      }
-    }
-    // Everything that reads the base (and so may fail) happens first.
-    this.#view.ensureDir(parentPath(src.path));
-    this.#view.ensureDir(parentPath(dst.path));
-    const srcOnBase = this.#view.onBase(src);
-    const dstOnBase = dstKind !== undefined && this.#view.onBase(dst);
-    const moved = this.#view.collect(src);
-    const layer = this.#layer;
-    if (layer.quota !== undefined) layer.checkRoom(...layer.growthOfMove(src.node, moved), to);
-    // From here nothing can fail.
-    const dstParent = layer.nodes.get(parentPath(dst.path))!;
-    if (dstKind !== undefined) this.#view.drop(dst.path, dstOnBase, dstKind === "dir", dstParent);
-    this.#view.drop(src.path, srcOnBase, kind === "dir", layer.nodes.get(parentPath(src.path))!);
-    for (const [rel, node] of moved) layer.attach(dst.path + rel, node, false, false);
-    layer.touchParent(src.path);
-    layer.touchParent(dst.path);
+    renameEntry(this.#view, from, to);
   }
 
   setTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
@@ -370,7 +317,7 @@ export class CowFs implements FileService {
     const found = this.#view.resolve(path, follow);
     const kind = kindOf(found);
     if (kind === undefined) throw new FsError("ENOENT", path);
-    return kind === "dir" ? this.#view.ensureDir(found.path) : this.#view.copyUp(found);
+    return kind === "dir" ? this.#view.ensureDir(found.path) : copyUp(this.#view, found);
   }
 
   // ---- diff, commit, reset ------------------------------------------------
@@ -478,7 +425,7 @@ export class CowFs implements FileService {
     if (!layer.dirty) return typeof path === "string" ? path : normalizePath(path);
     if (layer.plain.has(path)) return path;
     const p = normalizePath(path);
-    return layer.plain.has(p) ? p : undefined;
+    return p !== path && layer.plain.has(p) ? p : undefined;
   }
 
   #openSlow(path: string, f: ResolvedOpenFlags): FileHandle {
@@ -491,7 +438,7 @@ export class CowFs implements FileService {
       if (f.write) {
         const size = found.node !== undefined ? found.node.data!.size : found.base!.size;
         // A truncating open copies nothing up: the old bytes would be cut at once.
-        const node = this.#view.copyUp(found, f.truncate ? EMPTY : undefined);
+        const node = copyUp(this.#view, found, f.truncate ? EMPTY : undefined);
         if (f.truncate && size > 0) {
           node.data!.truncate(0);
           node.touch();

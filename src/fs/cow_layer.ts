@@ -19,7 +19,7 @@ import type { DirListing } from "./dir_listing.ts";
 import { type DiskQuota, QuotaBuffer } from "./disk_quota.ts";
 import { Timestamped } from "./file_times.ts";
 import { baseName, parentPath } from "./path.ts";
-import type { FileKind, Stat } from "./types.ts";
+import type { DiskUsage, FileKind, Stat } from "./types.ts";
 
 /**
  * One entry of the upper layer: a file, a directory or a symlink.
@@ -123,6 +123,13 @@ export class CowLayer {
    * the base. Emptied by any change that could make one of them stale.
    */
   readonly plain: Set<string> = new Set();
+  /**
+   * Base directories known to be reached without a symlink, with no node
+   * and no whiteout at or above them: the base answers for their entries
+   * (but a symlink among them must still be followed through the view).
+   * Emptied with `plain`; a node attached at one takes it out.
+   */
+  readonly plainDirs: Set<string> = new Set();
   /** Bumped at every file copy-up. */
   readonly clock: CopyUpClock = { gen: 0 };
   /** The limits, when there are any. */
@@ -157,6 +164,7 @@ export class CowLayer {
   clear(rootStat: Stat | undefined): void {
     this.nodes.clear();
     this.plain.clear();
+    this.plainDirs.clear();
     this.whiteoutCount = 0;
     this.quota?.reset();
     const root = this.newNode("dir", rootStat);
@@ -166,19 +174,43 @@ export class CowLayer {
     this.dirty = false;
   }
 
+  /** What the layer holds (counted as a quota counts it), and the limits. */
+  usage(): DiskUsage {
+    if (this.quota !== undefined) return this.quota.usage();
+    let bytes = 0;
+    let files = 0;
+    const seen = new Set<CowNode>();
+    for (const node of this.nodes.values()) {
+      if (seen.has(node) || !node.counts) continue;
+      seen.add(node);
+      files++;
+      bytes += node.data?.size ?? 0;
+    }
+    return { bytes, files, maxBytes: undefined, maxFiles: undefined };
+  }
+
   /** Forgets what was learnt about the base (it changed: a commit failed part-way). */
   forgetBase(): void {
     this.plain.clear();
+    this.plainDirs.clear();
     for (const node of this.nodes.values()) {
       node.baseKinds = undefined;
       node.listing?.changed();
     }
   }
 
-  /** Remembers a base path as plain (bounded: the set is emptied when full). */
+  /**
+   * Remembers a base path as plain. Bounded: past 65,536 paths it learns no
+   * more (what it holds stays right; other paths take the slower way), so
+   * a scan of more paths than that does not churn it.
+   */
   addPlain(path: string): void {
-    if (this.plain.size >= 65536) this.plain.clear();
-    this.plain.add(path);
+    if (this.plain.size < 65536) this.plain.add(path);
+  }
+
+  /** Remembers a base directory as plain (bounded like `plain`). */
+  addPlainDir(path: string): void {
+    if (this.plainDirs.size < 65536) this.plainDirs.add(path);
   }
 
   /** True when the base's entry at `path` is hidden by a whiteout at it or above it. */
@@ -259,6 +291,7 @@ export class CowLayer {
     if (touchParent) parent.touch();
     this.nodes.set(path, node);
     this.plain.delete(path);
+    if (node.kind === "dir") this.plainDirs.delete(path);
     this.dirty = true;
   }
 
@@ -303,8 +336,12 @@ export class CowLayer {
       this.whiteoutCount++;
     }
     parent.listing?.changed();
-    if (wasDir) this.plain.clear();
-    else this.plain.delete(path);
+    if (wasDir) {
+      this.plain.clear();
+      this.plainDirs.clear();
+    } else {
+      this.plain.delete(path);
+    }
     this.dirty = true;
   }
 

@@ -6,9 +6,8 @@
  */
 
 import { BufferHandle } from "./buffer_handle.ts";
-import type { ByteBuffer } from "./byte_buffer.ts";
 import type { PassHost } from "./cow_handle.ts";
-import { type CowLayer, CowNode } from "./cow_layer.ts";
+import type { CowLayer, CowNode } from "./cow_layer.ts";
 import { byName, DirListing, frozenEntry, handOut, sortedEntries } from "./dir_listing.ts";
 import { FsError } from "./errors.ts";
 import type { ResolvedOpenFlags } from "./open_flags.ts";
@@ -16,10 +15,6 @@ import { joinPath, normalizePath, parentPath } from "./path.ts";
 import type { DirEntry, FileHandle, FileKind, FileService, Stat } from "./types.ts";
 
 const MAX_SYMLINK_HOPS = 40;
-
-/** Where copy-up reads what a file holds beyond its stat size (all calls are synchronous). */
-const scratch = new Uint8Array(16384);
-const EMPTY = new Uint8Array(0);
 
 /**
  * Where a path led in the merged view. At most one of `node` and `base` is set.
@@ -132,11 +127,12 @@ export class CowView {
         return { path: p, node, base: undefined, plain: false };
       }
     } else if (p !== "/") {
-      // The parent has a directory node: only the last name needs a look
-      // at the base (a base-directory node is never below a whiteout).
-      const parent = nodes.get(parentPath(p));
+      const dir = parentPath(p);
+      const parent = nodes.get(dir);
       if (parent !== undefined && parent.kind === "dir") {
-        const at = p.lastIndexOf("/") + 1;
+        // The parent has a directory node: only the last name needs a look
+        // at the base (a base-directory node is never below a whiteout).
+        const at = dir.length === 1 ? 1 : dir.length + 1;
         const name = p.slice(at);
         const whiteouts = parent.whiteouts;
         const shown = parent.baseDir && (whiteouts === undefined || !whiteouts.has(name));
@@ -144,6 +140,13 @@ export class CowView {
         if (base === undefined || base.kind !== "symlink" || !follow) {
           const plain = base !== undefined && base.kind !== "symlink";
           return { path: p, node: undefined, base, plain, parent, name };
+        }
+      } else if (parent === undefined && this.layer.plainDirs.has(dir)) {
+        // The parent is a base directory the layer has not touched.
+        const base = this.baseLstatOrNone(p);
+        if (base === undefined || base.kind !== "symlink" || !follow) {
+          const plain = base !== undefined && base.kind !== "symlink";
+          return { path: p, node: undefined, base, plain };
         }
       }
     }
@@ -176,6 +179,7 @@ export class CowView {
         } else if (baseHere) {
           base = this.#baseEntry(dir, q, at);
           baseHere = base?.kind === "dir";
+          if (baseHere) this.layer.addPlainDir(q);
         }
         const kind = node !== undefined ? node.kind : base?.kind;
         if (kind === "symlink" && (!last || follow)) {
@@ -368,103 +372,5 @@ export class CowView {
     node.baseDir = true;
     this.layer.attach(path, node, false, true);
     return node;
-  }
-
-  /**
-   * The node for the view's file or symlink `found`, copying the base's
-   * entry up first if needed. With `content`, a copied file holds that
-   * (a copy of it) instead of the base's bytes, which are not read: for
-   * truncating opens and whole-file writes. ENOSPC when the copy does not
-   * fit the quota, and then nothing changes.
-   */
-  copyUp(found: Found, content?: Uint8Array): CowNode {
-    if (found.node !== undefined) return found.node;
-    const st = found.base!;
-    const parent = this.parentOf(found);
-    const node = this.fromBase(found.path, st, content);
-    this.layer.attach(found.path, node, false, true, parent, found.name);
-    this.layer.clock.gen++;
-    return node;
-  }
-
-  /**
-   * A new node holding a copy of the base's file or symlink at `path`
-   * (for a file given `content`, that instead).
-   */
-  fromBase(path: string, st: Stat, content?: Uint8Array): CowNode {
-    const node = this.layer.newNode(st.kind, st);
-    if (st.kind === "symlink") node.target = this.baseReadlink(path);
-    else if (st.kind !== "file") return node;
-    else if (content === undefined) this.readBase(path, st.size, node.data!);
-    else if (content.length > 0) node.data!.replace(content, path);
-    return node;
-  }
-
-  /** Reads a base file into empty buffer `buf`: straight into it, for the size `stat` gave. */
-  readBase(path: string, sizeHint: number, buf: ByteBuffer): void {
-    const h = this.base.open(path, { read: true });
-    try {
-      let size = 0;
-      if (sizeHint > 0) {
-        // Grow to the size without a zero-fill pass (fresh memory is zero), then read in place.
-        buf.writeAt(EMPTY, sizeHint, path);
-        const into = buf.view();
-        while (size < sizeHint) {
-          const n = h.read(into.subarray(size));
-          if (n === 0) break;
-          size += n;
-        }
-        if (size < sizeHint) {
-          buf.truncate(size, path);
-          return;
-        }
-      }
-      // More than stat said (or a size it could not tell): read on in chunks.
-      for (;;) {
-        const n = h.read(scratch);
-        if (n === 0) return;
-        buf.writeAt(scratch.subarray(0, n), size, path);
-        size += n;
-      }
-    } finally {
-      h.close();
-    }
-  }
-
-  /**
-   * Copies the view's entry `found` (a whole subtree for a directory) into
-   * fresh nodes, keyed by path relative to it, parents first. Files and
-   * symlinks already in the layer are moved as they are, so their open
-   * handles follow them. Reads the base but changes nothing.
-   */
-  collect(found: Found): Array<[string, CowNode]> {
-    const out: Array<[string, CowNode]> = [];
-    const visit = (path: string, node: CowNode | undefined, st: Stat | undefined, rel: string) => {
-      if (node !== undefined && node.kind !== "dir") {
-        out.push([rel, node]);
-        return;
-      }
-      if (node === undefined && st!.kind !== "dir") {
-        out.push([rel, this.fromBase(path, st!)]);
-        return;
-      }
-      // A fresh directory node (its entries are attached one by one).
-      const layer = this.layer;
-      const ino = node?.ino ?? layer.nextIno();
-      const dir = new CowNode("dir", ino, node ? undefined : st, layer.quota);
-      if (node !== undefined) {
-        dir.origin = node.origin;
-        dir.copyTimesFrom(node);
-      }
-      out.push([rel, dir]);
-      for (const e of this.list({ path, node, base: st, plain: false })) {
-        const child = joinPath(path, e.name);
-        const childNode = node === undefined ? undefined : node.children!.get(e.name);
-        const childSt = childNode === undefined ? this.baseLstat(child) : undefined;
-        visit(child, childNode, childSt, rel + "/" + e.name);
-      }
-    };
-    visit(found.path, found.node, found.base, "");
-    return out;
   }
 }

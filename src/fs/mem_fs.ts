@@ -90,22 +90,7 @@ export class MemFs implements FileService {
    * ```
    */
   usage(): DiskUsage {
-    const quota = this.#tree.quota;
-    if (quota !== undefined) return quota.usage();
-    let bytes = 0;
-    let files = 0;
-    const seen = new Set<object>();
-    const stack = [this.#tree.root];
-    while (stack.length > 0) {
-      for (const child of stack.pop()!.children!.values()) {
-        if (seen.has(child)) continue;
-        seen.add(child);
-        files++;
-        if (child.data !== undefined) bytes += child.data.size;
-        if (child.children !== undefined) stack.push(child);
-      }
-    }
-    return { bytes, files, maxBytes: undefined, maxFiles: undefined };
+    return this.#tree.usage();
   }
 
   open(path: string, flags?: OpenFlags): FileHandle {

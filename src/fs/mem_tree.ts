@@ -19,7 +19,7 @@ import { FsError } from "./errors.ts";
 import { Timestamped } from "./file_times.ts";
 import type { ResolvedOpenFlags } from "./open_flags.ts";
 import { baseName, joinPath, normalizePath, parentPath } from "./path.ts";
-import type { DirEntry, FileHandle, FileKind, Stat } from "./types.ts";
+import type { DirEntry, DiskUsage, FileHandle, FileKind, Stat } from "./types.ts";
 
 const MAX_SYMLINK_HOPS = 40;
 
@@ -226,6 +226,25 @@ export class MemTree {
       mtimeNs: node.mtimeNs,
       atimeNs: node.atimeNs,
     });
+  }
+
+  /** The bytes and entries held (as a quota counts them), and the limits. */
+  usage(): DiskUsage {
+    if (this.quota !== undefined) return this.quota.usage();
+    let bytes = 0;
+    let files = 0;
+    const seen = new Set<MemNode>();
+    const stack = [this.root];
+    while (stack.length > 0) {
+      for (const child of stack.pop()!.children!.values()) {
+        if (seen.has(child)) continue;
+        seen.add(child);
+        files++;
+        if (child.data !== undefined) bytes += child.data.size;
+        if (child.children !== undefined) stack.push(child);
+      }
+    }
+    return { bytes, files, maxBytes: undefined, maxFiles: undefined };
   }
 
   /** The sorted entries of directory `dir` (a fresh array of frozen entries). */
