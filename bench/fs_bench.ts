@@ -22,6 +22,7 @@
  * median ratio over 60 rounds, which holds steady.
  */
 import { CowFs, type FileService, MapFs, MemFs, readFile, writeFile } from "../mod.ts";
+import { plain, registerBenches, runInterleaved, type Workload } from "./bench_cases.ts";
 import { MapTree } from "./map_tree.ts";
 
 const KiB = 1024;
@@ -115,20 +116,8 @@ const merged = (() => {
 
 // ---- the workloads ---------------------------------------------------------------
 
-/** One way to run a workload: `prepare` (untimed) gives what `run` (timed) works on. */
-interface Case<T = unknown> {
-  name: string;
-  prepare(): T;
-  /** A method, so cases of every state type fit one list. */
-  run(state: T): void;
-}
-
-function plain(name: string, run: () => void): Case<undefined> {
-  return { name, prepare: () => undefined, run };
-}
-
 /** The workloads: in each, the first case is the Map tree, the baseline. */
-const WORKLOADS: Array<[string, Case[]]> = [
+const WORKLOADS: Workload[] = [
   ["read 1,000 × 4 KiB", [
     plain("Map tree", () => {
       for (const p of FILES) sink += map.readFile(p).length;
@@ -228,58 +217,11 @@ const WORKLOADS: Array<[string, Case[]]> = [
   ]],
 ];
 
-for (const [group, cases] of WORKLOADS) {
-  cases.forEach((c, i) => {
-    Deno.bench({
-      name: c.name,
-      group,
-      baseline: i === 0,
-      fn: (b) => {
-        const state = c.prepare();
-        b.start();
-        c.run(state);
-        b.end();
-      },
-    });
-  });
-}
-
-// ---- interleaved ratios (deno run) ---------------------------------------------------
-
-/** Milliseconds of one timed run of `c` (its preparation untimed). */
-function timeOnce(c: Case): number {
-  const state = c.prepare();
-  const t = performance.now();
-  c.run(state);
-  return performance.now() - t;
-}
-
-function median(xs: number[]): number {
-  return xs.sort((a, b) => a - b)[xs.length >> 1];
-}
+registerBenches(WORKLOADS);
 
 if (import.meta.main) {
-  // Each round runs every case of a workload once, back to back, so load
-  // from elsewhere hits them alike; the median ratio over the rounds holds
-  // steady on a busy machine where `deno bench`'s averages swing.
-  const rounds = Number(Deno.args[0] ?? 60);
-  const only = Deno.args[1]; // a word of the workloads to run, e.g. "stat"
-  (globalThis as { gc?: () => void }).gc?.(); // with --v8-flags=--expose-gc: start compacted
-  for (const [group, cases] of WORKLOADS) {
-    if (only !== undefined && !group.includes(only)) continue;
-    const ratios: number[][] = cases.map(() => []);
-    const baseline: number[] = [];
-    for (let round = 0; round < rounds + 5; round++) {
-      const times = cases.map(timeOnce);
-      if (round < 5) continue; // warm-up
-      times.forEach((t, i) => ratios[i].push(t / times[0]));
-      baseline.push(times[0]);
-    }
-    console.log(`${group} (the Map tree: ${(median(baseline) * 1000).toFixed(0)} µs)`);
-    cases.forEach((c, i) => {
-      if (i > 0) console.log(`  ${median(ratios[i]).toFixed(2)}x the Map tree: ${c.name}`);
-    });
-  }
+  // `deno run bench/fs_bench.ts [rounds] [workload word]`
+  runInterleaved(WORKLOADS, Number(Deno.args[0] ?? 60), Deno.args[1], "the Map tree");
 }
 
 globalThis.addEventListener("unload", () => {
