@@ -51,16 +51,14 @@ Deno.test("a store past its limit or the shared budget refuses the write and kee
   const a = new PagedBytes({ limit: 80, budget });
   const b = new PagedBytes({ budget });
   a.append(new Uint8Array(60));
-  assert.throws(() => a.append(new Uint8Array(30)), (e) => {
-    assert.ok(e instanceof BodyLimitError);
-    assert.equal(e.kind, "size");
-    assert.equal(e.limit, 80);
-    return true;
-  });
+  assert.throws(
+    () => a.append(new Uint8Array(30)),
+    (e: unknown) => e instanceof BodyLimitError && e.kind === "size" && e.limit === 80,
+  );
   assert.equal(a.size, 60, "nothing written");
   assert.throws(
     () => b.append(new Uint8Array(50)),
-    (e) => e instanceof BodyLimitError && e.kind === "budget" && e.limit === 100,
+    (e: unknown) => e instanceof BodyLimitError && e.kind === "budget" && e.limit === 100,
   );
   assert.equal(budget.used, 60);
   a.truncate(10);
@@ -132,7 +130,7 @@ Deno.test("native base64 round-trips 8 MiB and refuses what is not base64", () =
 /** What a BYOB read does: fill the view, then move its buffer. */
 function byobRead(view: Uint8Array, bytes: Uint8Array): Uint8Array {
   view.set(bytes);
-  return new Uint8Array(view.buffer.transfer(), view.byteOffset, bytes.length);
+  return new Uint8Array((view.buffer as ArrayBuffer).transfer(), view.byteOffset, bytes.length);
 }
 
 Deno.test("room and commit fill pages in place, as a BYOB read does", () => {

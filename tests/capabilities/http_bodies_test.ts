@@ -41,7 +41,7 @@ Deno.test("an upload is written like a file, then a request takes it over as its
   assert.equal(pending.body_file, "doc.bin");
   assert.equal(pending.body_size, 9);
   assert.equal(pending.body, undefined);
-  const body = http.requestBody(id);
+  const body = http.requestBody(id) as Blob;
   assert.ok(body instanceof Blob);
   assert.equal(await body.text(), "hello Wor");
   assert.equal(http.status().bufferedBytes, 9);
@@ -172,7 +172,7 @@ Deno.test("the size limits refuse what would not fit, with the limit in the reas
   h.close();
   const id = http.submitRequest({ url: "https://example.com/" });
   http.completeRequest({ requestId: id, status: 200, body: "12345" });
-  const f = http.getResponse(id)!;
+  const f = http.getResponse(id) as HttpFailure;
   assert.ok(isHttpFailure(f));
   assert.equal(f.errorKind, "tooLarge");
   assert.equal(f.error, "response too large (limit 4 bytes)");

@@ -11,6 +11,7 @@ import {
   type HttpFailure,
   HttpFs,
   type HttpOutcome,
+  type HttpResponse,
   isHttpFailure,
   readJsonWhenReady,
   submitJson,
@@ -200,6 +201,6 @@ Deno.test("a 5 MiB binary body inline as base64 is accepted (no regular expressi
     }) as { id: string };
     const out = await http.response(id);
     assert.ok(!isHttpFailure(out), JSON.stringify(out));
-    assert.deepEqual(JSON.parse(out.body!), { bytes: size, firstMismatch: -1 });
+    assert.deepEqual(JSON.parse((out as HttpResponse).body!), { bytes: size, firstMismatch: -1 });
   });
 });

@@ -26,6 +26,10 @@
  * `whenReadable(signal)` resolves when one arrives; once the connection is
  * closed and drained, `in` reads as empty (end of file).
  *
+ * Each inbox is bounded (`maxInboxMessages`, `maxInboxBytes`): past a
+ * bound the oldest messages are dropped, counted in the status (`dropped`)
+ * and reported through `onLog`.
+ *
  * Closed connections stop counting toward the limit at once; the last
  * `retainClosed` of them stay listed so their status and remaining
  * messages can be read, and older ones are reaped.

@@ -150,9 +150,9 @@ export function fillHeaders(
  * @example
  * ```ts
  * import { Credentials, fillUrl } from "@oanix/oanix";
- * const creds = new Credentials({}, { KEY: { value: "k 1", hosts: ["api.example.com"] } });
+ * const creds = new Credentials({}, { KEY: { value: "k 1/2", hosts: ["api.example.com"] } });
  * const out = fillUrl(new URL("https://api.example.com/v1?key={{secret:KEY}}"), creds);
- * console.log(out instanceof URL ? out.search : out.reason); // "?key=k%201"
+ * console.log(out instanceof URL ? out.search : out.reason); // "?key=k%201%2F2"
  * ```
  */
 export function fillUrl(url: URL, creds: Credentials): URL | Refusal {
