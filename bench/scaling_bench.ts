@@ -153,6 +153,38 @@ function referenceJobs(n: number, offset: number): void {
   }
 }
 
+/**
+ * The least a diff does: an overlay Map of changed paths (bytes, or
+ * undefined for deleted) against a base Map, compared byte for byte, the
+ * result sorted by path.
+ */
+function referenceDiff(
+  base: Map<string, Uint8Array>,
+  overlay: Map<string, Uint8Array | undefined>,
+) {
+  const out: Array<{ path: string; change: string }> = [];
+  for (const [path, mine] of overlay) {
+    const old = base.get(path);
+    if (mine === undefined) out.push({ path, change: "deleted" });
+    else if (old === undefined) out.push({ path, change: "added" });
+    else if (old.length !== mine.length || old.some((b, i) => b !== mine[i])) {
+      out.push({ path, change: "modified" });
+    }
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function referenceChanges(n: number) {
+  const base = new Map(paths(n).map((p) => [p, BYTES] as const));
+  const overlay = new Map<string, Uint8Array | undefined>();
+  paths(n).forEach((p, i) => {
+    if (i % 3 === 0) overlay.set(p, OTHER);
+    else if (i % 3 === 1) overlay.set(p, undefined);
+  });
+  for (const p of newPaths(Math.floor(n / 3))) overlay.set(p, BYTES);
+  return { base, overlay };
+}
+
 const REFERENCES: Workload[] = [
   [
     "reference: Map tree remove",
@@ -177,6 +209,12 @@ const REFERENCES: Workload[] = [
     "reference: Map tree stat",
     scaled("stat", (n) => once(`map${n}`, () => mapTreeWith(n)), (t, n) => {
       for (let r = 0; r < ITEMS / n; r++) for (const p of paths(n)) sink += t.stat(p).size;
+    }),
+  ],
+  [
+    "reference: diff of two Maps",
+    scaled("diff", (n) => rounds(n, () => referenceChanges(n)), (all) => {
+      for (const { base, overlay } of all) sink += referenceDiff(base, overlay).length;
     }),
   ],
   [

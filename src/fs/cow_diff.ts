@@ -7,7 +7,7 @@
 
 import type { CowLayer, CowNode } from "./cow_layer.ts";
 import { FsError } from "./errors.ts";
-import { readFile, writeFile } from "./file_io.ts";
+import { writeFile } from "./file_io.ts";
 import { joinPath } from "./path.ts";
 import type { FileKind, FileService, Stat } from "./types.ts";
 import { walk } from "./walk.ts";
@@ -76,6 +76,7 @@ interface Ctx {
 }
 
 const NO_KIDS: ReadonlyMap<string, FileKind> = new Map();
+const READ = Object.freeze({ read: true });
 
 function lstatBase(base: FileService, path: string): Stat {
   return base.lstat ? base.lstat(path) : base.stat(path);
@@ -163,6 +164,9 @@ function compare(
   ctx.out.push({ path, change: "added", kind: node.kind, size, node });
 }
 
+/** Where the base's bytes are read to be compared (all calls are synchronous). */
+const scratch = new Uint8Array(64 * 1024);
+
 function sameContent(base: FileService, path: string, st: Stat, node: CowNode): boolean {
   if (node.kind === "symlink") {
     if (base.readlink === undefined) return false;
@@ -170,7 +174,21 @@ function sameContent(base: FileService, path: string, st: Stat, node: CowNode): 
   }
   const mine = node.data!.view();
   if (st.size !== mine.length) return false;
-  return sameBytes(readFile(base, path), mine);
+  // Read through a handle into one reused array: no copy of the base file is made.
+  const h = base.open(path, READ);
+  try {
+    let at = 0;
+    for (;;) {
+      const n = h.read(scratch);
+      if (n === 0) return at === mine.length;
+      if (at + n > mine.length || !sameBytes(scratch.subarray(0, n), mine.subarray(at, at + n))) {
+        return false;
+      }
+      at += n;
+    }
+  } finally {
+    h.close();
+  }
 }
 
 /** Lists the base's entry at `path` as deleted, and everything below it. */

@@ -295,19 +295,19 @@ export class CowLayer {
     this.dirty = true;
   }
 
-  /** Removes the node at `path` and every node below it; returns them, parents first. */
-  detach(path: string, touchParent: boolean): Array<[string, CowNode]> {
+  /** Removes the node at `path` and every node below it; returns how many. */
+  detach(path: string, touchParent: boolean): number {
     const node = this.nodes.get(path);
-    if (node === undefined) return [];
+    if (node === undefined) return 0;
     const parent = this.nodes.get(parentPath(path))!;
     parent.children!.delete(baseName(path));
     parent.listing?.changed();
     if (touchParent) parent.touch();
-    const out: Array<[string, CowNode]> = [];
+    let count = 0;
     const stack: Array<[string, CowNode]> = [[path, node]];
     while (stack.length > 0) {
       const [p, n] = stack.pop()!;
-      out.push([p, n]);
+      count++;
       this.nodes.delete(p);
       n.changed();
       if (--n.names === 0) this.#leave(n);
@@ -317,7 +317,7 @@ export class CowLayer {
       }
     }
     this.dirty = true;
-    return out;
+    return count;
   }
 
   /** Touches the parent directory of `path` (its entries changed). */

@@ -50,6 +50,14 @@ export class MemNode extends Timestamped {
   children: Map<string, MemNode> | undefined;
   /** A directory's cached listing. */
   listing: DirListing | undefined = undefined;
+  /**
+   * The directory holding the node under `name`, while that is its only
+   * name (undefined when a file has more names, or lost track of which is
+   * left): a lookup then needs no slicing of the path.
+   */
+  parent: MemNode | undefined = undefined;
+  /** The node's name in `parent`. */
+  name = "";
 
   /**
    * Makes an empty node stamped now.
@@ -68,9 +76,7 @@ export class MemNode extends Timestamped {
 
 /**
  * Where a path led: the directory holding it, its name there, the node if
- * any, and the path itself with every symlink on the way resolved. The
- * index keeps one for every name in the tree (like a kernel's dentries), so
- * a lookup of a known path allocates nothing; treat them as read-only.
+ * any, and the path itself with every symlink on the way resolved.
  *
  * @example
  * ```ts
@@ -87,7 +93,7 @@ export interface Where {
   /** Its name in `parent` ("" for the root). */
   name: string;
   /** The node there, if any. */
-  readonly node: MemNode | undefined;
+  node: MemNode | undefined;
 }
 
 /**
@@ -108,8 +114,8 @@ export class MemTree {
   readonly readOnly: boolean;
   /** The limits, when there are any. */
   readonly quota: DiskQuota | undefined;
-  /** Every name in the tree by its path (no symlink on the way). */
-  #index = new Map<string, Where>();
+  /** Every entry of the tree by each of its paths (no symlink on the way). */
+  #index = new Map<string, MemNode>();
   #nextIno = 1;
 
   /**
@@ -122,7 +128,7 @@ export class MemTree {
     this.readOnly = readOnly;
     this.quota = quota;
     this.root = new MemNode("dir", this.#nextIno++);
-    this.#index.set("/", { path: "/", parent: this.root, name: "", node: this.root });
+    this.#index.set("/", this.root);
   }
 
   // ---- lookup ----------------------------------------------------------------
@@ -133,13 +139,13 @@ export class MemTree {
    * goes on with {@linkcode MemTree.locate}.
    */
   peek(path: string, follow: boolean): MemNode | undefined {
-    const node = this.#index.get(path)?.node;
+    const node = this.#index.get(path);
     return node !== undefined && (!follow || node.kind !== "symlink") ? node : undefined;
   }
 
   /** The node at `path`; a final symlink is followed when `follow` is true. ENOENT when none. */
   get(path: string, follow: boolean): MemNode {
-    const hit = this.#index.get(path)?.node;
+    const hit = this.#index.get(path);
     if (hit !== undefined && (!follow || hit.kind !== "symlink")) return hit;
     const node = this.locate(path, follow).node;
     if (node === undefined) throw new FsError("ENOENT", path);
@@ -162,18 +168,31 @@ export class MemTree {
     const index = this.#index;
     // A known path is its own normal form: no need to normalise it.
     const known = index.get(path);
-    if (known !== undefined && (!follow || known.node!.kind !== "symlink")) return known;
+    if (known !== undefined && (!follow || known.kind !== "symlink")) {
+      return this.#where(path, known);
+    }
     const p = normalizePath(path);
     const found = p === path ? known : index.get(p);
     if (found !== undefined) {
-      if (!follow || found.node!.kind !== "symlink") return found;
+      if (!follow || found.kind !== "symlink") return this.#where(p, found);
     } else {
-      const parent = index.get(parentPath(p))?.node;
+      const parent = index.get(parentPath(p));
       if (parent !== undefined && parent.kind === "dir") {
         return { path: p, parent, name: baseName(p), node: undefined };
       }
     }
     return this.#walk(p, path, follow);
+  }
+
+  /** Where the indexed path `p` of `node` is. */
+  #where(p: string, node: MemNode): Where {
+    const parent = node.parent;
+    if (parent !== undefined) return { path: p, parent, name: node.name, node };
+    if (p === "/") return { path: p, parent: node, name: "", node };
+    // A file with several names (or one, not yet known which): find the directory from the path.
+    const w = { path: p, parent: this.#index.get(parentPath(p))!, name: baseName(p), node };
+    if (node.nlink === 1) this.#named(node, w.parent, w.name);
+    return w;
   }
 
   /** The segment-by-segment walk, for paths through symlinks and errors. */
@@ -296,10 +315,21 @@ export class MemTree {
   link(w: Where, node: MemNode): void {
     const parent = w.parent;
     parent.children!.set(w.name, node);
-    this.#index.set(w.path, { path: w.path, parent, name: w.name, node });
+    this.#index.set(w.path, node);
+    this.#named(node, parent, w.name);
     parent.listing?.added(w.name, node.kind);
     if (node.kind === "dir") parent.nlink++;
     parent.touchAs(node);
+  }
+
+  /** Notes that `node` was given the name `name` in `parent`. */
+  #named(node: MemNode, parent: MemNode, name: string): void {
+    if (node.kind === "dir" || node.nlink === 1) {
+      node.parent = parent;
+      node.name = name;
+    } else {
+      node.parent = undefined;
+    }
   }
 
   /** Takes the name `w` away from its node; the node is gone with its last name. */
@@ -316,6 +346,7 @@ export class MemTree {
     } else {
       node.changed();
       if (--node.nlink === 0) this.#gone(node);
+      node.parent = undefined; // which name is left is not known here
     }
   }
 
@@ -330,16 +361,17 @@ export class MemTree {
       src.parent.nlink--;
       dst.parent.nlink++;
     }
-    this.#reindex(src.path, dst.path, node, dst.parent, dst.name);
+    this.#reindex(src.path, dst.path, node);
+    if (node.parent !== undefined) this.#named(node, dst.parent, dst.name);
     src.parent.touch();
     dst.parent.touchAs(src.parent);
   }
 
   /** Moves the index entries of `node` (and everything below it) from `from` to `to`. */
-  #reindex(from: string, to: string, node: MemNode, parent: MemNode, name: string): void {
+  #reindex(from: string, to: string, node: MemNode): void {
     const index = this.#index;
     index.delete(from);
-    index.set(to, { path: to, parent, name, node });
+    index.set(to, node);
     if (node.children === undefined) return;
     const stack: Array<[string, string, MemNode]> = [[from, to, node]];
     while (stack.length > 0) {
@@ -348,7 +380,7 @@ export class MemTree {
         const ca = a + "/" + childName;
         const cb = b + "/" + childName;
         index.delete(ca);
-        index.set(cb, { path: cb, parent: dir, name: childName, node: child });
+        index.set(cb, child);
         if (child.children !== undefined) stack.push([ca, cb, child]);
       }
     }
