@@ -12,6 +12,11 @@
  * fully, so it is a fair baseline; it reaches the real file system
  * through Deno's synchronous fs calls.
  *
+ * For the two call-bound loops (write, clock) the cost of stopping is
+ * measured too: a run with `timeoutMs` reads the clock in every host call,
+ * and a run with a `signal` also goes through `WebAssembly.Suspending` in
+ * every call (so that it can yield every 25 ms).
+ *
  *   deno bench --allow-read --allow-write --allow-env bench/wasi_bench.ts
  *
  * @module
@@ -21,11 +26,12 @@ import { WASI } from "node:wasi";
 import { openSync } from "node:fs";
 import { MemFs, writeText } from "../src/fs/mod.ts";
 import { Namespace } from "../src/namespace/mod.ts";
-import { WasiRuntime } from "../src/wasi/mod.ts";
+import { type WasiRunOptions, WasiRuntime } from "../src/wasi/mod.ts";
 
 const wasm = await Deno.readFile(new URL("../tests/fixtures/wasi/bench.wasm", import.meta.url));
-const module = await WebAssembly.compile(wasm);
 const runtime = new WasiRuntime();
+// Compiled by the runtime, so that it knows the module has no start section (runs with a signal are sliced).
+const module = await runtime.compile(wasm);
 
 const ENTRIES = 2000;
 const name = (i: number) => `entry-${String(i).padStart(5, "0")}-with-a-longer-name.txt`;
@@ -45,8 +51,8 @@ for (let i = 0; i < ENTRIES; i++) Deno.writeTextFileSync(`${dir}/many/${name(i)}
 const devNull = openSync("/dev/null", "w");
 globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
 
-async function oanix(op: string, n: number): Promise<void> {
-  const r = await runtime.run(ns, module, { args: ["bench", op, String(n)] });
+async function oanix(op: string, n: number, opts: WasiRunOptions = {}): Promise<void> {
+  const r = await runtime.run(ns, module, { args: ["bench", op, String(n)], ...opts });
   if (r.exitCode !== 0) throw new Error(`oanix ${op}: exit ${r.exitCode} ${r.stderrText}`);
 }
 
@@ -81,4 +87,15 @@ for (const [group, op, n] of CASES) {
     fn: async () => await nodeWasi(op, n),
   });
   Deno.bench({ name: `oanix ${op}`, group, fn: async () => await oanix(op, n) });
+  if (op !== "write" && op !== "clock") continue;
+  Deno.bench({
+    name: `oanix ${op} with timeoutMs`,
+    group,
+    fn: async () => await oanix(op, n, { timeoutMs: 60_000 }),
+  });
+  Deno.bench({
+    name: `oanix ${op} with a signal`,
+    group,
+    fn: async () => await oanix(op, n, { signal: new AbortController().signal }),
+  });
 }

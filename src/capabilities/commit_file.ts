@@ -51,6 +51,10 @@ export interface CommitFileOptions {
   commit: (value: unknown, fail: Fail) => unknown;
   /** What a read-only open (or a read before any write) shows; absent means EACCES. */
   view?: () => unknown;
+  /** The largest request, in bytes; a write past it is EFBIG (default: no limit). */
+  maxBytes?: number;
+  /** The reason given with that EFBIG. */
+  tooLarge?: string;
 }
 
 /**
@@ -196,16 +200,32 @@ class CommitHandle implements FileHandle {
     return this.#replyHandle().pread(buf, offset);
   }
 
+  /** Refuses a request that would grow past `maxBytes`. */
+  #fits(end: number): BufferHandle {
+    const w = this.#writeHandle();
+    const max = this.#opts.maxBytes;
+    if (max !== undefined && end > max) {
+      throw new FsError(
+        "EFBIG",
+        this.path,
+        this.#opts.tooLarge ?? `a request may hold ${max} bytes`,
+      );
+    }
+    return w;
+  }
+
   write(data: Uint8Array): number {
-    return this.#writeHandle().write(data);
+    const at = this.#opts.flags.append ? this.#request.size : this.#writer.position();
+    return this.#fits(at + data.length).write(data);
   }
 
   pwrite(data: Uint8Array, offset: number): number {
-    return this.#writeHandle().pwrite(data, offset);
+    const at = this.#opts.flags.append ? this.#request.size : offset;
+    return this.#fits(at + data.length).pwrite(data, offset);
   }
 
   truncate(size: number): void {
-    this.#writeHandle().truncate(size);
+    this.#fits(size).truncate(size);
   }
 
   seek(offset: number, whence?: SeekFrom): number {

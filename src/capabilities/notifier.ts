@@ -151,3 +151,61 @@ export async function waitUntil<K, T>(
     await waiters.wait(key, signal);
   }
 }
+
+/**
+ * Promises of a value keyed by a name (a request id): `wait(key)` resolves
+ * with the value given to `settle(key, value)`. A waiter can be cancelled
+ * with an AbortSignal, and then rejects with the signal's reason; nothing
+ * is left behind either way.
+ *
+ * @example
+ * ```ts
+ * import { Settlers } from "@oanix/oanix";
+ * const s = new Settlers<string, number>();
+ * const answer = s.wait("req-1");
+ * s.settle("req-1", 42);
+ * console.log(await answer); // 42
+ * ```
+ */
+export class Settlers<K, V> {
+  #waiting = new Map<K, ((value: V) => void)[]>();
+
+  /** Resolves at the next `settle(key, value)`, with that value. */
+  wait(key: K, signal?: AbortSignal): Promise<V> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<V>((resolve, reject) => {
+      let list = this.#waiting.get(key);
+      if (list === undefined) this.#waiting.set(key, list = []);
+      if (signal === undefined) {
+        list.push(resolve);
+        return;
+      }
+      const own = list;
+      const onAbort = () => {
+        const i = own.indexOf(settle);
+        if (i >= 0) own.splice(i, 1);
+        if (own.length === 0 && this.#waiting.get(key) === own) this.#waiting.delete(key);
+        reject(signal.reason);
+      };
+      const settle = (value: V) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      };
+      own.push(settle);
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  /** Resolves every waiter for `key` with `value`. */
+  settle(key: K, value: V): void {
+    const list = this.#waiting.get(key);
+    if (list === undefined) return;
+    this.#waiting.delete(key);
+    for (const resolve of list) resolve(value);
+  }
+
+  /** The number of keys someone waits for. */
+  get size(): number {
+    return this.#waiting.size;
+  }
+}

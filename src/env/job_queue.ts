@@ -1,6 +1,6 @@
 /**
- * The Scheduler's queue: a binary heap ordered by priority (higher first),
- * then by submission sequence (FIFO among equals).
+ * The Scheduler's queue: higher priority first, then by submission
+ * sequence (FIFO among equals).
  *
  * @module
  */
@@ -15,58 +15,91 @@ export interface QueueEntry {
   id: string;
 }
 
-function before(a: QueueEntry, b: QueueEntry): boolean {
-  return a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq);
+/** The entries of one priority, oldest first: an array read from `head`. */
+interface Bucket {
+  priority: number;
+  items: QueueEntry[];
+  head: number;
 }
 
 /**
- * A binary max-heap of {@linkcode QueueEntry}: push and pop in O(log n).
- * An emptied heap lets go of its array, so a drained queue holds no memory.
+ * The queue: one FIFO bucket per priority in use, and a binary max-heap of
+ * those priorities. Push and pop cost O(1) plus O(log P) when a priority
+ * comes into or goes out of use (P: distinct priorities queued), however
+ * many entries wait. Emptied buckets are dropped, so a drained queue holds
+ * no memory.
  */
 export class JobQueue {
-  #heap: QueueEntry[] = [];
+  #buckets = new Map<number, Bucket>();
+  /** The priorities with a bucket, highest first at the root. */
+  #heap: Bucket[] = [];
+  #size = 0;
 
   /** The number of entries. */
   get size(): number {
-    return this.#heap.length;
+    return this.#size;
   }
 
-  /** Adds an entry. */
+  /** Adds an entry (after every entry of the same priority). */
   push(entry: QueueEntry): void {
-    const h = this.#heap;
-    let i = h.length;
-    h.push(entry);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(entry, h[parent])) break;
-      h[i] = h[parent];
-      i = parent;
+    let bucket = this.#buckets.get(entry.priority);
+    if (bucket === undefined) {
+      bucket = { priority: entry.priority, items: [], head: 0 };
+      this.#buckets.set(entry.priority, bucket);
+      this.#siftUp(bucket);
     }
-    h[i] = entry;
+    bucket.items.push(entry);
+    this.#size++;
   }
 
   /** Removes and returns the first entry, or undefined when empty. */
   pop(): QueueEntry | undefined {
+    const bucket = this.#heap[0];
+    if (bucket === undefined) return undefined;
+    const entry = bucket.items[bucket.head];
+    bucket.items[bucket.head++] = undefined as unknown as QueueEntry; // let it go
+    this.#size--;
+    if (bucket.head === bucket.items.length) {
+      this.#buckets.delete(bucket.priority);
+      this.#popHeap();
+    } else if (bucket.head >= 1024 && bucket.head * 2 >= bucket.items.length) {
+      bucket.items = bucket.items.slice(bucket.head);
+      bucket.head = 0;
+    }
+    return entry;
+  }
+
+  #siftUp(bucket: Bucket): void {
     const h = this.#heap;
-    if (h.length === 0) return undefined;
-    const top = h[0];
+    let i = h.length;
+    h.push(bucket);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (h[parent].priority >= bucket.priority) break;
+      h[i] = h[parent];
+      i = parent;
+    }
+    h[i] = bucket;
+  }
+
+  #popHeap(): void {
+    const h = this.#heap;
     const last = h.pop()!;
     const n = h.length;
     if (n === 0) {
       this.#heap = [];
-      return top;
+      return;
     }
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const child = r < n && before(h[r], h[l]) ? r : l;
-      if (!before(h[child], last)) break;
+      const child = r < n && h[r].priority > h[l].priority ? r : l;
+      if (h[child].priority <= last.priority) break;
       h[i] = h[child];
       i = child;
     }
     h[i] = last;
-    return top;
   }
 }

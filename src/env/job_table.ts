@@ -38,6 +38,13 @@ export class JobTable {
   #maxRetained: number;
   #live = new Map<string, JobRecord>();
   #finished = new Map<string, JobRecord>();
+  /**
+   * Finished ids, oldest first from `#head`: the eviction order. (Taking the
+   * Map's first key instead walks past every deleted entry each time, which
+   * made draining cost more per job the more jobs had passed.)
+   */
+  #order: string[] = [];
+  #head = 0;
   #tags = new Map<string, Set<string>>();
   /** Jobs finished in each way, ever. */
   readonly counts = { completed: 0, failed: 0, cancelled: 0 };
@@ -100,15 +107,23 @@ export class JobTable {
     this.counts[outcome.state]++;
     this.#live.delete(rec.id);
     this.#finished.set(rec.id, rec);
-    while (this.#finished.size > this.#maxRetained) {
-      const oldId: string = this.#finished.keys().next().value!;
-      const old = this.#finished.get(oldId)!;
-      this.#finished.delete(oldId);
-      for (const t of old.spec.tags) {
-        const ids = this.#tags.get(t);
-        ids?.delete(oldId);
-        if (ids?.size === 0) this.#tags.delete(t);
-      }
+    this.#order.push(rec.id);
+    while (this.#finished.size > this.#maxRetained) this.#evictOldest();
+  }
+
+  #evictOldest(): void {
+    const order = this.#order;
+    const oldId = order[this.#head++];
+    if (this.#head >= 1024 && this.#head * 2 >= order.length) {
+      this.#order = order.slice(this.#head);
+      this.#head = 0;
+    }
+    const old = this.#finished.get(oldId)!;
+    this.#finished.delete(oldId);
+    for (const t of old.spec.tags) {
+      const ids = this.#tags.get(t);
+      ids?.delete(oldId);
+      if (ids?.size === 0) this.#tags.delete(t);
     }
   }
 

@@ -107,7 +107,10 @@ export class ExecutorManager {
 
   /**
    * Runs the requests of `http`. `options.credentials` are headers added
-   * per host on the wire; they never appear in a file the agent can read.
+   * per host on the wire, and `options.secrets` the values of the
+   * `{{secret:NAME}}` placeholders an agent may write, filled in for their
+   * own hosts only; neither appears in a file the agent can read (see
+   * docs/capabilities.md).
    */
   attachHttp(http: HttpFs, options: Omit<HttpExecutorOptions, "resolve"> = {}): this {
     return this.#add(

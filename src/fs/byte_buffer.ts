@@ -18,6 +18,12 @@ import { FsError } from "./errors.ts";
  */
 export const MAX_FILE_SIZE = 2 ** 31 - 1;
 
+const EMPTY = new Uint8Array(0);
+
+function tooBig(path: string): FsError {
+  return new FsError("EFBIG", path, `a file may hold ${MAX_FILE_SIZE} bytes`);
+}
+
 /**
  * Bytes with a length and spare capacity. Several handles can share one
  * buffer, so a write through one is seen by the others at once.
@@ -40,7 +46,8 @@ export class ByteBuffer {
    * @param initial the initial content, which is copied
    */
   constructor(initial?: Uint8Array) {
-    this.#bytes = initial ? initial.slice() : new Uint8Array(0);
+    // An empty buffer shares one empty array: every write reallocates it first.
+    this.#bytes = initial && initial.length > 0 ? initial.slice() : EMPTY;
     this.#size = this.#bytes.length;
   }
 
@@ -85,9 +92,7 @@ export class ByteBuffer {
   /** Writes `data` at `offset`, growing (and zero-filling) as needed. */
   writeAt(data: Uint8Array, offset: number, path = ""): number {
     const end = offset + data.length;
-    if (end > MAX_FILE_SIZE) {
-      throw new FsError("EFBIG", path, `a file may hold ${MAX_FILE_SIZE} bytes`);
-    }
+    if (end > MAX_FILE_SIZE) throw tooBig(path);
     this.#reserve(end);
     this.#bytes.set(data, offset);
     if (end > this.#size) this.#size = end;
@@ -96,9 +101,7 @@ export class ByteBuffer {
 
   /** Cuts or zero-extends the content to `size` bytes. */
   truncate(size: number, path = ""): void {
-    if (size > MAX_FILE_SIZE) {
-      throw new FsError("EFBIG", path, `a file may hold ${MAX_FILE_SIZE} bytes`);
-    }
+    if (size > MAX_FILE_SIZE) throw tooBig(path);
     if (size > this.#size) {
       this.#reserve(size);
       this.#bytes.fill(0, this.#size, size);
@@ -110,10 +113,22 @@ export class ByteBuffer {
     this.#size = size;
   }
 
-  /** Replaces the whole content with a copy of `data`. */
-  replace(data: Uint8Array): void {
-    this.#bytes = data.slice();
-    this.#size = data.length;
+  /**
+   * Replaces the whole content with a copy of `data`, into the present
+   * array when it fits and is not much too big.
+   */
+  replace(data: Uint8Array, path = ""): void {
+    const n = data.length;
+    if (n > MAX_FILE_SIZE) throw tooBig(path);
+    const bytes = this.#bytes;
+    if (n <= bytes.length && n > 0 && bytes.length <= 2 * n) {
+      bytes.set(data);
+      // Past the size the array holds zeros (writes past the end rely on it).
+      if (n < this.#size) bytes.fill(0, n, this.#size);
+    } else {
+      this.#bytes = n > 0 ? data.slice() : EMPTY;
+    }
+    this.#size = n;
   }
 
   #reserve(capacity: number): void {

@@ -7,7 +7,7 @@
 
 import type { CowLayer, CowNode } from "./cow_layer.ts";
 import { FsError } from "./errors.ts";
-import { readFile, writeFile } from "./file_io.ts";
+import { writeFile } from "./file_io.ts";
 import { joinPath } from "./path.ts";
 import type { FileKind, FileService, Stat } from "./types.ts";
 import { walk } from "./walk.ts";
@@ -76,6 +76,7 @@ interface Ctx {
 }
 
 const NO_KIDS: ReadonlyMap<string, FileKind> = new Map();
+const READ = Object.freeze({ read: true });
 
 function lstatBase(base: FileService, path: string): Stat {
   return base.lstat ? base.lstat(path) : base.stat(path);
@@ -120,16 +121,21 @@ function visitDir(
   baseIsDir: boolean,
   hiddenHere: boolean,
 ): void {
-  const kids = baseIsDir ? kidsOf(ctx.base, path) : NO_KIDS;
-  const hidden = ctx.layer.hidden;
+  // A directory node over the base's keeps the base's names once it has looked them up.
+  const kids = !baseIsDir
+    ? NO_KIDS
+    : node.baseDir && node.baseKinds !== undefined
+    ? node.baseKinds
+    : kidsOf(ctx.base, path);
+  const whiteouts = node.whiteouts;
   for (const [name, child] of node.children!) {
-    const p = joinPath(path, name);
-    compare(ctx, p, child, kids.get(name), hiddenHere || hidden.has(p));
+    const hidden = hiddenHere || (whiteouts !== undefined && whiteouts.has(name));
+    compare(ctx, joinPath(path, name), child, kids.get(name), hidden);
   }
+  if (!hiddenHere && whiteouts === undefined) return;
   for (const [name, kind] of kids) {
     if (node.children!.has(name)) continue;
-    const p = joinPath(path, name);
-    if (hiddenHere || hidden.has(p)) deleted(ctx, p, kind);
+    if (hiddenHere || whiteouts!.has(name)) deleted(ctx, joinPath(path, name), kind);
   }
 }
 
@@ -158,6 +164,9 @@ function compare(
   ctx.out.push({ path, change: "added", kind: node.kind, size, node });
 }
 
+/** Where the base's bytes are read to be compared (all calls are synchronous). */
+const scratch = new Uint8Array(64 * 1024);
+
 function sameContent(base: FileService, path: string, st: Stat, node: CowNode): boolean {
   if (node.kind === "symlink") {
     if (base.readlink === undefined) return false;
@@ -165,7 +174,21 @@ function sameContent(base: FileService, path: string, st: Stat, node: CowNode): 
   }
   const mine = node.data!.view();
   if (st.size !== mine.length) return false;
-  return sameBytes(readFile(base, path), mine);
+  // Read through a handle into one reused array: no copy of the base file is made.
+  const h = base.open(path, READ);
+  try {
+    let at = 0;
+    for (;;) {
+      const n = h.read(scratch);
+      if (n === 0) return at === mine.length;
+      if (at + n > mine.length || !sameBytes(scratch.subarray(0, n), mine.subarray(at, at + n))) {
+        return false;
+      }
+      at += n;
+    }
+  } finally {
+    h.close();
+  }
 }
 
 /** Lists the base's entry at `path` as deleted, and everything below it. */
@@ -235,17 +258,25 @@ export function applyChanges(base: FileService, changes: readonly PendingChange[
   for (let i = changes.length - 1; i >= 0; i--) {
     if (changes[i].change === "deleted") base.remove(changes[i].path);
   }
+  // A node written at one path and listed again at another is a hard link.
+  const written = new Map<CowNode, string>();
   for (const c of changes) {
     if (c.change === "deleted") continue;
     const node = c.node!;
+    const first = written.get(node);
     if (node.kind === "dir") {
       base.mkdir(c.path);
+    } else if (first !== undefined && base.link !== undefined) {
+      if (c.change === "modified") base.remove(c.path);
+      base.link(first, c.path);
     } else if (node.kind === "symlink") {
       if (c.change === "modified") base.remove(c.path);
       base.symlink!(node.target, c.path);
+      written.set(node, c.path);
     } else {
       writeFile(base, c.path, node.data!.view());
       base.setTimes?.(c.path, node.atimeNs, node.mtimeNs);
+      written.set(node, c.path);
     }
   }
 }

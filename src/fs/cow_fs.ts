@@ -4,15 +4,49 @@
  * @module
  */
 
+import { copyUp } from "./cow_copy.ts";
 import { applyChanges, computeChanges, type CowChange } from "./cow_diff.ts";
 import { PassHandle, type PassHost } from "./cow_handle.ts";
-import { CowLayer, CowNode } from "./cow_layer.ts";
-import { CowView, kindOf, sortedEntries } from "./cow_view.ts";
+import { CowLayer } from "./cow_layer.ts";
+import { linkEntry, renameEntry } from "./cow_moves.ts";
+import { CowView, kindOf } from "./cow_view.ts";
+import { sortedEntries } from "./dir_listing.ts";
+import { DiskQuota } from "./disk_quota.ts";
 import { FsError } from "./errors.ts";
+import { readFile } from "./file_io.ts";
 import { type ResolvedOpenFlags, resolveOpenFlags } from "./open_flags.ts";
-import { isWithin, normalizePath, parentPath } from "./path.ts";
-import { nowNs } from "./time.ts";
-import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "./types.ts";
+import { normalizePath } from "./path.ts";
+import type {
+  DirEntry,
+  DiskUsage,
+  FileHandle,
+  FileService,
+  OpenFlags,
+  QuotaOptions,
+  Stat,
+} from "./types.ts";
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Options for a {@linkcode CowFs}: limits on what its overlay holds (see
+ * {@linkcode QuotaOptions}).
+ *
+ * @example
+ * ```ts
+ * import type { CowFsOptions } from "@oanix/oanix";
+ * const opts: CowFsOptions = { maxBytes: 256 * 1024 * 1024 };
+ * ```
+ */
+export type CowFsOptions = QuotaOptions;
+
+function checkTimes(path: unknown, ...times: unknown[]): void {
+  for (const t of times) {
+    if (t !== undefined && typeof t !== "bigint") {
+      throw new FsError("EINVAL", String(path), "times must be bigint nanoseconds");
+    }
+  }
+}
 
 /**
  * A writable copy-on-write overlay over any base {@linkcode FileService}.
@@ -40,6 +74,18 @@ import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "./types
  *   overlay, so they never collide and stacking works.
  * - **Stacking**: a CowFs over a CowFs works; each layer commits into the
  *   one below it.
+ * - **Hard links** (`link`) share one node in the overlay: a write through
+ *   either name is seen through the other, and `stat` gives both the same
+ *   inode number and `nlink`. Linking a base file copies it up first (a
+ *   copy-up breaks a hard link the base had). `commit` recreates links
+ *   between paths it writes with the base's `link` when it has one, and
+ *   writes separate copies otherwise.
+ * - **Limits**: `new CowFs(base, { maxBytes, maxFiles })` bounds what the
+ *   overlay holds: the bytes of its files (a copied-up file counts whole)
+ *   and its entries (whiteouts and the directories that only stand over
+ *   the base's do not count). Past a limit, the change fails with ENOSPC
+ *   and nothing changes. `usage()` reports the totals; `commit` and
+ *   `reset` empty them.
  *
  * The base is assumed not to change behind the overlay's back (as with
  * Linux overlayfs); if it does, the view is still safe to read but may
@@ -61,7 +107,7 @@ import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "./types
 export class CowFs implements FileService {
   readonly kind: string = "cow";
   #base: FileService;
-  #layer = new CowLayer();
+  #layer: CowLayer;
   #host: PassHost;
   #view: CowView;
 
@@ -69,8 +115,11 @@ export class CowFs implements FileService {
    * Makes an overlay over `base`, with no changes yet.
    *
    * @param base the service to overlay; it is never written to, except by `commit`
+   * @param options limits on the overlay; none by default
+   * @throws {TypeError} for a base that is not a FileService, or a limit
+   * that is not an integer ≥ 0.
    */
-  constructor(base: FileService) {
+  constructor(base: FileService, options?: CowFsOptions) {
     if (
       base === null || typeof base !== "object" || typeof base.open !== "function" ||
       typeof base.readdir !== "function" || typeof base.stat !== "function"
@@ -80,6 +129,7 @@ export class CowFs implements FileService {
       );
     }
     this.#base = base;
+    this.#layer = new CowLayer(DiskQuota.from(options, "CowFs"));
     this.#view = new CowView(base, this.#layer);
     this.#host = this.#view.host;
     this.#layer.clear(this.#view.rootStat());
@@ -99,6 +149,21 @@ export class CowFs implements FileService {
     return this.#base;
   }
 
+  /**
+   * What the overlay holds, and the limits.
+   *
+   * @example
+   * ```ts
+   * import { CowFs, MemFs, writeText } from "@oanix/oanix";
+   * const cow = new CowFs(new MemFs(), { maxBytes: 1000 });
+   * writeText(cow, "/a", "abc");
+   * console.log(cow.usage()); // { bytes: 3, files: 1, maxBytes: 1000, maxFiles: undefined }
+   * ```
+   */
+  usage(): DiskUsage {
+    return this.#layer.usage();
+  }
+
   // ---- reads ---------------------------------------------------------------
 
   open(path: string, flags?: OpenFlags): FileHandle {
@@ -113,6 +178,22 @@ export class CowFs implements FileService {
       }
     }
     return this.#openSlow(path, resolveOpenFlags(flags, path));
+  }
+
+  readFile(path: string): Uint8Array {
+    const p = this.#direct(path);
+    if (p !== undefined) return readFile(this.#base, p);
+    const found = this.#view.resolve(path, true);
+    const node = found.node;
+    if (node !== undefined) {
+      if (node.kind === "dir") throw new FsError("EISDIR", path);
+      return node.data!.copy();
+    }
+    const kind = found.base?.kind;
+    if (kind === undefined) throw new FsError("ENOENT", path);
+    if (kind === "dir") throw new FsError("EISDIR", path);
+    if (found.plain) this.#layer.addPlain(found.path);
+    return readFile(this.#base, found.path);
   }
 
   readdir(path: string): DirEntry[] {
@@ -147,11 +228,34 @@ export class CowFs implements FileService {
 
   // ---- changes -------------------------------------------------------------
 
+  writeFile(path: string, data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) {
+      throw new FsError("EINVAL", String(path), "data must be a Uint8Array");
+    }
+    const view = this.#view;
+    const found = view.resolve(path, true);
+    const kind = kindOf(found);
+    if (kind === "dir") throw new FsError("EISDIR", path);
+    let node = found.node;
+    if (node !== undefined) {
+      node.data!.replace(data, path);
+    } else if (kind !== undefined) {
+      node = copyUp(view, found, data);
+    } else {
+      const parent = view.parentOf(found);
+      node = this.#layer.newNode("file");
+      node.data!.replace(data, path);
+      this.#layer.attach(found.path, node, true, true, parent, found.name);
+      return;
+    }
+    node.touch();
+  }
+
   mkdir(path: string): void {
     const found = this.#view.resolve(path, false);
     if (kindOf(found) !== undefined) throw new FsError("EEXIST", path);
-    this.#view.ensureDir(parentPath(found.path));
-    this.#layer.attach(found.path, new CowNode("dir", this.#layer.nextIno()), true);
+    const parent = this.#view.parentOf(found);
+    this.#layer.attach(found.path, this.#layer.newNode("dir"), true, true, parent, found.name);
   }
 
   symlink(target: string, path: string): void {
@@ -164,73 +268,56 @@ export class CowFs implements FileService {
     }
     const found = this.#view.resolve(path, false);
     if (kindOf(found) !== undefined) throw new FsError("EEXIST", path);
-    this.#view.ensureDir(parentPath(found.path));
-    const node = new CowNode("symlink", this.#layer.nextIno());
+    const parent = this.#view.parentOf(found);
+    const node = this.#layer.newNode("symlink");
     node.target = target;
-    this.#layer.attach(found.path, node, true);
+    this.#layer.attach(found.path, node, true, true, parent, found.name);
+  }
+
+  /**
+   * Makes `newPath` a second name for the file or symlink at `existing`
+   * (a final symlink is not followed, as in Linux `link(2)`); a base file
+   * is copied up first. EPERM for a directory, EEXIST when `newPath` exists.
+   */
+  link(existing: string, newPath: string): void {
+    linkEntry(this.#view, existing, newPath);
   }
 
   remove(path: string): void {
-    const found = this.#view.resolve(path, false);
+    const view = this.#view;
+    const found = view.resolve(path, false);
     const kind = kindOf(found);
     if (kind === undefined) throw new FsError("ENOENT", path);
     if (found.path === "/") throw new FsError("EBUSY", path, "cannot remove the root");
-    if (kind === "dir" && this.#view.list(found).length > 0) throw new FsError("ENOTEMPTY", path);
-    const onBase = this.#view.onBase(found);
-    this.#view.ensureDir(parentPath(found.path));
-    this.#view.drop(found.path, onBase, kind === "dir");
-    this.#layer.touchParent(found.path);
+    if (kind === "dir" && view.list(found).length > 0) throw new FsError("ENOTEMPTY", path);
+    const onBase = view.onBase(found);
+    const parent = view.parentOf(found);
+    view.drop(found.path, onBase, kind === "dir", parent, found.name);
+    parent.touch();
   }
 
   rename(from: string, to: string): void {
-    const src = this.#view.resolve(from, false);
-    const dst = this.#view.resolve(to, false);
-    const kind = kindOf(src);
-    if (kind === undefined) throw new FsError("ENOENT", from);
-    if (src.path === "/" || dst.path === "/") {
-      throw new FsError("EBUSY", from, "cannot rename the root");
-    }
-    if (src.path === dst.path) return;
-    if (kind === "dir" && isWithin(dst.path, src.path)) {
-      throw new FsError("EINVAL", to, `cannot move ${from} inside itself`);
-    }
-    const dstKind = kindOf(dst);
-    if (dstKind !== undefined) {
-      if (kind === "dir") {
-        if (dstKind !== "dir") throw new FsError("ENOTDIR", to);
-        if (this.#view.list(dst).length > 0) throw new FsError("ENOTEMPTY", to);
-      } else if (dstKind === "dir") {
-        throw new FsError("EISDIR", to);
-      }
-    }
-    // Everything that reads the base (and so may fail) happens first.
-    this.#view.ensureDir(parentPath(src.path));
-    this.#view.ensureDir(parentPath(dst.path));
-    const srcOnBase = this.#view.onBase(src);
-    const dstOnBase = dstKind !== undefined && this.#view.onBase(dst);
-    const moved = this.#view.collect(src);
-    // From here nothing can fail.
-    const layer = this.#layer;
-    if (dstKind !== undefined) this.#view.drop(dst.path, dstOnBase, dstKind === "dir");
-    this.#view.drop(src.path, srcOnBase, kind === "dir");
-    for (const [rel, node] of moved) layer.attach(dst.path + rel, node, false);
-    layer.touchParent(src.path);
-    layer.touchParent(dst.path);
+    renameEntry(this.#view, from, to);
   }
 
   setTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
-    for (const t of [atimeNs, mtimeNs]) {
-      if (t !== undefined && typeof t !== "bigint") {
-        throw new FsError("EINVAL", String(path), "times must be bigint nanoseconds");
-      }
-    }
-    const found = this.#view.resolve(path, true);
+    checkTimes(path, atimeNs, mtimeNs);
+    this.#timesOf(path, true).setTimesNs(atimeNs, mtimeNs);
+    this.#layer.dirty = true;
+  }
+
+  lsetTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
+    checkTimes(path, atimeNs, mtimeNs);
+    this.#timesOf(path, false).setTimesNs(atimeNs, mtimeNs);
+    this.#layer.dirty = true;
+  }
+
+  /** The node whose times to set at `path`, copied up (or made for a directory) as needed. */
+  #timesOf(path: string, follow: boolean) {
+    const found = this.#view.resolve(path, follow);
     const kind = kindOf(found);
     if (kind === undefined) throw new FsError("ENOENT", path);
-    const node = kind === "dir" ? this.#view.ensureDir(found.path) : this.#view.copyUp(found);
-    if (atimeNs !== undefined) node.atimeNs = atimeNs;
-    if (mtimeNs !== undefined) node.mtimeNs = mtimeNs;
-    this.#layer.dirty = true;
+    return kind === "dir" ? this.#view.ensureDir(found.path) : copyUp(this.#view, found);
   }
 
   // ---- diff, commit, reset ------------------------------------------------
@@ -282,7 +369,13 @@ export class CowFs implements FileService {
    */
   commit(): CowChange[] {
     const changes = computeChanges(this.#base, this.#layer);
-    applyChanges(this.#base, changes);
+    try {
+      applyChanges(this.#base, changes);
+    } catch (e) {
+      // Part of the changes reached the base: what the layer knew of it is stale.
+      this.#layer.forgetBase();
+      throw e;
+    }
     this.#layer.clear(this.#view.rootStat());
     return changes.map(({ node: _, ...change }) => change);
   }
@@ -305,7 +398,16 @@ export class CowFs implements FileService {
 
   describe(): Record<string, unknown> {
     const layer = this.#layer;
-    return { base: this.#base.kind, entries: layer.nodes.size - 1, whiteouts: layer.hidden.size };
+    const out: Record<string, unknown> = {
+      base: this.#base.kind,
+      entries: layer.nodes.size - 1,
+      whiteouts: layer.whiteoutCount,
+    };
+    if (layer.quota !== undefined) {
+      out.maxBytes = layer.quota.usage().maxBytes;
+      out.maxFiles = layer.quota.usage().maxFiles;
+    }
+    return out;
   }
 
   // ---- internals -----------------------------------------------------------
@@ -323,7 +425,7 @@ export class CowFs implements FileService {
     if (!layer.dirty) return typeof path === "string" ? path : normalizePath(path);
     if (layer.plain.has(path)) return path;
     const p = normalizePath(path);
-    return layer.plain.has(p) ? p : undefined;
+    return p !== path && layer.plain.has(p) ? p : undefined;
   }
 
   #openSlow(path: string, f: ResolvedOpenFlags): FileHandle {
@@ -334,10 +436,12 @@ export class CowFs implements FileService {
       if (kind === "dir") throw new FsError("EISDIR", path);
       if (f.directory) throw new FsError("ENOTDIR", path);
       if (f.write) {
-        const node = this.#view.copyUp(found);
-        if (f.truncate && node.data!.size > 0) {
+        const size = found.node !== undefined ? found.node.data!.size : found.base!.size;
+        // A truncating open copies nothing up: the old bytes would be cut at once.
+        const node = copyUp(this.#view, found, f.truncate ? EMPTY : undefined);
+        if (f.truncate && size > 0) {
           node.data!.truncate(0);
-          node.mtimeNs = nowNs();
+          node.touch();
         }
         return this.#view.nodeHandle(found.path, node, f);
       }
@@ -348,9 +452,9 @@ export class CowFs implements FileService {
     }
     if (!f.create) throw new FsError("ENOENT", path);
     if (f.directory) throw new FsError("ENOENT", path, "no such directory");
-    this.#view.ensureDir(parentPath(found.path));
-    const node = new CowNode("file", this.#layer.nextIno());
-    this.#layer.attach(found.path, node, true);
+    const parent = this.#view.parentOf(found);
+    const node = this.#layer.newNode("file");
+    this.#layer.attach(found.path, node, true, true, parent, found.name);
     return this.#view.nodeHandle(found.path, node, f);
   }
 }

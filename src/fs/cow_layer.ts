@@ -4,17 +4,22 @@
  *
  * Invariants, which every CowFs operation keeps:
  * - every node's parent is a directory node (the root node always exists);
- * - the parent of every whiteout is a directory node;
+ * - a whiteout is a name in its parent directory node's `whiteouts`, so
+ *   whiteouts below a directory go away with its node;
  * - a node at a path where the base has a visible entry is a copy of that
- *   entry (same kind); anything else placed there goes over a whiteout.
+ *   entry (same kind); anything else placed there goes over a whiteout;
+ * - a directory node standing over a base directory (`baseDir`) is never
+ *   at or below a whiteout: its base directory is always merged in.
  *
  * @module
  */
 
 import { ByteBuffer } from "./byte_buffer.ts";
-import { baseName, isWithin, parentPath } from "./path.ts";
-import { msToNs, nowNs } from "./time.ts";
-import type { FileKind, Stat } from "./types.ts";
+import type { DirListing } from "./dir_listing.ts";
+import { type DiskQuota, QuotaBuffer } from "./disk_quota.ts";
+import { Timestamped } from "./file_times.ts";
+import { baseName, parentPath } from "./path.ts";
+import type { DiskUsage, FileKind, Stat } from "./types.ts";
 
 /**
  * One entry of the upper layer: a file, a directory or a symlink.
@@ -22,21 +27,17 @@ import type { FileKind, Stat } from "./types.ts";
  * @example
  * ```ts
  * import { CowNode } from "./cow_layer.ts";
- * const n = new CowNode("file", 1);
+ * const n = new CowNode("file", 1, undefined, undefined);
  * console.log(n.data?.size); // 0
  * ```
  */
-export class CowNode {
+export class CowNode extends Timestamped {
   /** What the node is. */
   readonly kind: FileKind;
   /** A number unique within the layer. */
   readonly ino: number;
   /** The base's inode number when the node is a copy of a base entry. */
   origin: number | undefined = undefined;
-  /** Modification time, ns. */
-  mtimeNs: bigint;
-  /** Access time, ns. */
-  atimeNs: bigint;
   /** A file's content. */
   data: ByteBuffer | undefined;
   /** A symlink's target. */
@@ -45,6 +46,16 @@ export class CowNode {
   children: Map<string, CowNode> | undefined;
   /** A directory that stands over a base directory and merges its entries. */
   baseDir = false;
+  /** A directory's whiteouts: names whose base entries (and all below) are hidden. */
+  whiteouts: Set<string> | undefined = undefined;
+  /** A directory's cached merged listing. */
+  listing: DirListing | undefined = undefined;
+  /** A base directory's entries by name, loaded once a lookup in it missed. */
+  baseKinds: Map<string, FileKind> | undefined = undefined;
+  /** Names the node has in the layer (hard links); 0 when it is out of the view. */
+  names = 0;
+  /** Handles open for writing, while a quota counts. */
+  handles = 0;
 
   /**
    * Makes an empty node, stamped now or, given `copyOf`, a copy of that
@@ -53,18 +64,27 @@ export class CowNode {
    * @param kind what the node is
    * @param ino its number within the layer
    * @param copyOf the base entry this node copies
+   * @param quota the quota its content counts against, if any
    */
-  constructor(kind: FileKind, ino: number, copyOf?: Stat) {
+  constructor(kind: FileKind, ino: number, copyOf: Stat | undefined, quota: DiskQuota | undefined) {
+    super(copyOf === undefined ? Date.now() : 0);
     this.kind = kind;
     this.ino = ino;
-    if (copyOf === undefined) this.mtimeNs = this.atimeNs = nowNs();
-    else {
+    if (copyOf !== undefined) {
       this.origin = copyOf.ino;
-      this.mtimeNs = copyOf.mtimeNs ?? msToNs(copyOf.mtime);
-      this.atimeNs = copyOf.atimeNs ?? this.mtimeNs;
+      this.copyTimesOf(copyOf);
     }
-    this.data = kind === "file" ? new ByteBuffer() : undefined;
+    this.data = kind !== "file"
+      ? undefined
+      : quota === undefined
+      ? new ByteBuffer()
+      : new QuotaBuffer(quota);
     this.children = kind === "dir" ? new Map() : undefined;
+  }
+
+  /** True when the node counts as an entry against a quota (base-directory stand-ins do not). */
+  get counts(): boolean {
+    return this.kind !== "dir" || !this.baseDir;
   }
 }
 
@@ -88,31 +108,45 @@ export interface CopyUpClock {
  *
  * @example
  * ```ts
- * import { CowLayer, CowNode } from "./cow_layer.ts";
- * const layer = new CowLayer();
- * layer.attach("/a.txt", new CowNode("file", layer.nextIno()), true);
+ * import { CowLayer } from "./cow_layer.ts";
+ * const layer = new CowLayer(undefined);
+ * layer.attach("/a.txt", layer.newNode("file"), true, true);
  * console.log(layer.nodes.has("/a.txt")); // true
  * ```
  */
 export class CowLayer {
   /** Every node, by normalised path; `/` is always there. */
   readonly nodes: Map<string, CowNode> = new Map();
-  /** Whiteouts: the base's entry at each path, and all below it, is hidden. */
-  readonly hidden: Set<string> = new Set();
   /**
    * Base paths known to be reached without a symlink and untouched by the
    * layer (no node, no whiteout on the way): reads of them go straight to
    * the base. Emptied by any change that could make one of them stale.
    */
   readonly plain: Set<string> = new Set();
+  /**
+   * Base directories known to be reached without a symlink, with no node
+   * and no whiteout at or above them: the base answers for their entries
+   * (but a symlink among them must still be followed through the view).
+   * Emptied with `plain`; a node attached at one takes it out.
+   */
+  readonly plainDirs: Set<string> = new Set();
   /** Bumped at every file copy-up. */
   readonly clock: CopyUpClock = { gen: 0 };
+  /** The limits, when there are any. */
+  readonly quota: DiskQuota | undefined;
   /** False until the first change: until then every call goes straight to the base. */
   dirty = false;
+  /** How many whiteouts there are. */
+  whiteoutCount = 0;
   #ino = 1;
 
-  /** Makes an empty layer. */
-  constructor() {
+  /**
+   * Makes an empty layer.
+   *
+   * @param quota the limits, if any
+   */
+  constructor(quota: DiskQuota | undefined) {
+    this.quota = quota;
     this.clear(undefined);
   }
 
@@ -121,88 +155,221 @@ export class CowLayer {
     return this.#ino++;
   }
 
+  /** A new empty node (a copy of base entry `copyOf`'s number and times, when given). */
+  newNode(kind: FileKind, copyOf?: Stat): CowNode {
+    return new CowNode(kind, this.#ino++, copyOf, this.quota);
+  }
+
   /** Forgets every change; the root node copies `rootStat` when given. */
   clear(rootStat: Stat | undefined): void {
     this.nodes.clear();
-    this.hidden.clear();
     this.plain.clear();
-    const root = new CowNode("dir", this.nextIno(), rootStat);
+    this.plainDirs.clear();
+    this.whiteoutCount = 0;
+    this.quota?.reset();
+    const root = this.newNode("dir", rootStat);
     root.baseDir = true;
+    root.names = 1;
     this.nodes.set("/", root);
     this.dirty = false;
   }
 
-  /** Remembers a base path as plain (bounded: the set is emptied when full). */
+  /** What the layer holds (counted as a quota counts it), and the limits. */
+  usage(): DiskUsage {
+    if (this.quota !== undefined) return this.quota.usage();
+    let bytes = 0;
+    let files = 0;
+    const seen = new Set<CowNode>();
+    for (const node of this.nodes.values()) {
+      if (seen.has(node) || !node.counts) continue;
+      seen.add(node);
+      files++;
+      bytes += node.data?.size ?? 0;
+    }
+    return { bytes, files, maxBytes: undefined, maxFiles: undefined };
+  }
+
+  /** Forgets what was learnt about the base (it changed: a commit failed part-way). */
+  forgetBase(): void {
+    this.plain.clear();
+    this.plainDirs.clear();
+    for (const node of this.nodes.values()) {
+      node.baseKinds = undefined;
+      node.listing?.changed();
+    }
+  }
+
+  /**
+   * Remembers a base path as plain. Bounded: past 65,536 paths it learns no
+   * more (what it holds stays right; other paths take the slower way), so
+   * a scan of more paths than that does not churn it.
+   */
   addPlain(path: string): void {
-    if (this.plain.size >= 65536) this.plain.clear();
-    this.plain.add(path);
+    if (this.plain.size < 65536) this.plain.add(path);
+  }
+
+  /** Remembers a base directory as plain (bounded like `plain`). */
+  addPlainDir(path: string): void {
+    if (this.plainDirs.size < 65536) this.plainDirs.add(path);
   }
 
   /** True when the base's entry at `path` is hidden by a whiteout at it or above it. */
   isHidden(path: string): boolean {
-    const hidden = this.hidden;
-    if (hidden.size === 0 || path === "/") return false;
+    if (this.whiteoutCount === 0 || path === "/") return false;
+    let dir = this.nodes.get("/")!;
     let at = 1;
     for (;;) {
       const slash = path.indexOf("/", at);
-      const q = slash === -1 ? path : path.slice(0, slash);
-      if (hidden.has(q)) return true;
-      // Below a path without a node there can be no whiteout.
-      if (slash === -1 || !this.nodes.has(q)) return false;
+      const name = slash === -1 ? path.slice(at) : path.slice(at, slash);
+      if (dir.whiteouts?.has(name)) return true;
+      // Below a path without a directory node there can be no whiteout.
+      const next = dir.children!.get(name);
+      if (slash === -1 || next === undefined || next.kind !== "dir") return false;
+      dir = next;
       at = slash + 1;
     }
   }
 
-  /** Puts `node` at `path`; the parent node must exist. */
-  attach(path: string, node: CowNode, touchParent: boolean): void {
-    const parent = this.nodes.get(parentPath(path))!;
-    parent.children!.set(baseName(path), node);
-    if (touchParent) parent.mtimeNs = nowNs();
+  /** True when `path` itself is a whiteout. */
+  isWhiteout(path: string): boolean {
+    return this.nodes.get(parentPath(path))?.whiteouts?.has(baseName(path)) ?? false;
+  }
+
+  /**
+   * Checks that `bytes` and `files` more fit the quota, without counting
+   * them (ENOSPC otherwise).
+   */
+  checkRoom(bytes: number, files: number, path: string): void {
+    const quota = this.quota;
+    if (quota === undefined) return;
+    quota.reserve(bytes, files, path);
+    quota.release(bytes, files);
+  }
+
+  /**
+   * What moving the entry whose layer node is `old` (if any) adds to the
+   * quota, given what `collect` made of it: the fresh copies of base
+   * entries and fresh directories, less the counted directories they
+   * replace. Returns `[bytes, files]`.
+   */
+  growthOfMove(old: CowNode | undefined, moved: Array<[string, CowNode]>): [number, number] {
+    let bytes = 0;
+    let files = 0;
+    for (const [, n] of moved) {
+      if (n.names > 0) continue;
+      bytes += n.data?.size ?? 0;
+      if (n.counts) files++;
+    }
+    const stack = old?.kind === "dir" ? [old] : [];
+    while (stack.length > 0) {
+      const dir = stack.pop()!;
+      if (dir.counts) files--;
+      for (const child of dir.children!.values()) if (child.kind === "dir") stack.push(child);
+    }
+    return [bytes, files];
+  }
+
+  /**
+   * Puts `node` at `path`, named `name` in directory node `parent` (found
+   * from the path when not given; it must exist). A node new to the view
+   * is counted against the quota: checked first when `check` is true
+   * (ENOSPC, and nothing changes), taken as it is otherwise (a move).
+   */
+  attach(
+    path: string,
+    node: CowNode,
+    touchParent: boolean,
+    check: boolean,
+    parent: CowNode = this.nodes.get(parentPath(path))!,
+    name: string = baseName(path),
+  ): void {
+    if (node.names === 0) this.#enter(node, check, path);
+    node.names++;
+    node.changed();
+    parent.children!.set(name, node);
+    parent.listing?.changed();
+    if (touchParent) parent.touch();
     this.nodes.set(path, node);
     this.plain.delete(path);
+    if (node.kind === "dir") this.plainDirs.delete(path);
     this.dirty = true;
   }
 
-  /** Removes the node at `path` and every node below it; returns them, parents first. */
-  detach(path: string, touchParent: boolean): Array<[string, CowNode]> {
+  /** Removes the node at `path` and every node below it; returns how many. */
+  detach(path: string, touchParent: boolean): number {
     const node = this.nodes.get(path);
-    if (node === undefined) return [];
+    if (node === undefined) return 0;
     const parent = this.nodes.get(parentPath(path))!;
     parent.children!.delete(baseName(path));
-    if (touchParent) parent.mtimeNs = nowNs();
-    const out: Array<[string, CowNode]> = [];
+    parent.listing?.changed();
+    if (touchParent) parent.touch();
+    let count = 0;
     const stack: Array<[string, CowNode]> = [[path, node]];
     while (stack.length > 0) {
       const [p, n] = stack.pop()!;
-      out.push([p, n]);
+      count++;
       this.nodes.delete(p);
+      n.changed();
+      if (--n.names === 0) this.#leave(n);
       if (n.children !== undefined) {
+        if (n.whiteouts !== undefined) this.whiteoutCount -= n.whiteouts.size;
         for (const [name, child] of n.children) stack.push([p + "/" + name, child]);
       }
     }
     this.dirty = true;
-    return out;
+    return count;
   }
 
   /** Touches the parent directory of `path` (its entries changed). */
   touchParent(path: string): void {
-    this.nodes.get(parentPath(path))!.mtimeNs = nowNs();
+    this.nodes.get(parentPath(path))!.touch();
   }
 
-  /** Hides the base's entry at `path` (and below); `wasDir` says it may have had children. */
-  hide(path: string, wasDir: boolean): void {
-    this.hidden.add(path);
-    this.pruneBelow(path);
-    if (wasDir) this.plain.clear();
-    else this.plain.delete(path);
+  /**
+   * Hides the base's entry at `path` (and below), named `name` in
+   * directory node `parent`; `wasDir` says it may have had children.
+   */
+  hide(path: string, wasDir: boolean, parent: CowNode, name = baseName(path)): void {
+    const whiteouts = parent.whiteouts ??= new Set();
+    if (!whiteouts.has(name)) {
+      whiteouts.add(name);
+      this.whiteoutCount++;
+    }
+    parent.listing?.changed();
+    if (wasDir) {
+      this.plain.clear();
+      this.plainDirs.clear();
+    } else {
+      this.plain.delete(path);
+    }
     this.dirty = true;
   }
 
-  /** Drops the whiteouts strictly below `path`, which nothing needs any more. */
-  pruneBelow(path: string): void {
-    if (this.hidden.size === 0) return;
-    for (const h of this.hidden) {
-      if (h !== path && isWithin(h, path)) this.hidden.delete(h);
-    }
+  /** A write handle on `node` opened: its content stays counted until it closes. */
+  opened(node: CowNode): void {
+    node.handles++;
+  }
+
+  /** A write handle on `node` closed. */
+  closed(node: CowNode): void {
+    if (--node.handles === 0 && node.names === 0) (node.data as QuotaBuffer | undefined)?.uncount();
+  }
+
+  #enter(node: CowNode, check: boolean, path: string): void {
+    const quota = this.quota;
+    if (quota === undefined) return;
+    const data = node.data as QuotaBuffer | undefined;
+    const bytes = data !== undefined && !data.counted ? data.size : 0;
+    const files = node.counts ? 1 : 0;
+    if (check) quota.reserve(bytes, files, path);
+    else quota.release(-bytes, -files);
+    data?.markCounted();
+  }
+
+  #leave(node: CowNode): void {
+    const quota = this.quota;
+    if (quota === undefined) return;
+    if (node.counts) quota.release(0, 1);
+    if (node.handles === 0) (node.data as QuotaBuffer | undefined)?.uncount();
   }
 }

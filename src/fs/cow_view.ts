@@ -6,20 +6,15 @@
  */
 
 import { BufferHandle } from "./buffer_handle.ts";
-import { ByteBuffer } from "./byte_buffer.ts";
 import type { PassHost } from "./cow_handle.ts";
-import { type CowLayer, CowNode } from "./cow_layer.ts";
+import type { CowLayer, CowNode } from "./cow_layer.ts";
+import { byName, DirListing, frozenEntry, handOut, sortedEntries } from "./dir_listing.ts";
 import { FsError } from "./errors.ts";
 import type { ResolvedOpenFlags } from "./open_flags.ts";
 import { joinPath, normalizePath, parentPath } from "./path.ts";
-import { nowNs, nsToMs } from "./time.ts";
 import type { DirEntry, FileHandle, FileKind, FileService, Stat } from "./types.ts";
 
 const MAX_SYMLINK_HOPS = 40;
-
-/** Where copy-up reads what a file holds beyond its stat size (all calls are synchronous). */
-const scratch = new Uint8Array(16384);
-const EMPTY = new Uint8Array(0);
 
 /**
  * Where a path led in the merged view. At most one of `node` and `base` is set.
@@ -39,6 +34,10 @@ export interface Found {
   base: Stat | undefined;
   /** Reached without a symlink, untouched by the layer: the base answers alone. */
   plain: boolean;
+  /** The layer's node of the directory holding the entry, when `resolve` saw it. */
+  parent?: CowNode;
+  /** The entry's name in that directory, along with `parent`. */
+  name?: string;
 }
 
 /**
@@ -52,26 +51,6 @@ export interface Found {
  */
 export function kindOf(found: Found): FileKind | undefined {
   return found.node !== undefined ? found.node.kind : found.base?.kind;
-}
-
-function byName(a: DirEntry, b: DirEntry): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-/**
- * Sorts entries by name in place, unless they already are.
- *
- * @example
- * ```ts
- * import { sortedEntries } from "./cow_view.ts";
- * console.log(sortedEntries([{ name: "b", kind: "file" }, { name: "a", kind: "dir" }])[0].name); // "a"
- * ```
- */
-export function sortedEntries(entries: DirEntry[]): DirEntry[] {
-  for (let i = 1; i < entries.length; i++) {
-    if (entries[i - 1].name > entries[i].name) return entries.sort(byName);
-  }
-  return entries;
 }
 
 /**
@@ -116,6 +95,9 @@ export class CowView {
 
   /** A handle on a node's content, shared with every other handle on it. */
   nodeHandle(path: string, node: CowNode, f: ResolvedOpenFlags): FileHandle {
+    const layer = this.layer;
+    const counted = layer.quota !== undefined && f.write;
+    if (counted) layer.opened(node);
     return new BufferHandle({
       path,
       buffer: node.data!,
@@ -123,9 +105,8 @@ export class CowView {
       writable: f.write,
       append: f.append,
       stat: () => this.nodeStat(node),
-      onChange: () => {
-        node.mtimeNs = nowNs();
-      },
+      onChange: f.write ? () => node.touch() : undefined,
+      onClose: counted ? () => layer.closed(node) : undefined,
     });
   }
 
@@ -136,13 +117,51 @@ export class CowView {
    */
   resolve(input: string, follow: boolean): Found {
     const nodes = this.layer.nodes;
-    const hidden = this.layer.hidden;
-    let p = normalizePath(input);
+    const p = normalizePath(input);
+    // Fast paths. A path with a node is reached through directory nodes
+    // only (every node's parent is a directory node), so nothing on the way
+    // can be a symlink or a whiteout that matters.
+    const node = nodes.get(p);
+    if (node !== undefined) {
+      if (!follow || node.kind !== "symlink") {
+        return { path: p, node, base: undefined, plain: false };
+      }
+    } else if (p !== "/") {
+      const dir = parentPath(p);
+      const parent = nodes.get(dir);
+      if (parent !== undefined && parent.kind === "dir") {
+        // The parent has a directory node: only the last name needs a look
+        // at the base (a base-directory node is never below a whiteout).
+        const at = dir.length === 1 ? 1 : dir.length + 1;
+        const name = p.slice(at);
+        const whiteouts = parent.whiteouts;
+        const shown = parent.baseDir && (whiteouts === undefined || !whiteouts.has(name));
+        const base = shown ? this.#baseEntry(parent, p, at) : undefined;
+        if (base === undefined || base.kind !== "symlink" || !follow) {
+          const plain = base !== undefined && base.kind !== "symlink";
+          return { path: p, node: undefined, base, plain, parent, name };
+        }
+      } else if (parent === undefined && this.layer.plainDirs.has(dir)) {
+        // The parent is a base directory the layer has not touched.
+        const base = this.baseLstatOrNone(p);
+        if (base === undefined || base.kind !== "symlink" || !follow) {
+          const plain = base !== undefined && base.kind !== "symlink";
+          return { path: p, node: undefined, base, plain };
+        }
+      }
+    }
+    return this.#walk(p, input, follow);
+  }
+
+  /** The segment-by-segment walk, for paths through symlinks and errors. */
+  #walk(start: string, input: string, follow: boolean): Found {
+    const nodes = this.layer.nodes;
+    let p = start;
     let hops = 0;
     restart: for (;;) {
       if (p === "/") return { path: p, node: nodes.get(p), base: undefined, plain: false };
       let at = 1;
-      let inLayer = true; // every prefix so far has a node
+      let dir = nodes.get("/"); // the layer's node for the directory walked into, if it has one
       let baseHere = true; // the base's directory at the current prefix is merged in
       for (;;) {
         const slash = p.indexOf("/", at);
@@ -150,16 +169,17 @@ export class CowView {
         const q = last ? p : p.slice(0, slash);
         let node: CowNode | undefined;
         let base: Stat | undefined;
-        if (inLayer) {
-          if (hidden.size > 0 && hidden.has(q)) baseHere = false;
+        if (dir !== undefined) {
           node = nodes.get(q);
-          if (node === undefined) inLayer = false;
+          const whiteouts = dir.whiteouts;
+          if (baseHere && whiteouts !== undefined && whiteouts.has(q.slice(at))) baseHere = false;
         }
         if (node !== undefined) {
           baseHere = baseHere && node.kind === "dir" && node.baseDir;
         } else if (baseHere) {
-          base = this.baseLstatOrNone(q);
+          base = this.#baseEntry(dir, q, at);
           baseHere = base?.kind === "dir";
+          if (baseHere) this.layer.addPlainDir(q);
         }
         const kind = node !== undefined ? node.kind : base?.kind;
         if (kind === "symlink" && (!last || follow)) {
@@ -171,36 +191,72 @@ export class CowView {
         }
         if (last) {
           const plain = hops === 0 && base !== undefined && base.kind !== "symlink";
-          return { path: p, node, base, plain };
+          return { path: p, node, base, plain, parent: dir, name: q.slice(at) };
         }
         if (kind === undefined) throw new FsError("ENOENT", input);
         if (kind !== "dir") throw new FsError("ENOTDIR", input);
+        dir = node;
         at = slash + 1;
       }
     }
   }
 
-  /** Lists a directory of the view (found by `resolve`), sorted by name. */
+  /**
+   * The base's entry at `q` (a child of the directory ending before `at`),
+   * or undefined. In a directory with a node, the base's names are loaded
+   * after the first miss, so later misses (creating files there) cost a
+   * Map lookup instead of an error thrown and caught.
+   */
+  #baseEntry(dir: CowNode | undefined, q: string, at: number): Stat | undefined {
+    if (dir === undefined) return this.baseLstatOrNone(q);
+    const kinds = dir.baseKinds;
+    if (kinds !== undefined && !kinds.has(q.slice(at))) return undefined;
+    const st = this.baseLstatOrNone(q);
+    if (st === undefined && kinds === undefined) {
+      dir.baseKinds = this.#baseKinds(at === 1 ? "/" : q.slice(0, at - 1));
+    }
+    return st;
+  }
+
+  /** The base directory's entries by name; undefined when it cannot be listed. */
+  #baseKinds(path: string): Map<string, FileKind> | undefined {
+    let entries: DirEntry[];
+    try {
+      entries = this.base.readdir(path);
+    } catch {
+      return undefined;
+    }
+    const kinds = new Map<string, FileKind>();
+    for (const e of entries) kinds.set(e.name, e.kind);
+    return kinds;
+  }
+
+  /** Lists a directory of the view (found by `resolve`), sorted by name: a fresh array. */
   list(found: Found): DirEntry[] {
     const node = found.node;
     if (node === undefined) {
       if (found.plain) this.layer.addPlain(found.path);
       return sortedEntries(this.base.readdir(found.path));
     }
+    const listing = node.listing ??= new DirListing();
+    return handOut(listing.sorted(() => this.#merged(found.path, node)));
+  }
+
+  /** The layer's entries of directory `node` merged with the base's, as frozen entries. */
+  #merged(path: string, node: CowNode): DirEntry[] {
     const upper: DirEntry[] = [];
-    for (const [name, child] of node.children!) upper.push({ name, kind: child.kind });
+    for (const [name, child] of node.children!) upper.push(frozenEntry(name, child.kind));
     upper.sort(byName);
-    if (!node.baseDir || this.layer.isHidden(found.path)) return upper;
-    const lower = sortedEntries(this.base.readdir(found.path));
-    const hidden = this.layer.hidden;
-    const check = hidden.size > 0;
+    if (!node.baseDir || this.layer.isHidden(path)) return upper;
+    const lower = sortedEntries(this.base.readdir(path));
+    const whiteouts = node.whiteouts;
     const out: DirEntry[] = [];
     let i = 0;
     for (const e of lower) {
       while (i < upper.length && upper[i].name < e.name) out.push(upper[i++]);
       if (i < upper.length && upper[i].name === e.name) continue;
-      if (check && hidden.has(joinPath(found.path, e.name))) continue;
-      out.push(e);
+      if (whiteouts !== undefined && whiteouts.has(e.name)) continue;
+      out.push(Object.isFrozen(e) ? e : frozenEntry(e.name, e.kind));
     }
     while (i < upper.length) out.push(upper[i++]);
     return out;
@@ -216,22 +272,30 @@ export class CowView {
 
   /** Reports on a node. */
   nodeStat(node: CowNode): Stat {
+    return node.cachedStat ??= this.#nodeStat(node);
+  }
+
+  #nodeStat(node: CowNode): Stat {
     const kind = node.kind;
-    return {
+    const st: Stat = {
       kind,
       size: kind === "file" ? node.data!.size : kind === "symlink" ? node.target.length : 0,
-      mtime: nsToMs(node.mtimeNs),
+      mtime: node.mtimeMs,
       readOnly: false,
       ino: node.origin !== undefined ? node.origin * 2 : node.ino * 2 + 1,
       mtimeNs: node.mtimeNs,
       atimeNs: node.atimeNs,
     };
+    // A directory's count would need the merged listing: left out.
+    if (kind !== "dir") st.nlink = node.names;
+    return Object.freeze(st);
   }
 
   /** The view of a base entry's stat: writable, with the overlay's inode number. */
   baseStat(st: Stat): Stat {
     const out: Stat = { kind: st.kind, size: st.size, mtime: st.mtime, readOnly: false };
     if (st.ino !== undefined) out.ino = st.ino * 2;
+    if (st.nlink !== undefined) out.nlink = st.nlink;
     if (st.mtimeNs !== undefined) out.mtimeNs = st.mtimeNs;
     if (st.atimeNs !== undefined) out.atimeNs = st.atimeNs;
     return out;
@@ -279,11 +343,19 @@ export class CowView {
     return this.baseLstatOrNone(found.path) !== undefined;
   }
 
-  /** Takes `path` out of the view: drops its nodes, whites out the base's entry. */
-  drop(path: string, onBase: boolean, isDir: boolean): void {
+  /**
+   * Takes `path` out of the view: drops its nodes, whites out the base's
+   * entry. `parent` is the directory node holding it, `name` its name
+   * there when known.
+   */
+  drop(path: string, onBase: boolean, isDir: boolean, parent: CowNode, name?: string): void {
     this.layer.detach(path, false);
-    if (onBase) this.layer.hide(path, isDir);
-    else this.layer.pruneBelow(path);
+    if (onBase) this.layer.hide(path, isDir, parent, name);
+  }
+
+  /** The directory node holding `found`, made over the base's directory when needed. */
+  parentOf(found: Found): CowNode {
+    return found.parent ?? this.ensureDir(parentPath(found.path));
   }
 
   /**
@@ -296,96 +368,9 @@ export class CowView {
     this.ensureDir(parentPath(path));
     const st = this.baseLstat(path);
     if (st.kind !== "dir") throw new FsError("ENOTDIR", path);
-    const node = new CowNode("dir", this.layer.nextIno(), st);
+    const node = this.layer.newNode("dir", st);
     node.baseDir = true;
-    this.layer.attach(path, node, false);
+    this.layer.attach(path, node, false, true);
     return node;
-  }
-
-  /** The node for the view's file `found`, copying the base's file up first if needed. */
-  copyUp(found: Found): CowNode {
-    if (found.node !== undefined) return found.node;
-    const st = found.base!;
-    this.ensureDir(parentPath(found.path));
-    const node = this.fromBase(found.path, st);
-    this.layer.attach(found.path, node, false);
-    this.layer.clock.gen++;
-    return node;
-  }
-
-  /** A new node holding a copy of the base's file or symlink at `path`. */
-  fromBase(path: string, st: Stat): CowNode {
-    const node = new CowNode(st.kind, this.layer.nextIno(), st);
-    if (st.kind === "symlink") node.target = this.baseReadlink(path);
-    else if (st.kind === "file") node.data = this.readBase(path, st.size);
-    return node;
-  }
-
-  /** Reads a base file into a new buffer: straight into it, for the size `stat` gave. */
-  readBase(path: string, sizeHint: number): ByteBuffer {
-    const h = this.base.open(path, { read: true });
-    try {
-      const buf = new ByteBuffer();
-      let size = 0;
-      if (sizeHint > 0) {
-        // Grow to the size without a zero-fill pass (fresh memory is zero), then read in place.
-        buf.writeAt(EMPTY, sizeHint, path);
-        const into = buf.view();
-        while (size < sizeHint) {
-          const n = h.read(into.subarray(size));
-          if (n === 0) break;
-          size += n;
-        }
-        if (size < sizeHint) {
-          buf.truncate(size, path);
-          return buf;
-        }
-      }
-      // More than stat said (or a size it could not tell): read on in chunks.
-      for (;;) {
-        const n = h.read(scratch);
-        if (n === 0) return buf;
-        buf.writeAt(scratch.subarray(0, n), size, path);
-        size += n;
-      }
-    } finally {
-      h.close();
-    }
-  }
-
-  /**
-   * Copies the view's entry `found` (a whole subtree for a directory) into
-   * fresh nodes, keyed by path relative to it, parents first. Files and
-   * symlinks already in the layer are moved as they are, so their open
-   * handles follow them. Reads the base but changes nothing.
-   */
-  collect(found: Found): Array<[string, CowNode]> {
-    const out: Array<[string, CowNode]> = [];
-    const visit = (path: string, node: CowNode | undefined, st: Stat | undefined, rel: string) => {
-      if (node !== undefined && node.kind !== "dir") {
-        out.push([rel, node]);
-        return;
-      }
-      if (node === undefined && st!.kind !== "dir") {
-        out.push([rel, this.fromBase(path, st!)]);
-        return;
-      }
-      // A fresh directory node (its entries are attached one by one).
-      const dir = new CowNode("dir", node?.ino ?? this.layer.nextIno(), node ? undefined : st);
-      if (node !== undefined) {
-        dir.origin = node.origin;
-        dir.mtimeNs = node.mtimeNs;
-        dir.atimeNs = node.atimeNs;
-      }
-      out.push([rel, dir]);
-      for (const e of this.list({ path, node, base: st, plain: false })) {
-        const child = joinPath(path, e.name);
-        const childNode = node === undefined ? undefined : node.children!.get(e.name);
-        const childSt = childNode === undefined ? this.baseLstat(child) : undefined;
-        visit(child, childNode, childSt, rel + "/" + e.name);
-      }
-    };
-    visit(found.path, found.node, found.base, "");
-    return out;
   }
 }

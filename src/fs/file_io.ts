@@ -9,6 +9,10 @@ import type { FileHandle, FileService } from "./types.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const READ = Object.freeze({ read: true });
+const REPLACE = Object.freeze({ write: true, create: true, truncate: true });
+/** Where readAllFromHandle checks for bytes past the size stat gave (copied out at once). */
+const probe = new Uint8Array(1);
 
 function checkService(svc: FileService, fn: string): void {
   if (svc === null || typeof svc !== "object" || typeof svc.open !== "function") {
@@ -30,7 +34,8 @@ function checkService(svc: FileService, fn: string): void {
  */
 export function readFile(svc: FileService, path: string): Uint8Array {
   checkService(svc, "readFile");
-  const h = svc.open(path, { read: true });
+  if (svc.readFile !== undefined) return svc.readFile(path);
+  const h = svc.open(path, READ);
   try {
     return readAllFromHandle(h);
   } finally {
@@ -92,7 +97,8 @@ export function writeFile(
     throw new FsError("EINVAL", String(path), "data must be a Uint8Array or a string");
   }
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
-  const h = svc.open(path, { write: true, create: true, truncate: true });
+  if (svc.writeFile !== undefined) return svc.writeFile(path, bytes);
+  const h = svc.open(path, REPLACE);
   let closed = false;
   try {
     let at = 0;
@@ -176,17 +182,33 @@ export function readTextFromHandle(h: FileHandle): string {
  * ```
  */
 export function readAllFromHandle(h: FileHandle): Uint8Array {
-  // Size the buffer from stat (one allocation for the usual whole-file read);
-  // a file that is not ready says so here with EAGAIN.
-  let hint = 4096;
+  // Size the array from stat: one exact allocation for the usual whole-file
+  // read. A file that is not ready says so here with EAGAIN.
+  let size = -1;
   try {
-    hint = Math.max(h.stat().size - h.position(), 0) + 1;
+    size = Math.max(h.stat().size - h.position(), 0);
   } catch (e) {
     if (isFsError(e, "EAGAIN")) throw e;
   }
-  let chunk = new Uint8Array(Math.min(Math.max(hint, 512), 1 << 20));
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  if (size >= 0 && size <= 1 << 24) {
+    const out = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const n = h.read(out.subarray(at));
+      if (n === 0) return out.subarray(0, at);
+      at += n;
+    }
+    const n = h.read(probe);
+    if (n === 0) return out;
+    // It grew since stat: go on in chunks, starting with what was read.
+    return readChunks(h, [out, probe.slice(0, n)], size + n);
+  }
+  return readChunks(h, [], 0);
+}
+
+/** Reads to the end in growing chunks after `chunks` (`total` bytes) and joins them all. */
+function readChunks(h: FileHandle, chunks: Uint8Array[], total: number): Uint8Array {
+  let chunk = new Uint8Array(4096);
   for (;;) {
     const n = h.read(chunk);
     if (n === 0) break;

@@ -4,11 +4,11 @@
  * @module
  */
 
-import { FsError } from "./errors.ts";
-import { MemFs } from "./mem_fs.ts";
+import { FsError, isFsError } from "./errors.ts";
+import { MemTree } from "./mem_tree.ts";
 import { resolveOpenFlags, wantsMutation } from "./open_flags.ts";
 import { normalizePath, parentPath, splitPath } from "./path.ts";
-import type { DirEntry, FileHandle, FileService, OpenFlags, SeekFrom, Stat } from "./types.ts";
+import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "./types.ts";
 
 /**
  * Builds a {@linkcode MapFs}: add files and directories, then `build()`.
@@ -25,25 +25,17 @@ import type { DirEntry, FileHandle, FileService, OpenFlags, SeekFrom, Stat } fro
  * ```
  */
 export class MapFsBuilder {
-  #tree = new MemFs();
+  #tree = new MemTree(true, undefined);
   #built = false;
 
   #ensureDir(path: string): void {
+    const tree = this.#tree;
     let at = "";
     for (const seg of splitPath(path)) {
       at += "/" + seg;
-      const kind = this.#kindAt(at);
-      if (kind === undefined) this.#tree.mkdir(at);
-      else if (kind !== "dir") throw new FsError("ENOTDIR", at, "a file is in the way");
-    }
-  }
-
-  #kindAt(path: string): string | undefined {
-    try {
-      return this.#tree.lstat(path).kind;
-    } catch (e) {
-      if (e instanceof FsError && e.code === "ENOENT") return undefined;
-      throw e;
+      const node = tree.peek(at, false);
+      if (node === undefined) tree.add(tree.locate(at, false), "dir");
+      else if (node.kind !== "dir") throw new FsError("ENOTDIR", at, "a file is in the way");
     }
   }
 
@@ -60,10 +52,10 @@ export class MapFsBuilder {
       throw new FsError("EINVAL", p, "file content must be a Uint8Array or a string");
     }
     this.#ensureDir(parentPath(p));
-    if (this.#kindAt(p) !== undefined) throw new FsError("EEXIST", p);
-    const h = this.#tree.open(p, { write: true, create: true, exclusive: true });
-    h.write(typeof content === "string" ? new TextEncoder().encode(content) : content);
-    h.close();
+    const tree = this.#tree;
+    if (tree.peek(p, false) !== undefined) throw new FsError("EEXIST", p);
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    tree.add(tree.locate(p, false), "file", bytes);
     return this;
   }
 
@@ -78,8 +70,13 @@ export class MapFsBuilder {
   symlink(target: string, path: string): this {
     this.#check();
     const p = normalizePath(path);
+    if (typeof target !== "string" || target === "" || target.includes("\0")) {
+      throw new FsError("EINVAL", p, "bad symlink target");
+    }
     this.#ensureDir(parentPath(p));
-    this.#tree.symlink(target, p);
+    const tree = this.#tree;
+    if (tree.peek(p, false) !== undefined) throw new FsError("EEXIST", p);
+    tree.add(tree.locate(p, false), "symlink").target = target;
     return this;
   }
 
@@ -106,11 +103,11 @@ const GUARD = Symbol("MapFs");
  */
 export class MapFs implements FileService {
   readonly kind: string = "map";
-  #tree: MemFs;
+  #tree: MemTree;
 
   /** Use {@linkcode MapFs.builder} or {@linkcode MapFs.fromObject}. */
-  constructor(tree: MemFs, guard: symbol) {
-    if (guard !== GUARD) {
+  constructor(tree: unknown, guard: symbol) {
+    if (guard !== GUARD || !(tree instanceof MemTree)) {
       throw new TypeError("use MapFs.builder() or MapFs.fromObject() to make a MapFs");
     }
     this.#tree = tree;
@@ -153,19 +150,16 @@ export class MapFs implements FileService {
 
   #kindAt(path: string): string | undefined {
     try {
-      return this.#tree.stat(path).kind;
+      return this.#tree.get(path, true).kind;
     } catch (e) {
-      if (e instanceof FsError && e.code === "ENOENT") return undefined;
+      if (isFsError(e, "ENOENT")) return undefined;
       throw e;
     }
   }
 
-  #readOnly(stat: Stat): Stat {
-    return { ...stat, readOnly: true };
-  }
-
   open(path: string, flags?: OpenFlags): FileHandle {
     const f = resolveOpenFlags(flags, path);
+    const tree = this.#tree;
     if (wantsMutation(f)) {
       const p = normalizePath(path);
       const kind = this.#kindAt(p);
@@ -173,23 +167,42 @@ export class MapFs implements FileService {
       if (kind === "dir") throw new FsError("EISDIR", p);
       throw new FsError("EROFS", p);
     }
-    return new ReadOnlyHandle(this.#tree.open(path, f));
+    let node = tree.peek(path, true);
+    let at = path;
+    if (node === undefined) {
+      const w = tree.locate(path, true);
+      if (w.node === undefined) throw new FsError("ENOENT", path);
+      node = w.node;
+      at = w.path;
+    }
+    if (node.kind === "dir") throw new FsError("EISDIR", path);
+    if (f.directory) throw new FsError("ENOTDIR", path);
+    return tree.handle(at, node, f);
+  }
+
+  readFile(path: string): Uint8Array {
+    return this.#tree.readFile(path);
   }
 
   readdir(path: string): DirEntry[] {
-    return this.#tree.readdir(path);
+    const tree = this.#tree;
+    return tree.list(tree.dir(path));
   }
 
   stat(path: string): Stat {
-    return this.#readOnly(this.#tree.stat(path));
+    const tree = this.#tree;
+    return tree.stat(tree.get(path, true));
   }
 
   lstat(path: string): Stat {
-    return this.#readOnly(this.#tree.lstat(path));
+    const tree = this.#tree;
+    return tree.stat(tree.get(path, false));
   }
 
   readlink(path: string): string {
-    return this.#tree.readlink(path);
+    const node = this.#tree.get(path, false);
+    if (node.kind !== "symlink") throw new FsError("EINVAL", path, "not a symlink");
+    return node.target;
   }
 
   mkdir(path: string): void {
@@ -204,7 +217,15 @@ export class MapFs implements FileService {
     throw new FsError("EROFS", normalizePath(from));
   }
 
+  link(existing: string, _newPath: string): void {
+    throw new FsError("EROFS", normalizePath(existing));
+  }
+
   setTimes(path: string): void {
+    throw new FsError("EROFS", normalizePath(path));
+  }
+
+  lsetTimes(path: string): void {
     throw new FsError("EROFS", normalizePath(path));
   }
 
@@ -214,45 +235,5 @@ export class MapFs implements FileService {
 
   describe(): Record<string, unknown> {
     return {};
-  }
-}
-
-/** A handle that forwards to another and reports the file read-only. */
-class ReadOnlyHandle implements FileHandle {
-  readonly path: string;
-  #inner: FileHandle;
-  constructor(inner: FileHandle) {
-    this.#inner = inner;
-    this.path = inner.path;
-  }
-  read(buf: Uint8Array): number {
-    return this.#inner.read(buf);
-  }
-  write(_data: Uint8Array): number {
-    throw new FsError("EBADF", this.path, "not opened for writing");
-  }
-  pread(buf: Uint8Array, offset: number): number {
-    return this.#inner.pread(buf, offset);
-  }
-  pwrite(_data: Uint8Array, _offset: number): number {
-    throw new FsError("EBADF", this.path, "not opened for writing");
-  }
-  seek(offset: number, whence?: SeekFrom): number {
-    return this.#inner.seek(offset, whence);
-  }
-  position(): number {
-    return this.#inner.position();
-  }
-  flush(): void {
-    this.#inner.flush();
-  }
-  close(): void {
-    this.#inner.close();
-  }
-  stat(): Stat {
-    return { ...this.#inner.stat(), readOnly: true };
-  }
-  truncate(_size: number): void {
-    throw new FsError("EBADF", this.path, "not opened for writing");
   }
 }

@@ -4,48 +4,55 @@
  * @module
  */
 
-import { BufferHandle } from "./buffer_handle.ts";
-import { ByteBuffer } from "./byte_buffer.ts";
+import { DiskQuota } from "./disk_quota.ts";
 import { FsError } from "./errors.ts";
+import { MemTree } from "./mem_tree.ts";
 import { resolveOpenFlags } from "./open_flags.ts";
-import { joinPath, normalizePath, parentPath } from "./path.ts";
-import { nowNs, nsToMs } from "./time.ts";
-import type { DirEntry, FileHandle, OpenFlags, Stat } from "./types.ts";
-import type { FileService } from "./types.ts";
+import { isWithin } from "./path.ts";
+import type {
+  DirEntry,
+  DiskUsage,
+  FileHandle,
+  FileService,
+  OpenFlags,
+  QuotaOptions,
+  Stat,
+} from "./types.ts";
 
-const MAX_SYMLINK_HOPS = 40;
+/**
+ * Options for a {@linkcode MemFs}: its limits (see {@linkcode QuotaOptions}).
+ *
+ * @example
+ * ```ts
+ * import type { MemFsOptions } from "@oanix/oanix";
+ * const opts: MemFsOptions = { maxBytes: 1 << 20, maxFiles: 1000 };
+ * ```
+ */
+export type MemFsOptions = QuotaOptions;
 
-interface NodeBase {
-  ino: number;
-  mtimeNs: bigint;
-  atimeNs: bigint;
-}
-interface FileNode extends NodeBase {
-  kind: "file";
-  data: ByteBuffer;
-}
-interface DirNode extends NodeBase {
-  kind: "dir";
-  children: Map<string, Node>;
-}
-interface LinkNode extends NodeBase {
-  kind: "symlink";
-  target: string;
-}
-type Node = FileNode | DirNode | LinkNode;
-
-/** Where a path led: its parent directory, its name, and the node if any. */
-interface Lookup {
-  path: string;
-  parent: DirNode;
-  name: string;
-  node: Node | undefined;
+function checkTime(t: unknown, path: unknown): void {
+  if (t !== undefined && typeof t !== "bigint") {
+    throw new FsError("EINVAL", String(path), "times must be bigint nanoseconds");
+  }
 }
 
 /**
  * An in-memory read/write file service. Writes through a handle are seen
  * by other handles at once; rename is atomic and follows POSIX; symlinks
- * resolve inside the tree and never above its root.
+ * resolve inside the tree and never above its root; hard links share
+ * content and inode number (`nlink` counts the names).
+ *
+ * **Limits**: `new MemFs({ maxBytes, maxFiles })` bounds the bytes of all
+ * files together and the number of entries. A write, truncate, create or
+ * mkdir that would pass a limit fails with ENOSPC and changes nothing
+ * (`writeFile` then keeps the file's old content). A file counts while it
+ * has a name or a handle open for writing. `usage()` reports the totals.
+ *
+ * **Times** are stamped at millisecond granularity on writes (like the
+ * coarse clock Linux uses for file times); `setTimes` keeps nanoseconds.
+ *
+ * **Listings** are sorted by name and cached; the entries are frozen and
+ * may be shared between calls (the array is always fresh).
  *
  * @example
  * ```ts
@@ -59,219 +66,175 @@ interface Lookup {
  */
 export class MemFs implements FileService {
   readonly kind: string = "mem";
-  #nextIno = 1;
-  #root: DirNode;
+  #tree: MemTree;
 
-  constructor() {
-    this.#root = this.#newDir();
-  }
-
-  #stamp(): { ino: number; mtimeNs: bigint; atimeNs: bigint } {
-    const t = nowNs();
-    return { ino: this.#nextIno++, mtimeNs: t, atimeNs: t };
-  }
-
-  #newDir(): DirNode {
-    return { kind: "dir", children: new Map(), ...this.#stamp() };
-  }
-
-  #newFile(data?: Uint8Array): FileNode {
-    return { kind: "file", data: new ByteBuffer(data), ...this.#stamp() };
+  /**
+   * Makes an empty tree.
+   *
+   * @param options limits; none by default
+   * @throws {TypeError} for a limit that is not an integer ≥ 0.
+   */
+  constructor(options?: MemFsOptions) {
+    this.#tree = new MemTree(false, DiskQuota.from(options, "MemFs"));
   }
 
   /**
-   * Walks `path`; symlinks in the parents are always followed, a final
-   * symlink only when `follow` is true.
+   * The bytes and entries held, and the limits.
+   *
+   * @example
+   * ```ts
+   * import { MemFs, writeText } from "@oanix/oanix";
+   * const fs = new MemFs({ maxFiles: 10 });
+   * writeText(fs, "/a", "abc");
+   * console.log(fs.usage()); // { bytes: 3, files: 1, maxBytes: undefined, maxFiles: 10 }
+   * ```
    */
-  #lookup(path: string, follow: boolean): Lookup {
-    let hops = 0;
-    let p = normalizePath(path);
-    restart: for (;;) {
-      if (p === "/") {
-        return { path: p, parent: this.#root, name: "", node: this.#root };
-      }
-      let dir = this.#root;
-      let at = 1;
-      for (;;) {
-        const slash = p.indexOf("/", at);
-        const last = slash === -1;
-        const name = last ? p.slice(at) : p.slice(at, slash);
-        const node = dir.children.get(name);
-        if (node?.kind === "symlink" && (!last || follow)) {
-          if (++hops > MAX_SYMLINK_HOPS) throw new FsError("ELOOP", path);
-          const here = p.slice(0, last ? p.length : slash);
-          const target = node.target.startsWith("/")
-            ? node.target
-            : joinPath(parentPath(here), node.target);
-          p = normalizePath(last ? target : target + p.slice(slash));
-          continue restart;
-        }
-        if (last) return { path: p, parent: dir, name, node };
-        if (node === undefined) throw new FsError("ENOENT", path);
-        if (node.kind !== "dir") throw new FsError("ENOTDIR", path);
-        dir = node;
-        at = slash + 1;
-      }
-    }
-  }
-
-  #existing(path: string, follow = true): Node {
-    const { node } = this.#lookup(path, follow);
-    if (node === undefined) throw new FsError("ENOENT", path);
-    return node;
-  }
-
-  #dir(path: string): DirNode {
-    const node = this.#existing(path);
-    if (node.kind !== "dir") throw new FsError("ENOTDIR", path);
-    return node;
-  }
-
-  #statOf(node: Node): Stat {
-    return {
-      kind: node.kind,
-      size: node.kind === "file"
-        ? node.data.size
-        : node.kind === "symlink"
-        ? node.target.length
-        : 0,
-      mtime: nsToMs(node.mtimeNs),
-      readOnly: false,
-      ino: node.ino,
-      mtimeNs: node.mtimeNs,
-      atimeNs: node.atimeNs,
-    };
+  usage(): DiskUsage {
+    return this.#tree.usage();
   }
 
   open(path: string, flags?: OpenFlags): FileHandle {
     const f = resolveOpenFlags(flags, path);
-    const found = this.#lookup(path, true);
-    let node = found.node;
-    if (node !== undefined && f.create && f.exclusive) {
-      throw new FsError("EEXIST", path);
-    }
+    const tree = this.#tree;
+    let node = tree.peek(path, true);
+    let at = path;
     if (node === undefined) {
-      if (!f.create) throw new FsError("ENOENT", path);
-      if (f.directory) throw new FsError("ENOENT", path, "no such directory");
-      node = this.#newFile();
-      found.parent.children.set(found.name, node);
-      found.parent.mtimeNs = node.mtimeNs;
+      const w = tree.locate(path, true);
+      at = w.path;
+      node = w.node;
+      if (node === undefined) {
+        if (!f.create) throw new FsError("ENOENT", path);
+        if (f.directory) throw new FsError("ENOENT", path, "no such directory");
+        return tree.handle(at, tree.add(w, "file"), f);
+      }
     }
+    if (f.create && f.exclusive) throw new FsError("EEXIST", path);
     if (node.kind === "dir") throw new FsError("EISDIR", path);
     if (f.directory) throw new FsError("ENOTDIR", path);
-    const file = node as FileNode;
-    if (f.truncate && file.data.size > 0) {
-      file.data.truncate(0);
-      file.mtimeNs = nowNs();
+    if (f.truncate && node.data!.size > 0) {
+      node.data!.truncate(0);
+      node.touch();
     }
-    return new BufferHandle({
-      path: found.path,
-      buffer: file.data,
-      readable: f.read,
-      writable: f.write,
-      append: f.append,
-      stat: () => this.#statOf(file),
-      onChange: () => {
-        file.mtimeNs = nowNs();
-      },
-    });
+    return tree.handle(at, node, f);
+  }
+
+  readFile(path: string): Uint8Array {
+    return this.#tree.readFile(path);
+  }
+
+  writeFile(path: string, data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) {
+      throw new FsError("EINVAL", String(path), "data must be a Uint8Array");
+    }
+    this.#tree.writeFile(path, data);
   }
 
   readdir(path: string): DirEntry[] {
-    const dir = this.#dir(path);
-    const out: DirEntry[] = [];
-    for (const [name, node] of dir.children) out.push({ name, kind: node.kind });
-    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const tree = this.#tree;
+    return tree.list(tree.dir(path));
   }
 
   stat(path: string): Stat {
-    return this.#statOf(this.#existing(path, true));
+    const tree = this.#tree;
+    return tree.stat(tree.get(path, true));
   }
 
   lstat(path: string): Stat {
-    return this.#statOf(this.#existing(path, false));
+    const tree = this.#tree;
+    return tree.stat(tree.get(path, false));
   }
 
   mkdir(path: string): void {
-    const found = this.#lookup(path, false);
-    if (found.node !== undefined) throw new FsError("EEXIST", path);
-    const dir = this.#newDir();
-    found.parent.children.set(found.name, dir);
-    found.parent.mtimeNs = dir.mtimeNs;
+    const tree = this.#tree;
+    const w = tree.locate(path, false);
+    if (w.node !== undefined) throw new FsError("EEXIST", path);
+    tree.add(w, "dir");
   }
 
   remove(path: string): void {
-    const found = this.#lookup(path, false);
-    if (found.node === undefined) throw new FsError("ENOENT", path);
-    if (found.node === this.#root) {
-      throw new FsError("EBUSY", path, "cannot remove the root");
-    }
-    if (found.node.kind === "dir" && found.node.children.size > 0) {
-      throw new FsError("ENOTEMPTY", path);
-    }
-    found.parent.children.delete(found.name);
-    found.parent.mtimeNs = nowNs();
+    const tree = this.#tree;
+    const w = tree.locate(path, false);
+    const node = w.node;
+    if (node === undefined) throw new FsError("ENOENT", path);
+    if (node === tree.root) throw new FsError("EBUSY", path, "cannot remove the root");
+    if (node.kind === "dir" && node.children!.size > 0) throw new FsError("ENOTEMPTY", path);
+    tree.unlink(w);
   }
 
   rename(from: string, to: string): void {
-    const src = this.#lookup(from, false);
-    const dst = this.#lookup(to, false);
-    if (src.node === undefined) throw new FsError("ENOENT", from);
-    if (src.node === this.#root || dst.node === this.#root) {
+    const tree = this.#tree;
+    const src = tree.locate(from, false);
+    const dst = tree.locate(to, false);
+    const node = src.node;
+    if (node === undefined) throw new FsError("ENOENT", from);
+    if (node === tree.root || dst.node === tree.root) {
       throw new FsError("EBUSY", from, "cannot rename the root");
     }
-    if (src.node === dst.node) return;
-    if (src.node.kind === "dir" && isInside(dst.path, src.path)) {
+    if (node === dst.node) return;
+    if (node.kind === "dir" && isWithin(dst.path, src.path)) {
       throw new FsError("EINVAL", to, `cannot move ${from} inside itself`);
     }
     if (dst.node !== undefined) {
-      if (src.node.kind === "dir") {
+      if (node.kind === "dir") {
         if (dst.node.kind !== "dir") throw new FsError("ENOTDIR", to);
-        if (dst.node.children.size > 0) throw new FsError("ENOTEMPTY", to);
+        if (dst.node.children!.size > 0) throw new FsError("ENOTEMPTY", to);
       } else if (dst.node.kind === "dir") {
         throw new FsError("EISDIR", to);
       }
+      // Every check is done: from here nothing can fail.
+      tree.unlink(dst);
     }
-    // Every check is done: from here nothing can fail.
-    src.parent.children.delete(src.name);
-    dst.parent.children.set(dst.name, src.node);
-    const t = nowNs();
-    src.parent.mtimeNs = t;
-    dst.parent.mtimeNs = t;
+    tree.move(src, dst);
+  }
+
+  /**
+   * Makes `newPath` a second name for the file or symlink at `existing`
+   * (a final symlink is not followed, as in Linux `link(2)`). EPERM for a
+   * directory, EEXIST when `newPath` exists.
+   */
+  link(existing: string, newPath: string): void {
+    const tree = this.#tree;
+    const node = tree.get(existing, false);
+    if (node.kind === "dir") throw new FsError("EPERM", existing, "cannot link a directory");
+    const w = tree.locate(newPath, false);
+    if (w.node !== undefined) throw new FsError("EEXIST", newPath);
+    node.nlink++;
+    node.changed();
+    tree.link(w, node);
   }
 
   setTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
-    const node = this.#existing(path, true);
-    if (atimeNs !== undefined) node.atimeNs = atimeNs;
-    if (mtimeNs !== undefined) node.mtimeNs = mtimeNs;
+    checkTime(atimeNs, path);
+    checkTime(mtimeNs, path);
+    this.#tree.get(path, true).setTimesNs(atimeNs, mtimeNs);
+  }
+
+  lsetTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
+    checkTime(atimeNs, path);
+    checkTime(mtimeNs, path);
+    this.#tree.get(path, false).setTimesNs(atimeNs, mtimeNs);
   }
 
   symlink(target: string, path: string): void {
     if (typeof target !== "string" || target === "" || target.includes("\0")) {
       throw new FsError("EINVAL", path, "bad symlink target");
     }
-    const found = this.#lookup(path, false);
-    if (found.node !== undefined) throw new FsError("EEXIST", path);
-    found.parent.children.set(found.name, {
-      kind: "symlink",
-      target,
-      ...this.#stamp(),
-    });
+    const tree = this.#tree;
+    const w = tree.locate(path, false);
+    if (w.node !== undefined) throw new FsError("EEXIST", path);
+    tree.add(w, "symlink").target = target;
   }
 
   readlink(path: string): string {
-    const node = this.#existing(path, false);
-    if (node.kind !== "symlink") {
-      throw new FsError("EINVAL", path, "not a symlink");
-    }
+    const node = this.#tree.get(path, false);
+    if (node.kind !== "symlink") throw new FsError("EINVAL", path, "not a symlink");
     return node.target;
   }
 
   describe(): Record<string, unknown> {
-    return {};
+    const quota = this.#tree.quota;
+    if (quota === undefined) return {};
+    const { maxBytes, maxFiles } = quota.usage();
+    return { maxBytes, maxFiles };
   }
-}
-
-function isInside(path: string, dir: string): boolean {
-  return path.startsWith(dir + "/");
 }

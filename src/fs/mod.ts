@@ -16,6 +16,6 @@ export * from "./mem_fs.ts";
 export * from "./map_fs.ts";
 export * from "./func_fs.ts";
 export * from "./walk.ts";
-export { CowFs } from "./cow_fs.ts";
+export { CowFs, type CowFsOptions } from "./cow_fs.ts";
 export type { CowChange, CowChangeType } from "./cow_diff.ts";
 export * from "./workspace_fs.ts";

@@ -19,16 +19,22 @@ import type { OpenFlags } from "./types.ts";
  */
 export type ResolvedOpenFlags = Required<OpenFlags>;
 
-const FLAG_NAMES = [
-  "read",
-  "write",
-  "create",
-  "exclusive",
-  "truncate",
-  "append",
-  "directory",
-  "nonBlocking",
-] as const;
+/** True for the names of OpenFlags' fields. */
+function isFlagName(key: string): boolean {
+  switch (key) {
+    case "read":
+    case "write":
+    case "create":
+    case "exclusive":
+    case "truncate":
+    case "append":
+    case "directory":
+    case "nonBlocking":
+      return true;
+    default:
+      return false;
+  }
+}
 
 /**
  * Checks `flags` and fills in the defaults: `read` is true unless only
@@ -51,9 +57,10 @@ export function resolveOpenFlags(
   if (flags === null || typeof flags !== "object") {
     throw new FsError("EINVAL", path, "open flags must be an object");
   }
-  for (const key of Object.keys(flags)) {
+  for (const key in flags) {
+    if (!Object.hasOwn(flags, key)) continue;
     const value = (flags as Record<string, unknown>)[key];
-    if (!(FLAG_NAMES as readonly string[]).includes(key)) {
+    if (!isFlagName(key)) {
       throw new FsError("EINVAL", path, `unknown open flag "${key}"`);
     }
     if (value !== undefined && typeof value !== "boolean") {

@@ -80,6 +80,11 @@ export interface Stat {
   readOnly: boolean;
   /** A number unique to this file within its service, stable across renames. */
   ino?: number;
+  /**
+   * How many names the entry has, when the service keeps count: the hard
+   * links of a file; for a directory, as in POSIX, 2 plus its subdirectories.
+   */
+  nlink?: number;
   /** Last modification time in nanoseconds, when the service keeps it. */
   mtimeNs?: bigint;
   /** Last access time in nanoseconds, when the service keeps it. */
@@ -193,6 +198,59 @@ export interface FileService {
   readlink?(path: string): string;
   /** Reports on a path without following a final symlink. */
   lstat?(path: string): Stat;
+  /**
+   * Reads a whole file into a new array (never aliasing the file): what
+   * `open` + read to the end + `close` would give, with the same errors.
+   * An optional fast path; `readFile()` uses it when present.
+   */
+  readFile?(path: string): Uint8Array;
+  /**
+   * Creates or replaces a whole file with a copy of `data`: what `open`
+   * with `{ write, create, truncate }` + `write` + `close` would do, with
+   * the same errors. An optional fast path; `writeFile()` uses it when
+   * present.
+   */
+  writeFile?(path: string, data: Uint8Array): void;
   /** Extra plain data describing the service, for namespace descriptions. */
   describe?(): Record<string, unknown>;
+}
+
+/**
+ * Limits for an in-memory service: `maxBytes` of file content and
+ * `maxFiles` entries. Leave one out for no limit on it.
+ *
+ * @example
+ * ```ts
+ * import { MemFs, type QuotaOptions } from "@oanix/oanix";
+ * const limits: QuotaOptions = { maxBytes: 64 * 1024 * 1024, maxFiles: 10_000 };
+ * const tmp = new MemFs(limits);
+ * ```
+ */
+export interface QuotaOptions {
+  /** The most bytes all files together may hold. */
+  maxBytes?: number;
+  /** The most files, directories and symlinks there may be (the root not counted). */
+  maxFiles?: number;
+}
+
+/**
+ * What an in-memory service holds against its limits.
+ *
+ * @example
+ * ```ts
+ * import { MemFs, writeText } from "@oanix/oanix";
+ * const fs = new MemFs({ maxBytes: 100 });
+ * writeText(fs, "/a", "hello");
+ * console.log(fs.usage()); // { bytes: 5, files: 1, maxBytes: 100, maxFiles: undefined }
+ * ```
+ */
+export interface DiskUsage {
+  /** Bytes held by files. */
+  bytes: number;
+  /** Files, directories and symlinks. */
+  files: number;
+  /** The byte limit, when there is one. */
+  maxBytes: number | undefined;
+  /** The entry limit, when there is one. */
+  maxFiles: number | undefined;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { lutimesSync } from "node:fs";
 import { FsError } from "./errors.ts";
 import { type ResolvedOpenFlags, resolveOpenFlags, wantsMutation } from "./open_flags.ts";
 import { normalizePath, parentPath, splitPath } from "./path.ts";
@@ -41,11 +42,18 @@ export interface WorkspaceFsOptions {
  * they would point outside.
  *
  * Read-only mode refuses every change (write, create, truncate, append,
- * mkdir, remove, rename, setTimes, symlink) with EROFS.
+ * mkdir, remove, rename, setTimes, lsetTimes, symlink, link) with EROFS.
  *
- * `stat` reports real sizes, modification times (`mtimeNs` at the
- * millisecond precision Deno gives) and inode numbers. Non-regular files
- * (FIFOs, sockets, devices) cannot be opened (EACCES).
+ * `stat` reports real sizes, modification times, inode numbers and link
+ * counts. **Times are whole milliseconds**, both ways: Deno's `statSync`
+ * (and `node:fs` `statSync` with `bigint: true`) report milliseconds, and
+ * `utimeSync` (and `node:fs` `utimesSync`/`lutimesSync`) set milliseconds,
+ * dropping the rest; so `mtimeNs` is a multiple of 1,000,000, and
+ * `setTimes` keeps a time it is not given only to the millisecond. Hard
+ * links (`link`) are made with the host's `link`, both names checked for
+ * containment; `lsetTimes` sets a symlink's own times through `node:fs`
+ * `lutimesSync`. Non-regular files (FIFOs, sockets, devices) cannot be
+ * opened (EACCES).
  *
  * Limits: the checks and the operation are two steps, so a *different*
  * process that swaps a directory for a symlink between them could race
@@ -273,15 +281,66 @@ export class WorkspaceFs implements FileService {
   }
 
   setTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
+    this.#setTimes(path, atimeNs, mtimeNs, true);
+  }
+
+  /**
+   * Sets the times of a symlink itself (not of its target), through
+   * `node:fs` `lutimesSync`; for other kinds, as `setTimes`.
+   */
+  lsetTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
+    this.#setTimes(path, atimeNs, mtimeNs, false);
+  }
+
+  #setTimes(
+    path: string,
+    atimeNs: bigint | undefined,
+    mtimeNs: bigint | undefined,
+    follow: boolean,
+  ) {
     const p = normalizePath(path);
     this.#refuseIfReadOnly(p);
-    const loc = this.#existing(p, true);
+    for (const t of [atimeNs, mtimeNs]) {
+      if (t !== undefined && typeof t !== "bigint") {
+        throw new FsError("EINVAL", p, "times must be bigint nanoseconds");
+      }
+    }
+    const loc = this.#existing(p, follow);
+    // Seconds as a number: the host keeps whole milliseconds of it.
     const secs = (ns: bigint | undefined, kept: Date | null) =>
       ns !== undefined ? Number(ns) / 1e9 : (kept?.getTime() ?? 0) / 1000;
-    this.#host(
-      p,
-      () => Deno.utimeSync(loc.host, secs(atimeNs, loc.info.atime), secs(mtimeNs, loc.info.mtime)),
-    );
+    const atime = secs(atimeNs, loc.info.atime);
+    const mtime = secs(mtimeNs, loc.info.mtime);
+    this.#host(p, () => {
+      if (loc.info.isSymlink) lutimesSync(loc.host, atime, mtime);
+      else Deno.utimeSync(loc.host, atime, mtime);
+    });
+  }
+
+  /**
+   * Makes `newPath` a second name for the file or symlink at `existing`
+   * (a final symlink is not followed, as in Linux `link(2)`). Both paths
+   * are resolved inside the workspace first. EPERM for a directory, EEXIST
+   * when `newPath` exists, EXDEV when the two are on different host file
+   * systems, EACCES for a symlink whose relative target would climb out of
+   * the workspace from the new name's directory.
+   */
+  link(existing: string, newPath: string): void {
+    const a = normalizePath(existing);
+    const b = normalizePath(newPath);
+    this.#refuseIfReadOnly(b);
+    const src = this.#existing(a, false);
+    if (src.info.isDirectory) throw new FsError("EPERM", a, "cannot link a directory");
+    const dst = this.#locate(b, false);
+    if (dst.info !== undefined) throw new FsError("EEXIST", b);
+    if (src.info.isSymlink) {
+      // A relative target means something else from the new name's directory.
+      const target = this.#host(a, () => Deno.readLinkSync(src.host));
+      if (!target.startsWith("/") && climbsOut(parentPath(dst.path), target)) {
+        throw new FsError("EACCES", b, "the link would point outside the workspace");
+      }
+    }
+    this.#host(b, () => Deno.linkSync(src.host, dst.host));
   }
 
   /**

@@ -19,7 +19,7 @@ const SEEK: Record<SeekFrom, Deno.SeekMode> = {
 /**
  * A {@linkcode Stat} from a `Deno.FileInfo`: real sizes (0 for
  * directories), mtimes (milliseconds, and `mtimeNs` at the millisecond
- * precision Deno reports) and the inode number.
+ * precision Deno reports), the inode number and the link count.
  */
 export function statFromInfo(info: Deno.FileInfo, readOnly: boolean): Stat {
   const mtime = info.mtime?.getTime() ?? 0;
@@ -33,6 +33,7 @@ export function statFromInfo(info: Deno.FileInfo, readOnly: boolean): Stat {
   };
   if (atime !== undefined) st.atimeNs = BigInt(atime) * 1_000_000n;
   if (info.ino !== null) st.ino = info.ino;
+  if (info.nlink !== null) st.nlink = info.nlink;
   return st;
 }
 

@@ -8,7 +8,19 @@ import { FsError } from "../fs/errors.ts";
 import { resolveOpenFlags } from "../fs/open_flags.ts";
 import { normalizePath, parentPath } from "../fs/path.ts";
 import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../fs/types.ts";
-import { MountTable, type Resolution } from "./mount_table.ts";
+import { type MountRoute, MountTable, type Resolution } from "./mount_table.ts";
+import { isPlainRoute, joinRoutes } from "./joined_route.ts";
+import { RecentRoutes } from "./recent_routes.ts";
+import {
+  isServed,
+  renamed,
+  type Served,
+  serviceHasDir,
+  setTimesOf,
+  statOf,
+  synthesizedStat,
+  unserved,
+} from "./service_calls.ts";
 
 /**
  * One mount: where, and what.
@@ -64,8 +76,6 @@ export interface NamespaceDescription {
   [extra: string]: unknown;
 }
 
-const SYNTHESIZED_STAT: Stat = { kind: "dir", size: 0, mtime: 0, readOnly: true, mtimeNs: 0n };
-
 /**
  * Builds a {@linkcode Namespace}. Mounting the same path twice throws.
  *
@@ -118,9 +128,16 @@ function typeOf(v: unknown): string {
  * works on it, and it can be mounted in another namespace.
  *
  * Paths are normalised here, once (DESIGN.md D4). The parents of mount
- * points (`/`, `/cap`) list as read-only directories. A rename across two
- * mounts is EXDEV; removing or renaming a mount point is EBUSY. Errors name
- * the full namespace path.
+ * points (`/`, `/cap`) list as read-only directories. A rename or hard link
+ * across two mounts is EXDEV; removing, renaming or linking a mount point
+ * is EBUSY. Errors name the full namespace path. Open flags are checked by
+ * the service that opens; the namespace reads them only where it decides
+ * itself (at and beside the read-only directories).
+ *
+ * A hop costs about one Map lookup: the table never changes once built, so
+ * the namespace keeps the latest routes by path, and a route into a
+ * namespace mounted here goes on through that one's table, so a call
+ * reaches the final service directly.
  *
  * @example
  * ```ts
@@ -138,11 +155,25 @@ function typeOf(v: unknown): string {
 export class Namespace implements FileService {
   readonly kind: string = "namespace";
   #table: MountTable;
+  #routes: RecentRoutes;
 
   /** Use {@linkcode Namespace.builder}. */
   constructor(table: MountTable, guard: symbol) {
     if (guard !== BUILDER) throw new TypeError("use Namespace.builder() to make a Namespace");
     this.#table = table;
+    this.#routes = new RecentRoutes((path) => this.#find(path));
+  }
+
+  /**
+   * The route of `path`. A plain route into a namespace mounted here goes on
+   * through that namespace's table, so a call reaches the final service in
+   * one hop.
+   */
+  #find(path: string): MountRoute {
+    const r = this.#table.route(path);
+    if (!(r.service instanceof Namespace) || !isPlainRoute(r)) return r;
+    const inner = r.service.#find(r.path);
+    return isPlainRoute(inner) ? joinRoutes(r, inner) : r;
   }
 
   /**
@@ -160,7 +191,7 @@ export class Namespace implements FileService {
 
   /** Resolves a path to the service holding it, or undefined when none does. */
   resolve(path: string): Resolution | undefined {
-    return this.#table.resolve(normalizePath(path));
+    return this.#table.resolve(path);
   }
 
   /** The mount table, sorted by path. */
@@ -179,72 +210,76 @@ export class Namespace implements FileService {
     };
   }
 
-  /** Runs `op` on the service holding `path`, naming the full path in errors. */
-  #at<T>(path: string, op: (r: Resolution, p: string) => T): T {
-    const p = normalizePath(path);
-    const r = this.#table.resolve(p);
-    if (r === undefined) {
-      if (this.#table.hasNode(p)) {
-        throw new FsError("EROFS", p, "a read-only directory above mount points");
-      }
-      throw new FsError("ENOENT", p, "nothing is mounted there");
-    }
+  /**
+   * Runs `op` on the service holding the route's path, naming the full path
+   * in errors (`op` names the service's path, as the service would).
+   */
+  #at<T>(r: MountRoute, op: (svc: FileService, inner: string) => T): T {
+    if (!isServed(r)) throw unserved(r);
     try {
-      return op(r, p);
+      return op(r.service, r.path);
     } catch (e) {
-      throw renamed(e, r, p);
+      throw renamed(e, r);
     }
   }
 
-  /** Throws EBUSY (or EROFS) when `p` is a mount point or lies above one. */
-  #refuseMountTree(p: string, what: string): void {
-    if (this.#table.hasNode(p)) {
+  /** Throws EBUSY when the path is a mount point or lies above one. */
+  #refuseMountTree(r: MountRoute, what: string): void {
+    if (r.inTable) {
       throw new FsError(
         "EBUSY",
-        p,
-        this.#table.isMountPoint(p)
-          ? `cannot ${what} a mount point`
-          : `cannot ${what} a directory that holds mount points`,
+        r.full,
+        r.synthesized
+          ? `cannot ${what} a directory that holds mount points`
+          : `cannot ${what} a mount point`,
       );
     }
   }
 
-  /** Throws EROFS when `p` would be created directly in a synthesised directory. */
-  #refuseSynthesizedParent(p: string): void {
-    const parent = parentPath(p);
-    if (!this.#table.isSynthesized(parent)) return;
-    const r = this.#table.resolve(parent);
-    if (r === undefined || !serviceHas(r)) {
-      throw new FsError("EROFS", p, `${parent} is a read-only directory above mount points`);
+  /** Throws EROFS when the path would be created directly in a synthesised directory. */
+  #refuseSynthesizedParent(r: MountRoute): void {
+    if (!r.parentSynthesized) return;
+    const parent = parentPath(r.full);
+    const covering = this.#routes.route(parent);
+    if (!isServed(covering) || !serviceHasDir(covering)) {
+      throw new FsError("EROFS", r.full, `${parent} is a read-only directory above mount points`);
     }
   }
 
   open(path: string, flags?: OpenFlags): FileHandle {
-    const p = normalizePath(path);
-    const f = resolveOpenFlags(flags, p);
-    if (this.#table.isSynthesized(p)) {
-      throw new FsError(f.create && f.exclusive ? "EEXIST" : "EISDIR", p);
+    const r = this.#routes.route(path);
+    // The service checks the flags; the namespace reads them only where it decides itself.
+    if (!isServed(r) || r.synthesized || r.parentSynthesized) return this.#openInTable(r, flags);
+    try {
+      return r.service.open(r.path, flags);
+    } catch (e) {
+      throw renamed(e, r);
     }
-    if (f.create) this.#refuseSynthesizedParent(p);
-    return this.#at(p, (r) => r.service.open(r.path, f));
+  }
+
+  /** `open` at or next to a synthesised directory, or where nothing is mounted. */
+  #openInTable(r: MountRoute, flags: OpenFlags | undefined): FileHandle {
+    const f = resolveOpenFlags(flags, r.full);
+    if (r.synthesized) throw new FsError(f.create && f.exclusive ? "EEXIST" : "EISDIR", r.full);
+    if (f.create) this.#refuseSynthesizedParent(r);
+    return this.#at(r, (svc, inner) => svc.open(inner, f));
   }
 
   readdir(path: string): DirEntry[] {
-    const p = normalizePath(path);
-    const mounted = this.#table.childNames(p);
-    const r = this.#table.resolve(p);
+    const r = this.#routes.route(path);
+    const mounted = r.childNames();
     let own: DirEntry[] = [];
-    if (r !== undefined) {
+    if (isServed(r)) {
       try {
         own = r.service.readdir(r.path);
       } catch (e) {
         // Above a mount point, the covering service need not have the directory.
         if (!(mounted.length > 0 && e instanceof FsError && e.code === "ENOENT")) {
-          throw renamed(e, r, p);
+          throw renamed(e, r);
         }
       }
     } else if (mounted.length === 0) {
-      throw new FsError("ENOENT", p, "nothing is mounted there");
+      throw unserved(r);
     }
     if (mounted.length === 0) return own;
     const names = new Set(mounted);
@@ -254,106 +289,113 @@ export class Namespace implements FileService {
   }
 
   stat(path: string): Stat {
-    return this.#statWith(path, (svc, p) => svc.stat(p));
+    return this.#stat(path, true);
   }
 
   lstat(path: string): Stat {
-    return this.#statWith(path, (svc, p) => (svc.lstat ?? svc.stat).call(svc, p));
+    return this.#stat(path, false);
   }
 
-  #statWith(path: string, how: (svc: FileService, p: string) => Stat): Stat {
-    const p = normalizePath(path);
-    if (this.#table.isSynthesized(p)) {
-      const r = this.#table.resolve(p);
-      if (r === undefined) return { ...SYNTHESIZED_STAT };
-      try {
-        return how(r.service, r.path);
-      } catch (e) {
-        if (e instanceof FsError && e.code === "ENOENT") return { ...SYNTHESIZED_STAT };
-        throw renamed(e, r, p);
-      }
+  #stat(path: string, follow: boolean): Stat {
+    const r = this.#routes.route(path);
+    if (r.synthesized) return synthesizedStat(r, follow);
+    if (!isServed(r)) throw unserved(r);
+    try {
+      return statOf(r.service, r.path, follow);
+    } catch (e) {
+      throw renamed(e, r);
     }
-    return this.#at(p, (r) => how(r.service, r.path));
   }
 
   mkdir(path: string): void {
-    const p = normalizePath(path);
-    if (this.#table.hasNode(p)) throw new FsError("EEXIST", p);
-    this.#refuseSynthesizedParent(p);
-    this.#at(p, (r) => r.service.mkdir(r.path));
-  }
-
-  remove(path: string): void {
-    const p = normalizePath(path);
-    this.#refuseMountTree(p, "remove");
-    this.#at(p, (r) => r.service.remove(r.path));
-  }
-
-  rename(from: string, to: string): void {
-    const a = normalizePath(from);
-    const b = normalizePath(to);
-    this.#refuseMountTree(a, "rename");
-    this.#refuseMountTree(b, "replace");
-    this.#refuseSynthesizedParent(b);
-    const ra = this.#table.resolve(a);
-    const rb = this.#table.resolve(b);
-    if (ra === undefined) throw new FsError("ENOENT", a, "nothing is mounted there");
-    if (rb === undefined) throw new FsError("ENOENT", b, "nothing is mounted there");
-    if (ra.mountPoint !== rb.mountPoint) {
-      throw new FsError("EXDEV", a, `cannot rename across mounts to ${b}`);
-    }
-    try {
-      ra.service.rename(ra.path, rb.path);
-    } catch (e) {
-      throw renamed(e, ra, a);
-    }
-  }
-
-  setTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
-    this.#at(path, (r, p) => {
-      if (r.service.setTimes === undefined) {
-        throw new FsError("ENOTSUP", p, `${r.service.kind} does not keep times`);
-      }
-      r.service.setTimes(r.path, atimeNs, mtimeNs);
-    });
+    this.#create(path, (svc, inner) => svc.mkdir(inner));
   }
 
   symlink(target: string, path: string): void {
-    const p = normalizePath(path);
-    if (this.#table.hasNode(p)) throw new FsError("EEXIST", p);
-    this.#refuseSynthesizedParent(p);
-    this.#at(p, (r) => {
-      if (r.service.symlink === undefined) {
-        throw new FsError("ENOTSUP", p, `${r.service.kind} has no symlinks`);
+    this.#create(path, (svc, inner) => {
+      if (svc.symlink === undefined) {
+        throw new FsError("ENOTSUP", inner, `${svc.kind} has no symlinks`);
       }
-      r.service.symlink(target, r.path);
+      svc.symlink(target, inner);
+    });
+  }
+
+  /** Creates something new at `path`: EEXIST on the mount tree, EROFS beside it. */
+  #create(path: string, op: (svc: FileService, inner: string) => void): void {
+    const r = this.#routes.route(path);
+    if (r.inTable) throw new FsError("EEXIST", r.full);
+    this.#refuseSynthesizedParent(r);
+    this.#at(r, op);
+  }
+
+  remove(path: string): void {
+    const r = this.#routes.route(path);
+    this.#refuseMountTree(r, "remove");
+    this.#at(r, (svc, inner) => svc.remove(inner));
+  }
+
+  rename(from: string, to: string): void {
+    const [a, b] = this.#withinOneMount(from, to, "rename", "replace");
+    try {
+      a.service.rename(a.path, b.path);
+    } catch (e) {
+      throw renamed(e, a);
+    }
+  }
+
+  link(existing: string, newPath: string): void {
+    const [a, b] = this.#withinOneMount(existing, newPath, "link", "link over");
+    if (a.service.link === undefined) {
+      throw new FsError("ENOTSUP", a.full, `${a.service.kind} has no hard links`);
+    }
+    try {
+      a.service.link(a.path, b.path);
+    } catch (e) {
+      throw renamed(e, a);
+    }
+  }
+
+  /**
+   * The routes of a two-path operation: EBUSY on the mount tree, EROFS in a
+   * synthesised directory, EXDEV across mounts.
+   */
+  #withinOneMount(from: string, to: string, verb: string, over: string): [Served, Served] {
+    // Not seen through nested namespaces: a nested one decides on its own tree.
+    const a = this.#table.route(from);
+    const b = this.#table.route(to);
+    this.#refuseMountTree(a, verb);
+    this.#refuseMountTree(b, over);
+    this.#refuseSynthesizedParent(b);
+    if (!isServed(a)) throw unserved(a);
+    if (!isServed(b)) throw unserved(b);
+    if (a.mountPoint !== b.mountPoint) {
+      throw new FsError("EXDEV", a.full, `cannot ${verb} across mounts to ${b.full}`);
+    }
+    return [a, b];
+  }
+
+  setTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
+    this.#at(
+      this.#routes.route(path),
+      (svc, inner) => setTimesOf(svc, inner, atimeNs, mtimeNs),
+    );
+  }
+
+  lsetTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
+    this.#at(this.#routes.route(path), (svc, inner) => {
+      if (svc.lsetTimes !== undefined) return svc.lsetTimes(inner, atimeNs, mtimeNs);
+      // Without lsetTimes a service can still set the times of what is not a symlink.
+      if (statOf(svc, inner, false).kind === "symlink") {
+        throw new FsError("ENOTSUP", inner, `${svc.kind} cannot set a symlink's own times`);
+      }
+      setTimesOf(svc, inner, atimeNs, mtimeNs);
     });
   }
 
   readlink(path: string): string {
-    return this.#at(path, (r, p) => {
-      if (r.service.readlink === undefined) throw new FsError("EINVAL", p, "not a symlink");
-      return r.service.readlink(r.path);
+    return this.#at(this.#routes.route(path), (svc, inner) => {
+      if (svc.readlink === undefined) throw new FsError("EINVAL", inner, "not a symlink");
+      return svc.readlink(inner);
     });
   }
-}
-
-/** True when the service covering a synthesised directory really has it. */
-function serviceHas(r: Resolution): boolean {
-  try {
-    return r.service.stat(r.path).kind === "dir";
-  } catch {
-    return false;
-  }
-}
-
-/** Re-issues a service's FsError with the namespace path in place of its own. */
-function renamed(e: unknown, r: Resolution, nsPath: string): unknown {
-  if (!(e instanceof FsError) || e.path === undefined) return e;
-  let full = nsPath;
-  if (e.path !== r.path && e.path.startsWith("/")) {
-    full = r.mountPoint === "/" ? e.path : e.path === "/" ? r.mountPoint : r.mountPoint + e.path;
-  }
-  if (full === e.path) return e;
-  return new FsError(e.code, full, e.reason);
 }

@@ -7,12 +7,14 @@
 
 import { normalizePath } from "../fs/path.ts";
 import type { FileService } from "../fs/types.ts";
-import { DIR_RIGHTS, ERRNO, RIGHTS, STDIO_RIGHTS } from "./constants.ts";
+import { ERRNO, STDIO_RIGHTS } from "./constants.ts";
 import { errnoOf } from "./errno.ts";
 import { WasiAbortError, WasiExit } from "./errors.ts";
 import { FdTable, releaseFd } from "./fd_table.ts";
 import { InodeTable } from "./inodes.ts";
 import { GuestMemory } from "./memory.ts";
+import { addPreopens, type WasiPreopen } from "./preopens.ts";
+import { RunStop } from "./stop.ts";
 import { openLogFile, OutputSink, StdinReader, type StdinSource } from "./stdio.ts";
 
 /**
@@ -42,12 +44,27 @@ export interface WasiRunOptions {
    * `PWD` (unless `env` has it), so a program may `chdir(getenv("PWD"))`.
    */
   cwd?: string;
-  /** Directories to preopen, in order, starting at fd 3. Default `["/"]`. */
-  preopens?: string[];
-  /** Stops the guest at its next host call or suspension. */
+  /**
+   * Directories to preopen, in order, from fd 3 on: a namespace path (seen
+   * under the same name), `{ path, name }` (the guest sees `path` as
+   * `name`, like wasmtime's `--dir HOST::GUEST`), or `"PATH::NAME"`.
+   * Default `["/"]`: the namespace root as "/". `[]` preopens nothing.
+   */
+  preopens?: Array<string | WasiPreopen>;
+  /**
+   * Stops the guest (exit code 130). A run with a signal yields an
+   * event-loop turn every 25 ms of busy running (see `slicing`), so an
+   * abort raised by a timer or another task is seen within a slice.
+   */
   signal?: AbortSignal;
-  /** Stops the guest after this many milliseconds, as `signal` would. */
+  /** Stops the guest after this many milliseconds (exit code 124), checked in every host call. */
   timeoutMs?: number;
+  /**
+   * Yield one event-loop turn every 25 ms of busy running, at a host call.
+   * Default: when there is a `signal`. Every import then goes through
+   * `WebAssembly.Suspending`, which costs about 0.1–0.2 µs per call.
+   */
+  slicing?: boolean;
   /** The fd limit (EMFILE beyond it), stdio and preopens included. Default 1024. */
   maxFds?: number;
   /** Keep at most this many bytes of stdout, and of stderr. Default 64 MiB. */
@@ -112,16 +129,13 @@ export class WasiContext {
   readonly stdout: OutputSink;
   /** Captured stderr. */
   readonly stderr: OutputSink;
-  /** The run's stop signal (the given one combined with the timeout). */
-  readonly signal: AbortSignal;
-  /** Set when the guest must stop; every import throws it. */
-  stopped: WasiAbortError | undefined;
+  /** What stops the run: its signal, its deadline and its time slices. */
+  readonly stops: RunStop;
   /** Called for unexpected host exceptions. */
   readonly onHostError: ((fn: string, error: unknown) => void) | undefined;
   /** The monotonic clock's origin, in `performance.now()` milliseconds. */
   readonly startedAt: number = performance.now();
   #mem: GuestMemory | undefined;
-  #stopped: Promise<never>;
   #cleanup: Array<() => void> = [];
 
   /**
@@ -147,69 +161,31 @@ export class WasiContext {
     this.env = envStrings(opts.env, cwd).map(cString);
     this.onHostError = opts.onHostError;
 
-    const controller = new AbortController();
-    this.signal = controller.signal;
-    let rejectStopped!: (e: WasiAbortError) => void;
-    this.#stopped = new Promise<never>((_, reject) => (rejectStopped = reject));
-    this.#stopped.catch(() => {});
-    const stop = (e: WasiAbortError) => {
-      if (this.stopped !== undefined) return;
-      this.stopped = e;
-      rejectStopped(e);
-      controller.abort(e);
-    };
-    if (opts.signal !== undefined) {
-      const s = opts.signal;
-      const onAbort = () => stop(new WasiAbortError(false, describeReason(s.reason), s.reason));
-      if (s.aborted) onAbort();
-      else {
-        s.addEventListener("abort", onAbort, { once: true });
-        this.#cleanup.push(() => s.removeEventListener("abort", onAbort));
-      }
-    }
-    if (opts.timeoutMs !== undefined) {
-      const ms = opts.timeoutMs;
-      if (typeof ms !== "number" || !(ms >= 0)) throw new RangeError(`bad timeoutMs ${ms}`);
-      const timer = setTimeout(
-        () => stop(new WasiAbortError(true, `timed out after ${ms} ms`)),
-        ms,
-      );
-      this.#cleanup.push(() => clearTimeout(timer));
-    }
-
     this.fds = new FdTable(opts.maxFds ?? 1024);
+    this.stops = new RunStop({
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      slicing: opts.slicing,
+    });
     const logs = opts.logs !== false;
-    this.stdout = new OutputSink({
-      limit: opts.maxCaptureBytes,
-      onData: opts.onStdout,
-      log: logs ? openLogFile(root, "/logs/stdout.log") : undefined,
-    });
-    this.stderr = new OutputSink({
-      limit: opts.maxCaptureBytes,
-      onData: opts.onStderr,
-      log: logs ? openLogFile(root, "/logs/stderr.log") : undefined,
-    });
     try {
+      this.stdout = new OutputSink({
+        limit: opts.maxCaptureBytes,
+        onData: opts.onStdout,
+        log: logs ? openLogFile(root, "/logs/stdout.log") : undefined,
+      });
+      this.stderr = new OutputSink({
+        limit: opts.maxCaptureBytes,
+        onData: opts.onStderr,
+        log: logs ? openLogFile(root, "/logs/stderr.log") : undefined,
+      });
       const stdin = new StdinReader(opts.stdin, root);
       this.#cleanup.push(() => stdin.close());
       const pipe = { rights: STDIO_RIGHTS, inheriting: 0, fdflags: 0 };
       this.fds.add({ kind: "stdin", reader: stdin, ...pipe });
       this.fds.add({ kind: "output", sink: this.stdout, name: "stdout", ...pipe });
       this.fds.add({ kind: "output", sink: this.stderr, name: "stderr", ...pipe });
-      for (const dir of opts.preopens ?? ["/"]) {
-        const path = normalizePath(dir);
-        if (root.stat(path).kind !== "dir") {
-          throw new TypeError(`preopen ${path} is not a directory`);
-        }
-        this.fds.add({
-          kind: "dir",
-          path,
-          preopen: path,
-          rights: DIR_RIGHTS | RIGHTS.ALL,
-          inheriting: RIGHTS.ALL,
-          fdflags: 0,
-        });
-      }
+      addPreopens(this.fds, root, opts.preopens);
     } catch (e) {
       this.close();
       throw e;
@@ -227,9 +203,19 @@ export class WasiContext {
     return this.#mem;
   }
 
+  /** Set when the guest must stop; every import throws it. */
+  get stopped(): WasiAbortError | undefined {
+    return this.stops.stopped;
+  }
+
+  /** Aborted when the guest is stopped: hand it to waits. */
+  get signal(): AbortSignal {
+    return this.stops.signal;
+  }
+
   /** Rejects when the guest must stop: race a suspension against it. */
   get whenStopped(): Promise<never> {
-    return this.#stopped;
+    return this.stops.whenStopped;
   }
 
   /** The monotonic clock: nanoseconds since the run started (plus one, so never 0). */
@@ -239,7 +225,12 @@ export class WasiContext {
 
   /** {@linkcode WasiContext.monotonicNs} as a number (exact for 104 days). */
   monotonicNsNumber(): number {
-    return Math.round((perfNow() - this.startedAt) * 1e6) + 1;
+    return this.monotonicNsAt(perfNow());
+  }
+
+  /** The monotonic clock at `performance.now()` reading `now`, in nanoseconds. */
+  monotonicNsAt(now: number): number {
+    return Math.round((now - this.startedAt) * 1e6) + 1;
   }
 
   /**
@@ -261,13 +252,9 @@ export class WasiContext {
   close(): void {
     for (const [n] of this.fds.entries()) releaseFd(this.fds.take(n));
     for (const f of this.#cleanup.splice(0)) f();
-    this.stdout.close();
-    this.stderr.close();
+    this.stops.close();
+    // Absent when the constructor failed before making them.
+    this.stdout?.close();
+    this.stderr?.close();
   }
-}
-
-function describeReason(reason: unknown): string {
-  if (reason instanceof Error) return reason.message;
-  if (reason === undefined) return "aborted";
-  return String(reason);
 }

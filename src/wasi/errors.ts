@@ -133,9 +133,10 @@ export class WasiTrapError extends Error {
 }
 
 /**
- * The guest was stopped by the host: its `signal` aborted, or `timeoutMs`
- * passed. It stops at its next host call or suspension. `exitCode` is 124
- * after a timeout (as `timeout(1)` reports) and 130 otherwise.
+ * The guest was stopped by the host: `timeoutMs` passed (it stops at its
+ * first host call after the deadline) or its `signal` aborted (within a
+ * time slice, see `stop.ts`). `exitCode` is 124 after a timeout (as
+ * `timeout(1)` reports) and 130 otherwise.
  *
  * @example
  * ```ts

@@ -18,6 +18,7 @@ import type { WasiContext } from "./context.ts";
 import { WasiErrno } from "./errors.ts";
 import type { Fd } from "./fd_table.ts";
 import type { GuestSlice } from "./memory.ts";
+import { requireRights } from "./rights.ts";
 
 type Reader = (buf: Uint8Array, offset: number) => number;
 
@@ -243,26 +244,22 @@ export function fdIoImports(ctx: WasiContext) {
       if (off > BigInt(Number.MAX_SAFE_INTEGER) || off < -BigInt(Number.MAX_SAFE_INTEGER)) {
         throw new WasiErrno(ERRNO.INVAL, "offset too large");
       }
-      let pos: number;
-      if (f.kind === "file") {
-        pos = f.handle.seek(Number(off), SEEK_FROM[whence]);
-      } else if (f.kind === "dir") {
-        if (off !== 0n || whence === WHENCE.END) {
-          throw new WasiErrno(ERRNO.INVAL, "directories seek only to 0");
-        }
-        pos = 0;
-      } else {
-        throw new WasiErrno(ERRNO.SPIPE);
-      }
+      // A seek by 0 from the current position is a tell, and needs only that right.
+      const tell = off === 0n && whence === WHENCE.CUR;
+      requireRights(f, tell ? RIGHTS.FD_TELL : RIGHTS.FD_SEEK, "fd_seek");
+      if (f.kind === "dir") throw new WasiErrno(ERRNO.ISDIR, "a directory has no position");
+      if (f.kind !== "file") throw new WasiErrno(ERRNO.SPIPE);
+      const pos = f.handle.seek(Number(off), SEEK_FROM[whence]);
       ctx.mem.setU64n(newOffset, pos);
       return ERRNO.SUCCESS;
     },
     fd_tell(fd: number, offsetPtr: number): number {
       const f = ctx.fds.get(fd);
       ctx.mem.check(offsetPtr, 8);
-      if (f.kind === "file") ctx.mem.setU64n(offsetPtr, f.handle.position());
-      else if (f.kind === "dir") ctx.mem.setU64n(offsetPtr, 0);
-      else throw new WasiErrno(ERRNO.SPIPE);
+      requireRights(f, RIGHTS.FD_TELL, "fd_tell");
+      if (f.kind === "dir") throw new WasiErrno(ERRNO.ISDIR, "a directory has no position");
+      if (f.kind !== "file") throw new WasiErrno(ERRNO.SPIPE);
+      ctx.mem.setU64n(offsetPtr, f.handle.position());
       return ERRNO.SUCCESS;
     },
   };

@@ -6,14 +6,14 @@
  * @module
  */
 
-import { FsError } from "../fs/errors.ts";
 import type { Stat } from "../fs/types.ts";
 import { ERRNO, FDFLAGS, FILETYPE, PREOPENTYPE_DIR, RIGHTS, SIZE } from "./constants.ts";
 import type { WasiContext } from "./context.ts";
 import { WasiErrno } from "./errors.ts";
 import { type Fd, fdFiletype, releaseFd } from "./fd_table.ts";
 import { offsetArg } from "./fd_io.ts";
-import { timesArg, writeFilestat } from "./stat_io.ts";
+import { requireRights } from "./rights.ts";
+import { setPathTimes, timesArg, writeFilestat } from "./stat_io.ts";
 
 const encoder = new TextEncoder();
 const PIPE_STAT: Stat = { kind: "file", size: 0, mtime: 0, readOnly: false, mtimeNs: 0n };
@@ -42,12 +42,6 @@ function fileOnly(fd: Fd, what: string) {
  * ```
  */
 export function fdMetaImports(ctx: WasiContext) {
-  const setTimes = (path: string, atimeNs?: bigint, mtimeNs?: bigint) => {
-    if (ctx.root.setTimes === undefined) {
-      throw new FsError("ENOTSUP", path, `${ctx.root.kind} does not keep times`);
-    }
-    ctx.root.setTimes(path, atimeNs, mtimeNs);
-  };
   return {
     fd_close(fd: number): number {
       const e = releaseFd(ctx.fds.take(fd));
@@ -71,6 +65,7 @@ export function fdMetaImports(ctx: WasiContext) {
     },
     fd_fdstat_set_flags(fd: number, flags: number): number {
       const f = ctx.fds.get(fd);
+      requireRights(f, RIGHTS.FD_FDSTAT_SET_FLAGS, "fd_fdstat_set_flags");
       if ((flags & ~31) !== 0) throw new WasiErrno(ERRNO.INVAL, "unknown fdflags");
       if ((flags & FDFLAGS.APPEND) !== 0 && f.kind !== "file" && f.kind !== "output") {
         throw new WasiErrno(ERRNO.INVAL, "append on a directory or stdin");
@@ -95,6 +90,7 @@ export function fdMetaImports(ctx: WasiContext) {
     fd_filestat_get(fd: number, ptr: number): number {
       const f = ctx.fds.get(fd);
       ctx.mem.check(ptr, SIZE.FILESTAT);
+      requireRights(f, RIGHTS.FD_FILESTAT_GET, "fd_filestat_get");
       if (f.kind === "file") {
         const st = f.handle.stat();
         writeFilestat(ctx.mem, ptr, ctx.inodes.idOf(f.path, st, f.dev), st, FILETYPE.REGULAR_FILE);
@@ -110,6 +106,7 @@ export function fdMetaImports(ctx: WasiContext) {
     fd_filestat_set_size(fd: number, size: bigint): number {
       const f = ctx.fds.get(fd);
       if (f.kind !== "file") throw new WasiErrno(f.kind === "dir" ? ERRNO.ISDIR : ERRNO.INVAL);
+      requireRights(f, RIGHTS.FD_FILESTAT_SET_SIZE, "fd_filestat_set_size");
       if ((f.rights & RIGHTS.FD_WRITE) === 0) {
         throw new WasiErrno(ERRNO.BADF, "not open for writing");
       }
@@ -118,8 +115,11 @@ export function fdMetaImports(ctx: WasiContext) {
     },
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, flags: number): number {
       const f = ctx.fds.get(fd);
+      requireRights(f, RIGHTS.FD_FILESTAT_SET_TIMES, "fd_filestat_set_times");
       const t = timesArg(atim, mtim, flags);
-      if (f.kind === "file" || f.kind === "dir") setTimes(f.path, t.atimeNs, t.mtimeNs);
+      if (f.kind === "file" || f.kind === "dir") {
+        setPathTimes(ctx.root, f.path, true, t.atimeNs, t.mtimeNs);
+      }
       return ERRNO.SUCCESS;
     },
     fd_prestat_get(fd: number, ptr: number): number {
@@ -144,6 +144,7 @@ export function fdMetaImports(ctx: WasiContext) {
     },
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
       const f = fileOnly(ctx.fds.get(fd), "fd_advise");
+      requireRights(f, RIGHTS.FD_ADVISE, "fd_advise");
       offsetArg(offset);
       offsetArg(len);
       if (advice < 0 || advice > 5) throw new WasiErrno(ERRNO.INVAL, `bad advice ${advice}`);
@@ -152,6 +153,7 @@ export function fdMetaImports(ctx: WasiContext) {
     },
     fd_allocate(fd: number, offset: bigint, len: bigint): number {
       const f = fileOnly(ctx.fds.get(fd), "fd_allocate");
+      requireRights(f, RIGHTS.FD_ALLOCATE, "fd_allocate");
       const end = offsetArg(offset) + offsetArg(len);
       if (BigInt.asUintN(64, len) === 0n) throw new WasiErrno(ERRNO.INVAL, "zero length");
       if (!Number.isSafeInteger(end)) throw new WasiErrno(ERRNO.FBIG);
@@ -162,15 +164,16 @@ export function fdMetaImports(ctx: WasiContext) {
       return ERRNO.SUCCESS;
     },
     fd_datasync(fd: number): number {
-      return sync(ctx.fds.get(fd));
+      return sync(ctx.fds.get(fd), RIGHTS.FD_DATASYNC, "fd_datasync");
     },
     fd_sync(fd: number): number {
-      return sync(ctx.fds.get(fd));
+      return sync(ctx.fds.get(fd), RIGHTS.FD_SYNC, "fd_sync");
     },
   };
 }
 
-function sync(f: Fd): number {
+function sync(f: Fd, right: number, what: string): number {
+  requireRights(f, right, what);
   if (f.kind === "file") f.handle.flush();
   else if (f.kind !== "dir") throw new WasiErrno(ERRNO.INVAL, "cannot sync a pipe");
   return ERRNO.SUCCESS;

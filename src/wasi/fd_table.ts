@@ -224,12 +224,19 @@ export class FdTable {
     return fd;
   }
 
-  /** Moves fd `from` onto `to` (which must be open); returns the fd it replaced. */
+  /**
+   * Moves fd `from` onto `to`, closing `from`; returns the fd it replaced.
+   * `to` must be open (EBADF), except the stdio numbers 0–2, which may be
+   * refilled after they were moved away: that is how programs without
+   * `dup` save and restore stdout (`fd_renumber(1, saved)`, later
+   * `fd_renumber(file, 1)` and `fd_renumber(saved, 1)`).
+   */
   renumber(from: number, to: number): Fd | undefined {
     const src = this.get(from);
-    const dst = this.get(to);
+    const dst = to <= 2 ? this.#fds[to] : this.get(to);
     if (from === to) return undefined;
     this.#fds[to] = src;
+    if (dst === undefined) this.#count++;
     this.take(from);
     return dst;
   }

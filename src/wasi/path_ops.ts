@@ -19,17 +19,14 @@ import {
 } from "./constants.ts";
 import type { WasiContext } from "./context.ts";
 import { WasiErrno } from "./errors.ts";
-import { dirFd, type ResolvedPath, resolveGuestPath, statPath, tryStat } from "./paths.ts";
-import { timesArg, writeFilestat } from "./stat_io.ts";
+import { dirFd, joinGuestPath, type ResolvedPath, statPath, tryStat } from "./paths.ts";
+import { requireRights, rightsArg } from "./rights.ts";
+import { setPathTimes, timesArg, writeFilestat } from "./stat_io.ts";
 
 const encoder = new TextEncoder();
 
 function isCode(e: unknown, code: string): boolean {
   return e instanceof FsError && e.code === code;
-}
-
-function rightsArg(v: bigint): number {
-  return Number(BigInt.asUintN(64, v) & BigInt(RIGHTS.ALL));
 }
 
 /** Opens `r` as a directory fd after the checks POSIX makes. */
@@ -55,6 +52,13 @@ function openDir(
   });
 }
 
+/** The rights `path_open` needs on the directory fd for these oflags. */
+function openRights(oflags: number): number {
+  return RIGHTS.PATH_OPEN |
+    ((oflags & OFLAGS.CREAT) !== 0 ? RIGHTS.PATH_CREATE_FILE : 0) |
+    ((oflags & OFLAGS.TRUNC) !== 0 ? RIGHTS.PATH_FILESTAT_SET_SIZE : 0);
+}
+
 /**
  * The path imports over `ctx`.
  *
@@ -69,7 +73,12 @@ function openDir(
  */
 export function pathImports(ctx: WasiContext) {
   const root = ctx.root;
-  const at = (fd: number, ptr: number, len: number) => resolveGuestPath(ctx, fd, ptr, len);
+  /** Resolves a path argument against dir fd `fd`, which needs `right` for `what`. */
+  const at = (fd: number, ptr: number, len: number, right: number, what: string) => {
+    const dir = dirFd(ctx, fd);
+    requireRights(dir, right, what);
+    return joinGuestPath(dir.path, ctx.mem.path(ptr, len));
+  };
   return {
     path_open(
       fd: number,
@@ -82,15 +91,17 @@ export function pathImports(ctx: WasiContext) {
       fdflags: number,
       fdOut: number,
     ): number {
-      const r = at(fd, ptr, len);
+      const r = at(fd, ptr, len, openRights(oflags), "path_open");
       ctx.mem.check(fdOut, 4);
       if ((oflags & ~15) !== 0) throw new WasiErrno(ERRNO.INVAL, "unknown oflags");
       if ((fdflags & ~31) !== 0) throw new WasiErrno(ERRNO.INVAL, "unknown fdflags");
       if (ctx.fds.count >= ctx.fds.max) {
         throw new FsError("EMFILE", r.path, `the limit is ${ctx.fds.max}`);
       }
-      const base = rightsArg(rightsBase);
-      const inheriting = rightsArg(rightsInheriting);
+      // The new fd gets what was asked for, within what the directory passes on.
+      const passed = ctx.fds.get(fd).inheriting;
+      const base = rightsArg(rightsBase) & passed;
+      const inheriting = rightsArg(rightsInheriting) & passed;
       const follow = (dirflags & LOOKUP_SYMLINK_FOLLOW) !== 0;
       const read = (base & (RIGHTS.FD_READ | RIGHTS.FD_READDIR)) !== 0;
       const write = (base & RIGHTS.FD_WRITE) !== 0;
@@ -118,7 +129,6 @@ export function pathImports(ctx: WasiContext) {
           create: creat,
           exclusive: creat && (oflags & OFLAGS.EXCL) !== 0,
           truncate: trunc,
-          append: (fdflags & FDFLAGS.APPEND) !== 0,
           nonBlocking: (fdflags & FDFLAGS.NONBLOCK) !== 0,
         });
       } catch (e) {
@@ -145,7 +155,7 @@ export function pathImports(ctx: WasiContext) {
       return ERRNO.SUCCESS;
     },
     path_filestat_get(fd: number, flags: number, ptr: number, len: number, buf: number): number {
-      const r = at(fd, ptr, len);
+      const r = at(fd, ptr, len, RIGHTS.PATH_FILESTAT_GET, "path_filestat_get");
       ctx.mem.check(buf, SIZE.FILESTAT);
       const st = statPath(root, r.path, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0);
       if (r.trailingSlash && st.kind !== "dir") throw new FsError("ENOTDIR", r.path);
@@ -154,25 +164,24 @@ export function pathImports(ctx: WasiContext) {
     },
     path_filestat_set_times(
       fd: number,
-      _flags: number,
+      flags: number,
       ptr: number,
       len: number,
       atim: bigint,
       mtim: bigint,
       fst: number,
     ): number {
-      const r = at(fd, ptr, len);
+      const r = at(fd, ptr, len, RIGHTS.PATH_FILESTAT_SET_TIMES, "path_filestat_set_times");
       const t = timesArg(atim, mtim, fst);
-      if (root.setTimes === undefined) throw new FsError("ENOTSUP", r.path, "times are not kept");
-      root.setTimes(r.path, t.atimeNs, t.mtimeNs);
+      setPathTimes(root, r.path, (flags & LOOKUP_SYMLINK_FOLLOW) !== 0, t.atimeNs, t.mtimeNs);
       return ERRNO.SUCCESS;
     },
     path_create_directory(fd: number, ptr: number, len: number): number {
-      root.mkdir(at(fd, ptr, len).path);
+      root.mkdir(at(fd, ptr, len, RIGHTS.PATH_CREATE_DIRECTORY, "path_create_directory").path);
       return ERRNO.SUCCESS;
     },
     path_remove_directory(fd: number, ptr: number, len: number): number {
-      const r = at(fd, ptr, len);
+      const r = at(fd, ptr, len, RIGHTS.PATH_REMOVE_DIRECTORY, "path_remove_directory");
       const st = statPath(root, r.path, false);
       if (st.kind !== "dir") throw new FsError("ENOTDIR", r.path);
       if (r.path === dirFd(ctx, fd).path) {
@@ -182,7 +191,7 @@ export function pathImports(ctx: WasiContext) {
       return ERRNO.SUCCESS;
     },
     path_unlink_file(fd: number, ptr: number, len: number): number {
-      const r = at(fd, ptr, len);
+      const r = at(fd, ptr, len, RIGHTS.PATH_UNLINK_FILE, "path_unlink_file");
       const st = statPath(root, r.path, false);
       if (st.kind === "dir") throw new FsError("EISDIR", r.path);
       if (r.trailingSlash) throw new FsError("ENOTDIR", r.path);
@@ -197,8 +206,8 @@ export function pathImports(ctx: WasiContext) {
       ptr2: number,
       len2: number,
     ): number {
-      const a = at(fd, ptr, len);
-      const b = at(fd2, ptr2, len2);
+      const a = at(fd, ptr, len, RIGHTS.PATH_RENAME_SOURCE, "path_rename");
+      const b = at(fd2, ptr2, len2, RIGHTS.PATH_RENAME_TARGET, "path_rename");
       if (a.trailingSlash || b.trailingSlash) {
         if (statPath(root, a.path, false).kind !== "dir") throw new FsError("ENOTDIR", a.path);
       }
@@ -207,7 +216,7 @@ export function pathImports(ctx: WasiContext) {
     },
     path_symlink(oldPtr: number, oldLen: number, fd: number, ptr: number, len: number): number {
       const target = ctx.mem.path(oldPtr, oldLen);
-      const r = at(fd, ptr, len);
+      const r = at(fd, ptr, len, RIGHTS.PATH_SYMLINK, "path_symlink");
       if (target.length === 0) throw new FsError("ENOENT", r.path, "empty symlink target");
       if (target.startsWith("/")) {
         throw new WasiErrno(ERRNO.NOTCAPABLE, "symlink targets must be relative");
@@ -225,7 +234,7 @@ export function pathImports(ctx: WasiContext) {
       bufLen: number,
       used: number,
     ): number {
-      const r = at(fd, ptr, len);
+      const r = at(fd, ptr, len, RIGHTS.PATH_READLINK, "path_readlink");
       const cap = bufLen >>> 0;
       ctx.mem.check(buf, cap);
       ctx.mem.check(used, 4);
@@ -238,18 +247,27 @@ export function pathImports(ctx: WasiContext) {
     },
     path_link(
       fd: number,
-      _flags: number,
+      flags: number,
       ptr: number,
       len: number,
       fd2: number,
       ptr2: number,
       len2: number,
     ): number {
-      const a = at(fd, ptr, len);
-      const b = at(fd2, ptr2, len2);
-      statPath(root, a.path, false);
+      const a = at(fd, ptr, len, RIGHTS.PATH_LINK_SOURCE, "path_link");
+      const b = at(fd2, ptr2, len2, RIGHTS.PATH_LINK_TARGET, "path_link");
+      if ((flags & LOOKUP_SYMLINK_FOLLOW) !== 0) {
+        throw new WasiErrno(ERRNO.INVAL, "path_link does not follow symlinks");
+      }
+      if (statPath(root, a.path, false).kind === "dir") {
+        throw new FsError("EPERM", a.path, "a directory cannot be hard-linked");
+      }
+      if (a.trailingSlash) throw new FsError("ENOTDIR", a.path);
       if (tryStat(root, b.path, false) !== undefined) throw new FsError("EEXIST", b.path);
-      throw new FsError("ENOTSUP", a.path, "the file contract has no hard links");
+      if (b.trailingSlash) throw new FsError("ENOENT", b.path);
+      if (root.link === undefined) throw new FsError("ENOTSUP", a.path, "no hard links here");
+      root.link(a.path, b.path);
+      return ERRNO.SUCCESS;
     },
   };
 }

@@ -31,9 +31,11 @@ export interface ResolvedPath {
 
 /**
  * Joins `rel` to the directory `base`, refusing to climb above `base`.
- * A leading `/` counts from `base` too (the fd is the root the guest holds).
+ * Paths given to a directory fd are relative: an absolute one is refused
+ * (wasi-libc turns absolute paths into preopen-relative ones itself).
  *
- * @throws {WasiErrno} ENOTCAPABLE for an escape; ENOENT for an empty path.
+ * @throws {WasiErrno} ENOTCAPABLE for an escape or an absolute path;
+ * ENOENT for an empty path.
  * @throws {FsError} ENAMETOOLONG for an over-long path or name.
  *
  * @example
@@ -44,6 +46,12 @@ export interface ResolvedPath {
  */
 export function joinGuestPath(base: string, rel: string): ResolvedPath {
   if (rel.length === 0) throw new FsError("ENOENT", base, "empty path");
+  if (rel.charCodeAt(0) === 47) {
+    throw new WasiErrno(
+      ERRNO.NOTCAPABLE,
+      `${rel} is absolute: paths are relative to a directory fd`,
+    );
+  }
   if (rel.length > MAX_PATH_LENGTH) {
     throw new FsError("ENAMETOOLONG", rel.slice(0, 64) + "…", `the limit is ${MAX_PATH_LENGTH}`);
   }

@@ -26,6 +26,7 @@ import { pathImports } from "./path_ops.ts";
 import { pollImports } from "./poll.ts";
 import { procSockImports } from "./proc_sock.ts";
 import { readdirImports } from "./readdir.ts";
+import type { RunStop } from "./stop.ts";
 
 /**
  * The functions that may suspend the guest.
@@ -51,6 +52,27 @@ function u(a: unknown): unknown {
   return typeof a === "number" ? a >>> 0 : a;
 }
 
+/** Bound once: a little cheaper per call than `performance.now()`. */
+const perfNow: () => number = performance.now.bind(performance);
+
+/**
+ * The check each host call makes before it runs: throws the stop, and,
+ * when the run has a deadline or time slices, looks at the clock.
+ */
+function entryCheck(stops: RunStop, name: string): () => void {
+  // clock_time_get reads the clock anyway: it checks the stop with that reading.
+  if (name === "clock_time_get") return () => {};
+  if (!stops.timed) {
+    return () => {
+      if (stops.stopped !== undefined) throw stops.stopped;
+    };
+  }
+  return () => {
+    const now = perfNow();
+    if (now >= stops.nextCheck) stops.checkpoint(now);
+  };
+}
+
 /**
  * Wraps `fn`: stop check, unsigned arguments, exceptions to errno. The
  * wrappers are spelled out per arity (no rest arguments) because some
@@ -60,15 +82,13 @@ function guard(ctx: WasiContext, name: string, fn: AnyFn): AnyFn {
   const fail = (e: unknown) => ctx.errno(name, e);
   const settle = (r: number | Promise<number>) =>
     typeof r === "number" ? r : r.then(undefined, fail);
-  const stop = () => {
-    throw ctx.stopped;
-  };
+  const enter = entryCheck(ctx.stops, name);
   // deno-lint-ignore no-explicit-any
   type A = any;
   switch (fn.length) {
     case 0:
       return () => {
-        if (ctx.stopped !== undefined) stop();
+        enter();
         try {
           return settle(fn());
         } catch (e) {
@@ -77,7 +97,7 @@ function guard(ctx: WasiContext, name: string, fn: AnyFn): AnyFn {
       };
     case 1:
       return (a: A) => {
-        if (ctx.stopped !== undefined) stop();
+        enter();
         try {
           return settle(fn(u(a)));
         } catch (e) {
@@ -86,7 +106,7 @@ function guard(ctx: WasiContext, name: string, fn: AnyFn): AnyFn {
       };
     case 2:
       return (a: A, b: A) => {
-        if (ctx.stopped !== undefined) stop();
+        enter();
         try {
           return settle(fn(u(a), u(b)));
         } catch (e) {
@@ -95,7 +115,7 @@ function guard(ctx: WasiContext, name: string, fn: AnyFn): AnyFn {
       };
     case 3:
       return (a: A, b: A, c: A) => {
-        if (ctx.stopped !== undefined) stop();
+        enter();
         try {
           return settle(fn(u(a), u(b), u(c)));
         } catch (e) {
@@ -104,7 +124,7 @@ function guard(ctx: WasiContext, name: string, fn: AnyFn): AnyFn {
       };
     case 4:
       return (a: A, b: A, c: A, d: A) => {
-        if (ctx.stopped !== undefined) stop();
+        enter();
         try {
           return settle(fn(u(a), u(b), u(c), u(d)));
         } catch (e) {
@@ -113,7 +133,7 @@ function guard(ctx: WasiContext, name: string, fn: AnyFn): AnyFn {
       };
     default:
       return (...args: unknown[]) => {
-        if (ctx.stopped !== undefined) stop();
+        enter();
         for (let i = 0; i < args.length; i++) args[i] = u(args[i]);
         try {
           return settle(fn.apply(undefined, args));
@@ -122,6 +142,18 @@ function guard(ctx: WasiContext, name: string, fn: AnyFn): AnyFn {
         }
       };
   }
+}
+
+/**
+ * Lets `fn` yield one event-loop turn first when a time slice has ended
+ * (runs with a signal): the guest suspends, timers and other tasks run,
+ * and an abort raised meanwhile stops the guest.
+ */
+function sliced(stops: RunStop, fn: AnyFn): AnyFn {
+  return (...args: unknown[]) => {
+    if (!stops.yieldDue) return fn.apply(undefined, args);
+    return stops.yieldTurn().then(() => fn.apply(undefined, args));
+  };
 }
 
 /**
@@ -153,13 +185,17 @@ export function createWasiImports(
   const out: Record<string, unknown> = {};
   const Suspending = (WebAssembly as unknown as { Suspending?: new (f: AnyFn) => unknown })
     .Suspending;
+  // A run with a signal must give the event loop a turn now and then, so
+  // that the abort can happen at all: then every import may suspend.
+  const slicing = ctx.stops.slicing && Suspending !== undefined;
   for (const name of PREVIEW1_FUNCTIONS) {
     const fn = raw[name];
     if (fn === undefined) throw new Error(`internal: ${name} is not implemented`);
     const wrapped = guard(ctx, name, fn);
-    out[name] = SUSPENDING_FUNCTIONS.includes(name) && Suspending !== undefined
-      ? new Suspending(wrapped)
-      : wrapped;
+    if (slicing) out[name] = new Suspending!(sliced(ctx.stops, wrapped));
+    else if (SUSPENDING_FUNCTIONS.includes(name) && Suspending !== undefined) {
+      out[name] = new Suspending(wrapped);
+    } else out[name] = wrapped;
   }
   return { wasi_snapshot_preview1: out };
 }

@@ -11,11 +11,12 @@
 import { FsError } from "../fs/errors.ts";
 import { isWithin, joinPath, parentPath } from "../fs/path.ts";
 import type { FileService, Stat } from "../fs/types.ts";
-import { ERRNO, FILETYPE, SIZE } from "./constants.ts";
+import { ERRNO, FILETYPE, RIGHTS, SIZE } from "./constants.ts";
 import type { WasiContext } from "./context.ts";
 import type { DirFd, ListingEntry } from "./fd_table.ts";
 import { filetypeOf } from "./inodes.ts";
 import { dirFd, tryStat } from "./paths.ts";
+import { requireRights } from "./rights.ts";
 
 const encoder = new TextEncoder();
 const scratch = new DataView(new ArrayBuffer(SIZE.DIRENT));
@@ -130,6 +131,7 @@ export function readdirImports(ctx: WasiContext) {
   return {
     fd_readdir(fd: number, buf: number, bufLen: number, cookie: bigint, bufused: number): number {
       const d = dirFd(ctx, fd);
+      requireRights(d, RIGHTS.FD_READDIR, "fd_readdir");
       const mem = ctx.mem;
       const cap = bufLen >>> 0;
       mem.check(buf, cap);

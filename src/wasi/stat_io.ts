@@ -5,16 +5,24 @@
  * @module
  */
 
+import { FsError } from "../fs/errors.ts";
 import { nowNs } from "../fs/time.ts";
-import type { Stat } from "../fs/types.ts";
+import type { FileService, Stat } from "../fs/types.ts";
 import { ERRNO, FSTFLAGS, SIZE } from "./constants.ts";
 import { WasiErrno } from "./errors.ts";
 import { atimeNsOf, type FileId, filetypeOf, mtimeNsOf } from "./inodes.ts";
 import type { GuestMemory } from "./memory.ts";
 
+/** The number of names of a file: the service's count when it keeps one (hard links), else 1. */
+function linkCount(st: Stat): number {
+  const n = (st as Stat & { nlink?: number }).nlink;
+  return Number.isSafeInteger(n) && n! > 0 ? n! : 1;
+}
+
 /**
  * Writes a `filestat` for `st` at `ptr`:
- * dev, ino, filetype, nlink, size, atim, mtim, ctim.
+ * dev, ino, filetype, nlink (1 unless the service counts names), size,
+ * atim, mtim, ctim.
  *
  * @example
  * ```ts
@@ -37,7 +45,7 @@ export function writeFilestat(
   mem.setU64(ptr, id.dev);
   mem.setU64(ptr + 8, id.ino);
   mem.setU8(ptr + 16, filetype);
-  mem.setU64(ptr + 24, 1n);
+  mem.setU64n(ptr + 24, linkCount(st));
   mem.setU64n(ptr + 32, Number.isSafeInteger(st.size) && st.size > 0 ? st.size : 0);
   mem.setU64(ptr + 40, atimeNsOf(st));
   mem.setU64(ptr + 48, mtim);
@@ -78,4 +86,38 @@ export function timesArg(
       ? now
       : undefined,
   };
+}
+
+/**
+ * Sets the times of `path` in `root`: of its final symlink's target when
+ * `follow`, else of the symlink itself (through the service's optional
+ * `lsetTimes`). ENOTSUP when the service keeps no such times.
+ *
+ * @example
+ * ```ts
+ * import { MemFs, setPathTimes, writeText } from "@oanix/oanix";
+ * const fs = new MemFs();
+ * writeText(fs, "/a", "x");
+ * setPathTimes(fs, "/a", true, undefined, 5_000_000_000n);
+ * console.log(fs.stat("/a").mtimeNs); // 5000000000n
+ * ```
+ */
+export function setPathTimes(
+  root: FileService,
+  path: string,
+  follow: boolean,
+  atimeNs: bigint | undefined,
+  mtimeNs: bigint | undefined,
+): void {
+  if (!follow && root.lsetTimes !== undefined) {
+    root.lsetTimes(path, atimeNs, mtimeNs);
+    return;
+  }
+  if (!follow && root.lstat !== undefined && root.lstat(path).kind === "symlink") {
+    throw new FsError("ENOTSUP", path, `${root.kind} cannot set a symlink's own times`);
+  }
+  if (root.setTimes === undefined) {
+    throw new FsError("ENOTSUP", path, `${root.kind} does not keep times`);
+  }
+  root.setTimes(path, atimeNs, mtimeNs);
 }

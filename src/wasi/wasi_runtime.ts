@@ -7,9 +7,9 @@
  */
 
 import type { FileService } from "../fs/types.ts";
-import { PREVIEW1_FUNCTIONS } from "./constants.ts";
 import { WasiContext, type WasiRunOptions } from "./context.ts";
-import { WasiAbortError, WasiExit, WasiModuleError, WasiTrapError } from "./errors.ts";
+import { WasiAbortError, WasiExit, WasiTrapError } from "./errors.ts";
+import { checkCommandModule, compileNoted, moduleHasStart, trapName } from "./module_check.ts";
 import { createWasiImports } from "./preview1.ts";
 
 const decoder = new TextDecoder();
@@ -74,37 +74,28 @@ function hex(buf: ArrayBuffer): string {
   return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Refuses a module that is not a WASI command we can run. */
-function checkModule(module: WebAssembly.Module): void {
-  const exports = WebAssembly.Module.exports(module);
-  const start = exports.find((e) => e.name === "_start");
-  if (start === undefined || start.kind !== "function") {
-    const reactor = exports.some((e) => e.name === "_initialize");
-    throw new WasiModuleError(
-      reactor
-        ? "it has no _start: it is a WASI reactor (it exports _initialize), not a command"
-        : "it exports no _start function, so it is not a WASI command",
+/**
+ * Instantiates `mod` and runs its `_start`; resolves with the exit code.
+ * `proc_exit` may come from the start section (during instantiation),
+ * where the guest cannot suspend yet, or from `_start`.
+ */
+async function runToExit(
+  ctx: WasiContext,
+  mod: WebAssembly.Module,
+  promising: NonNullable<Jspi["promising"]>,
+): Promise<number> {
+  try {
+    const instance = await WebAssembly.instantiate(
+      mod,
+      createWasiImports(ctx) as WebAssembly.Imports,
     );
+    ctx.attach(instance.exports.memory as WebAssembly.Memory);
+    await promising(instance.exports._start)();
+    return 0;
+  } catch (e) {
+    if (e instanceof WasiExit) return e.code;
+    throw e;
   }
-  if (!exports.some((e) => e.name === "memory" && e.kind === "memory")) {
-    throw new WasiModuleError('it exports no memory named "memory"');
-  }
-  const known = new Set<string>(PREVIEW1_FUNCTIONS);
-  const missing = WebAssembly.Module.imports(module)
-    .filter((i) => i.module !== "wasi_snapshot_preview1" || !known.has(i.name))
-    .map((i) => `${i.module}.${i.name}`);
-  if (missing.length > 0) {
-    throw new WasiModuleError(
-      `it imports what this runtime does not provide: ${missing.join(", ")}`,
-    );
-  }
-}
-
-/** Names the trap in an engine error, or undefined when it is no trap. */
-function trapName(e: unknown): string | undefined {
-  if (e instanceof WebAssembly.RuntimeError) return e.message || "unknown trap";
-  if (e instanceof RangeError && /call stack/i.test(e.message)) return "stack overflow";
-  return undefined;
 }
 
 /**
@@ -112,10 +103,11 @@ function trapName(e: unknown): string | undefined {
  * cached by the SHA-256 of their bytes, so running the same program in
  * many environments compiles it once.
  *
- * A guest is stopped by `signal` or `timeoutMs` at its next host call or
- * suspension. A guest that spins without calling the host cannot be
- * stopped from the same thread: only the process-level runner (which runs
- * the guest in a child process and kills it) can stop that.
+ * A guest is stopped by `timeoutMs` at its first host call after the
+ * deadline, and by `signal` within a time slice (see `stop.ts`). A guest
+ * that spins without calling the host cannot be stopped from the same
+ * thread: only the process-level runner (which runs the guest in a child
+ * process and kills it) can stop that.
  *
  * @example
  * ```ts
@@ -161,9 +153,7 @@ export class WasiRuntime {
     const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     // crypto.subtle exists only in secure contexts (a page over plain http
     // from a LAN address has none): there, compile without the cache.
-    if (globalThis.crypto?.subtle === undefined) {
-      return await WebAssembly.compile(view as Uint8Array<ArrayBuffer>);
-    }
+    if (globalThis.crypto?.subtle === undefined) return await compileNoted(view);
     const key = hex(await crypto.subtle.digest("SHA-256", view as Uint8Array<ArrayBuffer>));
     let entry = this.#cache.get(key);
     if (entry !== undefined) {
@@ -171,7 +161,7 @@ export class WasiRuntime {
       this.#cache.set(key, entry);
       return entry;
     }
-    entry = WebAssembly.compile(view as Uint8Array<ArrayBuffer>);
+    entry = compileNoted(view);
     this.#cache.set(key, entry);
     let module: WebAssembly.Module;
     try {
@@ -209,24 +199,15 @@ export class WasiRuntime {
       throw new Error("WasiRuntime needs JSPI (WebAssembly.Suspending and WebAssembly.promising)");
     }
     const mod = module instanceof WebAssembly.Module ? module : await this.compile(module);
-    checkModule(mod);
+    checkCommandModule(mod);
     const ctx = new WasiContext(namespace, { ...this.#defaults, ...options });
+    // A start section runs outside WebAssembly.promising, where no import may
+    // suspend: such a module (or one whose bytes were never seen) is not sliced.
+    if (moduleHasStart(mod) !== false) ctx.stops.withoutSlices();
     const captured = () => ({ stdout: ctx.stdout.bytes(), stderr: ctx.stderr.bytes() });
     try {
       if (ctx.stopped !== undefined) throw ctx.stopped;
-      const instance = await WebAssembly.instantiate(
-        mod,
-        createWasiImports(ctx) as WebAssembly.Imports,
-      );
-      ctx.attach(instance.exports.memory as WebAssembly.Memory);
-      const start = jspi.promising(instance.exports._start);
-      let exitCode = 0;
-      try {
-        await start();
-      } catch (e) {
-        if (e instanceof WasiExit) exitCode = e.code;
-        else throw e;
-      }
+      const exitCode = await runToExit(ctx, mod, jspi.promising);
       const out = captured();
       return {
         exitCode,

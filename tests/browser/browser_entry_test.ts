@@ -52,12 +52,8 @@ const LEFT_OUT = [
   "../../src/fs/workspace_fs.ts",
   "../../src/sandbox/mod.ts",
   "../../src/env/mod.ts",
-  "../../src/capabilities/nostr_types.ts",
-  "../../src/capabilities/nostr_relay_types.ts",
-  "../../src/capabilities/nostr_inbox.ts",
-  "../../src/capabilities/nostr_hub.ts",
-  "../../src/capabilities/nostr_fs.ts",
-  "../../src/executor/nostr_relay_connector.ts",
+  "../../src/capabilities/nostr/mod.ts",
+  "../../src/executor/nostr/nostr_relay_connector.ts",
 ];
 
 Deno.test("browser.ts keeps up with mod.ts: every export is in it or left out on purpose", async () => {

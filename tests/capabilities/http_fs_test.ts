@@ -71,7 +71,13 @@ Deno.test("malformed requests are EINVAL with a readable reason and leave no tra
     ],
   ];
   for (const [text, reason] of cases) throwsFs(() => write(http, text), "EINVAL", reason);
-  assert.deepEqual(http.status(), { queued: 0, inFlight: 0, completed: 0, failed: 0 });
+  assert.deepEqual(http.status(), {
+    queued: 0,
+    inFlight: 0,
+    completed: 0,
+    failed: 0,
+    bufferedBytes: 0,
+  });
   assert.deepEqual(http.readdir("/pending"), []);
 });
 
@@ -149,16 +155,23 @@ Deno.test("stat and readdir work on every path", () => {
     "request",
     "responses",
     "status",
+    "uploads",
   ]);
   assert.deepEqual(http.readdir("/pending"), [{ name: `${id}.json`, kind: "file" }]);
   assert.deepEqual(http.readdir("/responses"), []);
-  for (const p of ["/", "/pending", "/responses"]) assert.equal(http.stat(p).kind, "dir");
+  for (const p of ["/", "/pending", "/responses", "/uploads"]) {
+    assert.equal(http.stat(p).kind, "dir");
+  }
   for (const p of ["/request", "/status", `/pending/${id}.json`, `/responses/${id}.json`]) {
     assert.equal(http.stat(p).kind, "file", p);
   }
   http.completeRequest({ requestId: id, status: 200, body: "hello" });
-  assert.deepEqual(http.readdir("/responses"), [{ name: `${id}.json`, kind: "file" }]);
+  assert.deepEqual(http.readdir("/responses"), [
+    { name: `${id}.body`, kind: "file" },
+    { name: `${id}.json`, kind: "file" },
+  ]);
   assert.ok(http.stat(`/responses/${id}.json`).size > 0);
+  assert.equal(http.stat(`/responses/${id}.body`).size, 5);
   throwsFs(() => http.readdir("/status"), "ENOTDIR");
   throwsFs(() => http.stat("/nope"), "ENOENT");
   throwsFs(() => http.open("/status", { write: true }), "EACCES");

@@ -191,3 +191,57 @@ Deno.test("Scheduler: bad options are TypeErrors naming the option", () => {
   );
   assert.equal(new Scheduler().maxConcurrent, 4);
 });
+
+Deno.test("Scheduler: order holds as priorities come and go (thousands of jobs, refills mid-drain)", () => {
+  const { scheduler, spec } = setup(1);
+  const submitted: Array<[string, number, number]> = [];
+  let seq = 0;
+  let x = 7;
+  const submitSome = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      const p = (x % 21) - 10; // negative priorities too
+      submitted.push([scheduler.submit(spec(p)), p, seq++]);
+    }
+  };
+  submitSome(3000);
+  const taken: string[] = [];
+  const take = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const job = scheduler.next();
+      if (!job) return;
+      taken.push(job.id);
+      scheduler.complete(job.id, 0);
+    }
+  };
+  take(1500);
+  submitSome(2000); // new work arrives while the queue drains
+  take(Infinity);
+  assert.equal(taken.length, 5000);
+  assert.equal(scheduler.status().queuedCount, 0);
+  // Replay against a plain model: each job taken is the best of those waiting then.
+  const before = (a: readonly [string, number, number], b: readonly [string, number, number]) =>
+    b[1] - a[1] || a[2] - b[2];
+  const waiting = submitted.slice(0, 3000).sort(before);
+  taken.forEach((id, i) => {
+    if (i === 1500) waiting.push(...submitted.slice(3000)), waiting.sort(before);
+    assert.equal(id, waiting.shift()![0], `job ${i} taken out of order`);
+  });
+});
+
+Deno.test("Scheduler: past maxRetainedResults, results are forgotten strictly oldest first", () => {
+  const { scheduler, spec } = setup(1, { maxRetainedResults: 100 });
+  const ids: string[] = [];
+  for (let i = 0; i < 5000; i++) {
+    ids.push(scheduler.submit(spec().tag(i % 2 === 0 ? "even" : "odd")));
+    const job = scheduler.next()!;
+    scheduler.complete(job.id, 0);
+  }
+  assert.equal(scheduler.status().retainedCount, 100);
+  assert.equal(scheduler.result(ids[4899]), undefined);
+  assert.equal(scheduler.result(ids[4900])?.state, "completed");
+  assert.deepEqual(
+    scheduler.jobsWithTag("even").map((j) => j.id),
+    ids.slice(4900).filter((_, i) => i % 2 === 0),
+  );
+});

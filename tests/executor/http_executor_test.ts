@@ -80,7 +80,7 @@ Deno.test("a GET to an allowed host completes with status, headers, body, durati
     assert.equal(r.headers["content-type"], "application/json");
     assert.equal(r.attempts, 1);
     assert.ok(r.durationMs >= 0);
-    const echoed = JSON.parse(r.body);
+    const echoed = JSON.parse(r.body!);
     assert.equal(echoed.path, "/echo?x=1");
     assert.equal(echoed.headers["x-agent"], "oanix");
   });
@@ -94,7 +94,7 @@ Deno.test("every method is sent as written, with its body", async () => {
         url: `${server.origin}/echo`,
         body: `via ${method}`,
       });
-      const echoed = JSON.parse(ok(await http.response(id)).body);
+      const echoed = JSON.parse(ok(await http.response(id)).body!);
       assert.equal(echoed.method, method);
       assert.equal(echoed.body, `via ${method}`);
     }
@@ -304,7 +304,7 @@ Deno.test("an injected credential reaches its host but no file the agent can rea
       new TextDecoder().decode(readAll(http, "/status")),
     ].join("\n");
     assert.ok(!visible.includes("s3cret"), "the secret is in no agent-readable file");
-    assert.match(JSON.parse(r.body).headers.authorization, /\[REDACTED\]/);
+    assert.match(JSON.parse(r.body!).headers.authorization, /\[REDACTED\]/);
 
     const hop = ok(
       await http.response(http.submitRequest({
@@ -333,13 +333,13 @@ Deno.test("binary bodies round-trip exactly as base64, both ways", async () => {
     });
     const r = ok(await http.response(id));
     assert.equal(r.bodyEncoding, "base64");
-    assert.deepEqual(decodeBase64(r.body), bytes);
+    assert.deepEqual(decodeBase64(r.body!), bytes);
 
     const large = ok(
       await http.response(http.submitRequest({ url: `${server.origin}/large?bytes=1048576` })),
     );
     assert.equal(large.bodyEncoding, "base64");
-    assert.ok(sameBytes(decodeBase64(large.body)!, patternBytes(1048576)), "1 MiB intact");
+    assert.ok(sameBytes(decodeBase64(large.body!)!, patternBytes(1048576)), "1 MiB intact");
   });
 });
 
@@ -394,7 +394,13 @@ Deno.test("1,000 requests at concurrency 32 all complete, never more than 32 at 
     assert.equal(outcomes.filter((o) => !isHttpFailure(o) && o.status === 200).length, 1000);
     assert.equal(server.hits.get("ok"), 1000);
     assert.ok(server.maxConcurrent() <= 32, `server saw ${server.maxConcurrent()} at once`);
-    assert.deepEqual(http.status(), { queued: 0, inFlight: 0, completed: 1000, failed: 0 });
+    assert.deepEqual(http.status(), {
+      queued: 0,
+      inFlight: 0,
+      completed: 1000,
+      failed: 0,
+      bufferedBytes: 1000 * "ok".length,
+    });
   });
 });
 

@@ -81,7 +81,10 @@ Deno.test("an agent does an HTTP GET with file operations only", async () => {
     } finally {
       res.close();
     }
-    assert.deepEqual(ns.readdir("/cap/http/responses").map((e) => e.name), ["req-1.json"]);
+    assert.deepEqual(ns.readdir("/cap/http/responses").map((e) => e.name), [
+      "req-1.body",
+      "req-1.json",
+    ]);
   });
 });
 

@@ -11,6 +11,10 @@ import {
   writeText,
 } from "../../mod.ts";
 import { assertCode, bytes, sampleBase, snapshot, ThrowingFs } from "./cow_helpers.ts";
+import { writableContract } from "./writable_contract.ts";
+
+writableContract("CowFs over an empty MemFs", () => ({ svc: new CowFs(new MemFs()) }));
+writableContract("CowFs over an empty MapFs", () => ({ svc: new CowFs(MapFs.fromObject({})) }));
 
 // ---- construction and reads ------------------------------------------------
 
@@ -417,4 +421,33 @@ Deno.test("open with the directory flag never creates a file", () => {
   const cow = new CowFs(sampleBase());
   assertCode(() => cow.open("/nope", { write: true, create: true, directory: true }), "ENOENT");
   assert.equal(exists(cow, "/nope"), false);
+});
+
+Deno.test("removing a base directory's files then the directory leaves one whiteout", () => {
+  const cow = new CowFs(sampleBase());
+  cow.remove("/docs/a.md");
+  cow.remove("/docs/b.md");
+  assert.equal(cow.describe().whiteouts, 2);
+  cow.remove("/docs");
+  assert.equal(cow.describe().whiteouts, 1, "the whiteouts below went with the directory");
+  cow.mkdir("/docs");
+  assert.deepEqual(cow.readdir("/docs"), []);
+  assert.deepEqual(cow.diff().map((c) => `${c.change} ${c.path}`), [
+    "deleted /docs/a.md",
+    "deleted /docs/b.md",
+  ]);
+});
+
+Deno.test("creating many files in a base directory: each new name is checked against the base's", () => {
+  const cow = new CowFs(sampleBase());
+  for (let i = 0; i < 50; i++) writeText(cow, `/docs/n${i}.md`, String(i));
+  assertCode(
+    () => cow.open("/docs/a.md", { write: true, create: true, exclusive: true }),
+    "EEXIST",
+  );
+  assert.equal(readText(cow, "/docs/b.md"), "B");
+  assert.equal(cow.readdir("/docs").length, 52);
+  cow.remove("/docs/n7.md");
+  assertCode(() => cow.stat("/docs/n7.md"), "ENOENT");
+  assert.equal(cow.readdir("/docs").length, 51);
 });

@@ -1,5 +1,5 @@
 import assert from "@std/assert";
-import { MemFs, readText, writeText } from "../../mod.ts";
+import { MemFs, readFile, readText, writeText } from "../../mod.ts";
 import { assertFsError, writableContract } from "./writable_contract.ts";
 
 writableContract("MemFs", () => ({ svc: new MemFs() }));
@@ -88,4 +88,154 @@ Deno.test("MemFs: opening with the directory flag", () => {
   assertFsError(() => fs.open("/f", { directory: true }), "ENOTDIR");
   assertFsError(() => fs.open("/d", { directory: true }), "EISDIR");
   assertFsError(() => fs.open("/new", { directory: true, create: true, write: true }), "ENOENT");
+});
+
+// ---- hard links, link counts ----------------------------------------------------
+
+Deno.test("MemFs: nlink counts a file's names and a directory's subdirectories (2 + n)", () => {
+  const fs = new MemFs();
+  fs.mkdir("/d");
+  assert.equal(fs.stat("/").nlink, 3);
+  assert.equal(fs.stat("/d").nlink, 2);
+  fs.mkdir("/d/sub");
+  assert.equal(fs.stat("/d").nlink, 3);
+  fs.rename("/d/sub", "/sub");
+  assert.equal(fs.stat("/d").nlink, 2);
+  assert.equal(fs.stat("/").nlink, 4);
+  fs.remove("/sub");
+  assert.equal(fs.stat("/").nlink, 3);
+  writeText(fs, "/f", "x");
+  fs.link("/f", "/d/g");
+  fs.link("/d/g", "/h");
+  assert.equal(fs.stat("/f").nlink, 3);
+  fs.remove("/f");
+  assert.equal(fs.stat("/h").nlink, 2);
+});
+
+Deno.test("MemFs: link does not follow a final symlink (it links the symlink itself)", () => {
+  const fs = new MemFs();
+  writeText(fs, "/t", "target");
+  fs.symlink("/t", "/l");
+  fs.link("/l", "/l2");
+  assert.equal(fs.lstat("/l2").kind, "symlink");
+  assert.equal(fs.readlink("/l2"), "/t");
+  assert.equal(readText(fs, "/l2"), "target");
+});
+
+Deno.test("MemFs: renaming one name of a file onto another leaves both (POSIX)", () => {
+  const fs = new MemFs();
+  writeText(fs, "/a", "A");
+  fs.link("/a", "/b");
+  fs.rename("/a", "/b");
+  assert.equal(readText(fs, "/a"), "A");
+  assert.equal(readText(fs, "/b"), "A");
+});
+
+Deno.test("MemFs: a hard link survives renaming the directory holding the other name", () => {
+  const fs = new MemFs();
+  fs.mkdir("/d");
+  writeText(fs, "/d/a", "A");
+  fs.link("/d/a", "/b");
+  fs.rename("/d", "/e");
+  writeText(fs, "/e/a", "changed");
+  assert.equal(readText(fs, "/b"), "changed");
+  assertFsError(() => fs.stat("/d/a"), "ENOENT");
+});
+
+// ---- stats and listings: shared snapshots ----------------------------------------
+
+Deno.test("MemFs: a stat is a frozen snapshot; a later write gives a new one", () => {
+  const fs = new MemFs();
+  writeText(fs, "/f", "ab");
+  const before = fs.stat("/f");
+  assert.ok(Object.isFrozen(before));
+  assert.throws(() => {
+    (before as { size: number }).size = 0;
+  }, TypeError);
+  assert.equal(fs.stat("/f"), before, "unchanged: the same object");
+  const h = fs.open("/f", { write: true, append: true });
+  h.write(new TextEncoder().encode("c"));
+  assert.equal(h.stat().size, 3);
+  h.close();
+  assert.equal(before.size, 2);
+  assert.equal(fs.stat("/f").size, 3);
+  fs.setTimes("/f", 5n, 7n);
+  assert.equal(fs.stat("/f").mtimeNs, 7n);
+});
+
+Deno.test("MemFs: readdir gives a fresh array of frozen entries, kept in order across changes", () => {
+  const fs = new MemFs();
+  for (const n of ["c", "a", "b"]) writeText(fs, `/${n}`, "");
+  const first = fs.readdir("/");
+  assert.deepEqual(first.map((e) => e.name), ["a", "b", "c"]);
+  assert.ok(Object.isFrozen(first[0]));
+  first.pop();
+  assert.equal(fs.readdir("/").length, 3, "the caller's array is its own");
+  writeText(fs, "/0", "");
+  writeText(fs, "/bb", "");
+  assert.deepEqual(fs.readdir("/").map((e) => e.name), ["0", "a", "b", "bb", "c"]);
+  fs.remove("/b");
+  fs.mkdir("/b");
+  assert.deepEqual(fs.readdir("/").map((e) => `${e.name}:${e.kind}`), [
+    "0:file",
+    "a:file",
+    "b:dir",
+    "bb:file",
+    "c:file",
+  ]);
+  fs.rename("/a", "/z");
+  assert.deepEqual(fs.readdir("/").map((e) => e.name), ["0", "b", "bb", "c", "z"]);
+});
+
+// ---- whole-file fast paths --------------------------------------------------------
+
+Deno.test("MemFs: readFile and writeFile copy: the returned or given array never aliases the file", () => {
+  const fs = new MemFs();
+  const data = new Uint8Array([1, 2, 3]);
+  fs.writeFile("/f", data);
+  data[0] = 9;
+  const out = fs.readFile("/f");
+  assert.deepEqual(out, new Uint8Array([1, 2, 3]));
+  out[1] = 9;
+  assert.deepEqual(fs.readFile("/f"), new Uint8Array([1, 2, 3]));
+  fs.writeFile("/f", new Uint8Array([4]));
+  assert.deepEqual(readFile(fs, "/f"), new Uint8Array([4]), "a shorter write leaves no tail");
+  fs.writeFile("/f", new Uint8Array([5, 6, 7]));
+  assert.deepEqual(fs.readFile("/f"), new Uint8Array([5, 6, 7]));
+});
+
+Deno.test("MemFs: the fast paths fail as open would", () => {
+  const fs = new MemFs();
+  fs.mkdir("/d");
+  writeText(fs, "/f", "");
+  assertFsError(() => fs.readFile("/missing"), "ENOENT");
+  assertFsError(() => fs.readFile("/d"), "EISDIR");
+  assertFsError(() => fs.readFile("/f/x"), "ENOTDIR");
+  assertFsError(() => fs.writeFile("/d", new Uint8Array(1)), "EISDIR");
+  assertFsError(() => fs.writeFile("/nowhere/f", new Uint8Array(1)), "ENOENT");
+  assertFsError(() => fs.writeFile("rel", new Uint8Array(1)), "EINVAL");
+  assertFsError(() => fs.writeFile("/f", "text" as unknown as Uint8Array), "EINVAL");
+  fs.symlink("/new", "/dangling");
+  fs.writeFile("/dangling", new Uint8Array([1]));
+  assert.deepEqual(fs.readFile("/new"), new Uint8Array([1]), "a dangling link creates its target");
+});
+
+Deno.test("MemFs: writes stamp the file and its directory at millisecond granularity", () => {
+  const fs = new MemFs();
+  fs.mkdir("/d");
+  const before = Date.now();
+  writeText(fs, "/d/f", "x");
+  const st = fs.stat("/d/f");
+  assert.ok(st.mtime >= before && st.mtime <= Date.now());
+  assert.equal(st.mtimeNs, BigInt(st.mtime) * 1_000_000n);
+  assert.equal(fs.stat("/d").mtime, st.mtime);
+});
+
+Deno.test("MemFs: usage counts bytes and entries once per file, hard links included", () => {
+  const fs = new MemFs();
+  fs.mkdir("/d");
+  writeText(fs, "/d/a", "abc");
+  fs.link("/d/a", "/b");
+  fs.symlink("/d/a", "/l");
+  assert.deepEqual(fs.usage(), { bytes: 3, files: 3, maxBytes: undefined, maxFiles: undefined });
 });

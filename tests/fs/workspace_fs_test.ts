@@ -351,7 +351,9 @@ Deno.test("WorkspaceFs read-only: every mutation is EROFS and nothing changes", 
     ["remove a dir", () => ro.remove("/d")],
     ["rename", () => ro.rename("/f.txt", "/g.txt")],
     ["setTimes", () => ro.setTimes("/f.txt", 0n, 0n)],
+    ["lsetTimes", () => ro.lsetTimes("/f.txt", 0n, 0n)],
     ["symlink", () => ro.symlink("f.txt", "/l")],
+    ["link", () => ro.link("/f.txt", "/g.txt")],
   ];
   for (const [what, attempt] of attempts) {
     assert.throws(attempt, (e: unknown) => e instanceof FsError && e.code === "EROFS", what);
@@ -388,6 +390,54 @@ Deno.test("WorkspaceFs: setTimes sets times, keeping the one left undefined", ()
   t.ws.setTimes("/f", 2_000_000_000_000_000_000n, undefined);
   assert.equal(t.ws.stat("/f").mtime, 1_500_000_000_000);
   assert.equal(t.ws.stat("/f").atimeNs, 2_000_000_000_000_000_000n);
+});
+
+Deno.test("WorkspaceFs: times are whole milliseconds both ways (all Deno gives and takes)", () => {
+  using t = tempWorkspace();
+  writeText(t.ws, "/f", "");
+  t.ws.setTimes("/f", 1_700_000_000_123_456_789n, 1_700_000_000_987_654_321n);
+  const st = t.ws.stat("/f");
+  assert.equal(st.mtimeNs, 1_700_000_000_987_000_000n);
+  assert.equal(st.atimeNs, 1_700_000_000_123_000_000n);
+  assert.equal(st.mtime, 1_700_000_000_987);
+});
+
+Deno.test("WorkspaceFs: lsetTimes sets a symlink's own times on the host", () => {
+  using t = tempWorkspace();
+  writeText(t.ws, "/target", "t");
+  t.ws.symlink("target", "/link");
+  const targetBefore = Deno.statSync(`${t.dir}/target`).mtime!.getTime();
+  t.ws.lsetTimes("/link", 1_000_000_000_000_000_000n, 1_200_000_000_000_000_000n);
+  assert.equal(Deno.lstatSync(`${t.dir}/link`).mtime!.getTime(), 1_200_000_000_000);
+  assert.equal(Deno.statSync(`${t.dir}/target`).mtime!.getTime(), targetBefore);
+  assert.equal(t.ws.lstat("/link").mtime, 1_200_000_000_000);
+});
+
+Deno.test("WorkspaceFs: link makes a host hard link; nlink counts the names", () => {
+  using t = tempWorkspace();
+  t.ws.mkdir("/d");
+  writeText(t.ws, "/d/a", "A");
+  t.ws.link("/d/a", "/b");
+  assert.equal(Deno.statSync(`${t.dir}/b`).ino, Deno.statSync(`${t.dir}/d/a`).ino);
+  assert.equal(t.ws.stat("/b").nlink, 2);
+  writeText(t.ws, "/b", "changed");
+  assert.equal(readText(t.ws, "/d/a"), "changed");
+});
+
+Deno.test("WorkspaceFs: link of a ..-symlink to where it would climb out is EACCES", () => {
+  using t = tempWorkspace();
+  t.ws.mkdir("/a");
+  t.ws.mkdir("/a/b");
+  writeText(t.ws, "/a/x", "x");
+  t.ws.symlink("../x", "/a/b/up");
+  assert.equal(readText(t.ws, "/a/b/up"), "x");
+  assert.throws(
+    () => t.ws.link("/a/b/up", "/up"),
+    (e: unknown) => e instanceof FsError && e.code === "EACCES",
+  );
+  assert.equal(Deno.readDirSync(t.dir).some((e) => e.name === "up"), false, "nothing was made");
+  t.ws.link("/a/b/up", "/a/b/up2"); // the same depth: the same meaning
+  assert.equal(readText(t.ws, "/a/b/up2"), "x");
 });
 
 Deno.test("WorkspaceFs: symlinks inside the workspace are listed, read and followed", () => {

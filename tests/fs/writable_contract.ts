@@ -24,16 +24,30 @@ export interface Subject {
   cleanup?: () => void;
 }
 
-/** Registers the shared writable-service suite for `name`. */
+/**
+ * Registers the shared writable-service suite for `name`. The parts for
+ * optional methods (`link`, `lsetTimes`, `symlink`) run for services that
+ * have them.
+ */
 export function writableContract(name: string, make: () => Subject): void {
-  const t = (what: string, fn: (svc: FileService) => void) =>
-    Deno.test(`${name}: ${what}`, () => {
-      const s = make();
-      try {
-        fn(s.svc);
-      } finally {
-        s.cleanup?.();
-      }
+  const probe = make();
+  const has = {
+    link: typeof probe.svc.link === "function",
+    lsetTimes: typeof probe.svc.lsetTimes === "function" && typeof probe.svc.symlink === "function",
+  };
+  probe.cleanup?.();
+  const t = (what: string, fn: (svc: FileService) => void, ignore = false) =>
+    Deno.test({
+      name: `${name}: ${what}`,
+      ignore,
+      fn: () => {
+        const s = make();
+        try {
+          fn(s.svc);
+        } finally {
+          s.cleanup?.();
+        }
+      },
     });
 
   t("a written file reads back and stats its size", (svc) => {
@@ -202,6 +216,47 @@ export function writableContract(name: string, make: () => Subject): void {
     assert.equal(readText(svc, "/x.txt"), "x");
     assert.equal(readText(svc, "//./x.txt"), "x");
   });
+
+  t("a hard link is a second name for the same content and inode", (svc) => {
+    writeText(svc, "/a", "shared");
+    svc.link!("/a", "/b");
+    assert.equal(readText(svc, "/b"), "shared");
+    const h = svc.open("/b", { write: true, append: true });
+    h.write(enc.encode("!"));
+    h.close();
+    assert.equal(readText(svc, "/a"), "shared!");
+    const [a, b] = [svc.stat("/a"), svc.stat("/b")];
+    assert.equal(a.ino, b.ino);
+    if (a.nlink !== undefined) assert.equal(a.nlink, 2);
+    svc.remove("/a");
+    assert.equal(readText(svc, "/b"), "shared!");
+    if (a.nlink !== undefined) assert.equal(svc.stat("/b").nlink, 1);
+  }, !has.link);
+
+  t("link refuses directories (EPERM), taken names (EEXIST) and missing files (ENOENT)", (svc) => {
+    svc.mkdir("/d");
+    writeText(svc, "/f", "F");
+    writeText(svc, "/g", "G");
+    assertFsError(() => svc.link!("/d", "/d2"), "EPERM");
+    assertFsError(() => svc.link!("/f", "/g"), "EEXIST");
+    assertFsError(() => svc.link!("/missing", "/h"), "ENOENT");
+    assertFsError(() => svc.link!("/f", "/nowhere/h"), "ENOENT");
+    assert.equal(readText(svc, "/g"), "G");
+    assert.deepEqual(svc.readdir("/").map((e) => e.name), ["d", "f", "g"]);
+  }, !has.link);
+
+  t("lsetTimes sets a symlink's own times and leaves its target's alone", (svc) => {
+    writeText(svc, "/target", "t");
+    svc.symlink!("target", "/link");
+    svc.setTimes!("/target", 1_000_000_000_000n, 2_000_000_000_000n);
+    svc.lsetTimes!("/link", 3_000_000_000_000n, 4_000_000_000_000n);
+    assert.equal(svc.lstat!("/link").mtimeNs, 4_000_000_000_000n);
+    assert.equal(svc.stat("/target").mtimeNs, 2_000_000_000_000n);
+    assert.equal(svc.stat("/link").mtimeNs, 2_000_000_000_000n);
+    svc.lsetTimes!("/target", undefined, 5_000_000_000_000n);
+    assert.equal(svc.stat("/target").mtimeNs, 5_000_000_000_000n);
+    assertFsError(() => svc.lsetTimes!("/missing", 1n, 1n), "ENOENT");
+  }, !has.lsetTimes);
 }
 
 function readBytes(svc: FileService, path: string): Uint8Array {

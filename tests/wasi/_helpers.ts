@@ -60,3 +60,36 @@ export async function rejection<T>(p: Promise<unknown>, cls: new (...a: never[])
   }
   throw new Error(`expected ${cls.name}, but it resolved`);
 }
+
+const RESULTS = 60000;
+
+/**
+ * A WAT guest module: `body` runs in _start; `(call $rec X)` records an errno
+ * (one byte each), and the records are written to stdout at the end.
+ */
+export function guest(imports: string, body: string, extra = ""): string {
+  return `(module
+  ${imports}
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (global $n (mut i32) (i32.const 0))
+  (func $rec (param i32)
+    (i32.store8 (i32.add (i32.const ${RESULTS}) (global.get $n)) (local.get 0))
+    (global.set $n (i32.add (global.get $n) (i32.const 1))))
+  ${extra}
+  (func (export "_start")
+    ${body}
+    (i32.store (i32.const 59990) (i32.const ${RESULTS}))
+    (i32.store (i32.const 59994) (global.get $n))
+    (drop (call $fd_write (i32.const 1) (i32.const 59990) (i32.const 1) (i32.const 59980)))))`;
+}
+
+/** Declares preview1 import `name` as `$name`: `params` i32s (i64 at `i64At`). */
+export const I = (name: string, params: number, results = 1, i64At: number[] = []) => {
+  const ps = Array.from({ length: params }, (_, i) => (i64At.includes(i) ? "i64" : "i32")).join(
+    " ",
+  );
+  return `(import "wasi_snapshot_preview1" "${name}" (func $${name} (param ${ps})${
+    results ? " (result i32)" : ""
+  }))`;
+};

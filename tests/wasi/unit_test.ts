@@ -1,22 +1,30 @@
 // Unit tests of the WASI building blocks: errno mapping, guest memory,
-// path resolution, inodes, stdio.
+// path resolution, inodes, stdio, the fd table, rights, module facts.
 import assert from "@std/assert";
+import { wat } from "./_helpers.ts";
 import {
   ERRNO,
   errnoName,
   errnoOf,
+  type Fd,
+  FdTable,
   FS_ERRNO,
   FS_ERROR_CODES,
   FsError,
   GuestFault,
   GuestMemory,
+  hasStartSection,
   InodeTable,
   joinGuestPath,
   MemFs,
   Namespace,
   OutputSink,
+  requireRights,
+  RIGHTS,
+  type Stat,
   StdinReader,
   WasiErrno,
+  writeFilestat,
   writeText,
 } from "./_mod.ts";
 
@@ -74,9 +82,9 @@ function catchIt(f: () => unknown): unknown {
   throw new Error("did not throw");
 }
 
-Deno.test("joinGuestPath resolves `.`/`..` and refuses to climb above the fd", () => {
+Deno.test("joinGuestPath resolves `.`/`..` and refuses to climb above the fd or start at /", () => {
   assert.equal(joinGuestPath("/", "tmp/./a/../b").path, "/tmp/b");
-  assert.equal(joinGuestPath("/ws", "/abs").path, "/ws/abs");
+  assert.equal(errnoOf(catchIt(() => joinGuestPath("/ws", "/abs"))), ERRNO.NOTCAPABLE);
   assert.equal(joinGuestPath("/ws", "a/").trailingSlash, true);
   assert.equal(joinGuestPath("/ws", "a").trailingSlash, false);
   assert.equal(joinGuestPath("/", ".").path, "/");
@@ -131,4 +139,53 @@ Deno.test("OutputSink keeps up to its limit, and still forwards everything live"
   assert.deepEqual([...sink.bytes()], [1, 2, 3, 4, 5]);
   assert.equal(sink.truncated, true);
   assert.deepEqual(seen, [3, 3]);
+});
+
+function dirFdOf(rights: number): Fd {
+  return { kind: "dir", path: "/", rights, inheriting: 0, fdflags: 0 };
+}
+
+Deno.test("fd_renumber refills a vacated stdio number, but no other closed fd (EBADF)", () => {
+  const t = new FdTable(16);
+  for (let i = 0; i < 5; i++) t.add(dirFdOf(i));
+  t.renumber(1, 4); // "stdout" parked on 4; 1 is free
+  assert.equal(t.peek(1), undefined);
+  assert.equal(t.count, 4);
+  t.renumber(3, 1); // a vacated stdio number may be refilled
+  assert.equal(t.get(1).rights, 3);
+  assert.equal(t.count, 4);
+  assert.equal(errnoOf(catchIt(() => t.renumber(1, 3))), ERRNO.BADF, "3 is closed");
+  assert.equal(errnoOf(catchIt(() => t.renumber(7, 1))), ERRNO.BADF, "7 was never open");
+  assert.equal(t.add(dirFdOf(9)), 3, "the lowest free number is reused");
+});
+
+Deno.test("requireRights: files and directories need the right; pipes answer by kind", () => {
+  requireRights(dirFdOf(RIGHTS.FD_READDIR), RIGHTS.FD_READDIR, "fd_readdir");
+  const e = catchIt(() => requireRights(dirFdOf(0), RIGHTS.FD_READDIR, "fd_readdir"));
+  assert.equal(errnoOf(e), ERRNO.NOTCAPABLE);
+  assert.match((e as Error).message, /fd_readdir/);
+  const pipe = { kind: "output", rights: 0, inheriting: 0, fdflags: 0 } as unknown as Fd;
+  requireRights(pipe, RIGHTS.FD_SEEK, "fd_seek");
+});
+
+Deno.test("hasStartSection finds a start section, and answers false for bad bytes", async () => {
+  const plain = await wat(`(module (func (export "_start")))`);
+  const started = await wat(`(module (func $s) (start $s) (func (export "_start")))`);
+  assert.equal(hasStartSection(plain), false);
+  assert.equal(hasStartSection(started), true);
+  assert.equal(hasStartSection(started.subarray(0, 10)), false);
+  const head = [0, 97, 115, 109, 1, 0, 0, 0];
+  assert.equal(hasStartSection(new Uint8Array([...head, 8, 1, 0])), true);
+  assert.equal(hasStartSection(new Uint8Array([...head, 8, 0xff])), false, "size cut short");
+  assert.equal(hasStartSection(new Uint8Array([...head, 1, 0x80, 0x01, 8])), false, "in a payload");
+});
+
+Deno.test("writeFilestat reports the service's link count, or 1 when it keeps none", () => {
+  const mem = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
+  const id = { dev: 1n, ino: 2n };
+  const base: Stat = { kind: "file", size: 3, mtime: 0, readOnly: false };
+  writeFilestat(mem, 0, id, { ...base, nlink: 3 } as Stat);
+  assert.equal(mem.u64(24), 3n);
+  writeFilestat(mem, 0, id, base);
+  assert.equal(mem.u64(24), 1n);
 });

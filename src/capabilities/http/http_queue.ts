@@ -6,98 +6,25 @@
  */
 
 import { AllowList } from "../allow_list.ts";
+import { BodyLimitError, ByteBudget } from "../byte_budget.ts";
 import { type Fail, hostFail } from "../json_fields.ts";
-import {
-  type HttpErrorKind,
-  type HttpFailure,
-  type HttpOutcome,
-  type HttpRequest,
-  type HttpRequestInit,
-  type HttpResponse,
-  parseHttpRequestParts,
-} from "./http_types.ts";
-import { Listeners } from "../notifier.ts";
+import { Listeners, Settlers } from "../notifier.ts";
+import { PagedBytes } from "../paged_bytes.ts";
 import { jsonBytes } from "../virtual_files.ts";
 import { toWireNames } from "../wire_names.ts";
-
-/**
- * Options for {@linkcode HttpFs}.
- *
- * @example
- * ```ts
- * import { AllowList, HttpFs } from "@oanix/oanix";
- * const http = new HttpFs({ allowList: AllowList.of(["api.example.com"]) });
- * ```
- */
-export interface HttpFsOptions {
-  /** Which URLs may be requested; by default any public host. */
-  allowList?: AllowList;
-}
-
-/**
- * What `/status` shows.
- *
- * @example
- * ```ts
- * import { HttpFs } from "@oanix/oanix";
- * console.log(new HttpFs().status().queued); // 0
- * ```
- */
-export interface HttpStatus {
-  /** Submitted, not yet taken by an executor. */
-  queued: number;
-  /** Taken by an executor, not finished. */
-  inFlight: number;
-  /** Finished with a response. */
-  completed: number;
-  /** Finished with a failure. */
-  failed: number;
-}
-
-/**
- * What an executor passes to {@linkcode HttpFs.completeRequest}; missing
- * fields get defaults.
- *
- * @example
- * ```ts
- * import type { HttpResponseInit } from "@oanix/oanix";
- * const r: HttpResponseInit = { requestId: "req-1", status: 200, body: "ok" };
- * ```
- */
-export type HttpResponseInit =
-  & Pick<HttpResponse, "requestId" | "status">
-  & Partial<Omit<HttpResponse, "requestId" | "status">>;
-
-/**
- * Where a request is: just made, queued, taken by an executor, or done.
- *
- * @example
- * ```ts
- * import type { HttpRequestState } from "@oanix/oanix";
- * const s: HttpRequestState = "inFlight";
- * ```
- */
-export type HttpRequestState = "new" | "queued" | "inFlight" | "done";
-
-/**
- * One request's record inside HttpFs (for its file layer).
- *
- * @example
- * ```ts
- * import type { HttpEntry } from "@oanix/oanix";
- * type S = HttpEntry["state"]; // "new" | "queued" | "inFlight" | "done"
- * ```
- */
-export interface HttpEntry {
-  /** The request, as submitted (frozen). */
-  request: HttpRequest;
-  /** Where it is. */
-  state: HttpRequestState;
-  /** The outcome, once done (frozen). */
-  outcome?: HttpOutcome;
-  /** The outcome as JSON bytes, encoded at the first read. */
-  bytes?: Uint8Array;
-}
+import { inlineBody, inlineBytes } from "./http_body.ts";
+import { bodiesFull, type HttpLimits, resolveHttpLimits, responseTooLarge } from "./http_limits.ts";
+import { parseHttpRequestParts } from "./http_request_parse.ts";
+import type {
+  HttpErrorKind,
+  HttpFailure,
+  HttpOutcome,
+  HttpRequest,
+  HttpRequestInit,
+  HttpResponse,
+} from "./http_types.ts";
+import { HttpUploads } from "./http_uploads.ts";
+import type { HttpEntry, HttpFsOptions, HttpResponseInit, HttpStatus } from "./http_queue_types.ts";
 
 const SUBMIT_FAIL = hostFail("HttpFs.submitRequest");
 
@@ -119,6 +46,12 @@ const SUBMIT_FAIL = hostFail("HttpFs.submitRequest");
 export class HttpQueue {
   /** Which URLs may be requested, checked at submit and at every redirect. */
   readonly allowList: AllowList;
+  /** The size limits. */
+  readonly limits: Readonly<HttpLimits>;
+  /** The budget every body held is reserved from (`maxBufferedBytes`). */
+  protected readonly budget: ByteBudget;
+  /** The files written in `/uploads/`. */
+  protected readonly uploads: HttpUploads;
   #entries = new Map<string, HttpEntry>();
   /** Queued ids, oldest first, from #head on; ids no longer queued are skipped. */
   #queue: string[] = [];
@@ -126,18 +59,21 @@ export class HttpQueue {
   #queuedCount = 0;
   #nextId = 1;
   #counts = { inFlight: 0, completed: 0, failed: 0 };
-  #resolvers = new Map<string, ((o: HttpOutcome) => void)[]>();
+  #waiters = new Settlers<string, HttpOutcome>();
   #submitted = new Listeners<string>();
 
   /**
    * Makes an empty request table.
    *
-   * @param options the allow-list */
+   * @param options the allow-list and the size limits */
   constructor(options: HttpFsOptions = {}) {
     if (options.allowList !== undefined && !(options.allowList instanceof AllowList)) {
       throw new TypeError("HttpFs: options.allowList must be an AllowList");
     }
     this.allowList = options.allowList ?? AllowList.any();
+    this.limits = resolveHttpLimits(options);
+    this.budget = new ByteBudget(this.limits.maxBufferedBytes);
+    this.uploads = new HttpUploads(this.limits.maxRequestBytes, this.budget);
   }
 
   /**
@@ -152,18 +88,34 @@ export class HttpQueue {
 
   /** Submits a parsed-or-not request, reporting refusals through `fail`. */
   protected submitWith(value: unknown, fail: Fail): string {
-    const { request: parsed, url } = parseHttpRequestParts(value, fail);
+    const parts = parseHttpRequestParts(value, fail, this.limits.maxRequestBytes);
+    const { request: parsed, url } = parts;
     let id = parsed.id;
     if (id !== undefined && this.#entries.has(id)) fail(`id ${id} is already used`);
+    const upload = parsed.bodyFile;
+    if (upload !== undefined) {
+      const u = this.uploads.get(upload);
+      if (u === undefined) fail(`no upload ${upload} in /uploads`);
+      if (u.writers > 0) fail(`upload ${upload} is still open for writing; close it first`);
+      parsed.bodySize = u.bytes.size;
+    }
+    if (parts.body !== undefined && !this.budget.tryReserve(parts.body.length)) {
+      fail(bodiesFull(this.limits.maxBufferedBytes));
+    }
     if (id === undefined) {
       do id = `req-${this.#nextId++}`; while (this.#entries.has(id));
     }
-    Object.freeze(parsed.headers);
-    const request: HttpRequest = Object.freeze({ ...parsed, id, submittedAt: Date.now() });
-    const entry: HttpEntry = { request, state: "new" };
+    if (!Object.isFrozen(parsed.headers)) Object.freeze(parsed.headers);
+    // The parsed object is ours: it becomes the request (no copy).
+    const request = parsed as HttpRequest;
+    request.id = id;
+    request.submittedAt = Date.now();
+    Object.freeze(request);
+    const entry: HttpEntry = { request, state: "new", requestBody: parts.body };
     this.#entries.set(id, entry);
     const decision = this.allowList.check(url, request.method);
     if (!decision.allowed) {
+      // Nothing is sent: an upload stays in /uploads for another try.
       this.#finish(entry, {
         requestId: id,
         error: `forbidden: ${decision.reason}`,
@@ -175,6 +127,7 @@ export class HttpQueue {
       });
       return id;
     }
+    if (upload !== undefined) entry.requestBody = this.uploads.take(upload);
     entry.state = "queued";
     this.#queue.push(id);
     this.#queuedCount++;
@@ -238,7 +191,29 @@ export class HttpQueue {
   }
 
   /**
-   * Records the response to a request (queued or in flight).
+   * The body bytes of a request that has not finished (for its executor):
+   * the inline body decoded, or the upload as a Blob. Undefined without a
+   * body.
+   */
+  requestBody(id: string): Uint8Array | Blob | undefined {
+    const e = this.#entries.get(id);
+    return e?.state === "done" ? undefined : e?.requestBody;
+  }
+
+  /**
+   * An empty store for a response body, limited to `maxResponseBytes` and
+   * drawn from this HttpFs's budget: an executor streams a body into it
+   * (a write past a limit throws {@linkcode BodyLimitError}), then passes
+   * it to {@linkcode HttpFs.completeRequest}, or calls `release()` on it.
+   */
+  newResponseBody(): PagedBytes {
+    return new PagedBytes({ limit: this.limits.maxResponseBytes, budget: this.budget });
+  }
+
+  /**
+   * Records the response to a request (queued or in flight). A body over
+   * `maxResponseBytes` (or over the budget) records a "tooLarge" failure
+   * instead.
    *
    * @throws {Error} for an unknown or already finished request, or a bad status.
    */
@@ -249,25 +224,62 @@ export class HttpQueue {
     if (!Number.isInteger(status) || status < 100 || status > 599) {
       throw new TypeError(`${fn}: field "status" must be an integer 100-599, got ${status}`);
     }
-    if (
-      response.bodyEncoding !== undefined && response.bodyEncoding !== "utf8" &&
-      response.bodyEncoding !== "base64"
-    ) {
+    const enc = response.bodyEncoding ?? "utf8";
+    if (enc !== "utf8" && enc !== "base64") {
       throw new TypeError(`${fn}: field "bodyEncoding" must be "utf8" or "base64"`);
     }
-    this.#finish(entry, {
-      requestId: entry.request.id,
+    let body: PagedBytes;
+    try {
+      body = this.#bodyStore(response, fn);
+    } catch (e) {
+      if (!(e instanceof BodyLimitError)) throw e;
+      const limit = this.limits;
+      this.failRequest(
+        entry.request.id,
+        e.kind === "size"
+          ? responseTooLarge(limit.maxResponseBytes)
+          : bodiesFull(limit.maxBufferedBytes),
+        { errorKind: "tooLarge", attempts: response.attempts },
+      );
+      return;
+    }
+    const id = entry.request.id;
+    const out: HttpResponse = {
+      requestId: id,
       status,
       statusText: response.statusText ?? "",
       headers: { ...response.headers },
-      body: response.body ?? "",
-      bodyEncoding: response.bodyEncoding ?? "utf8",
+      bodySize: body.size,
+      bodyFile: `${id}.body`,
       url: response.url ?? entry.request.url,
       redirects: response.redirects ?? 0,
       attempts: response.attempts ?? 1,
       durationMs: response.durationMs ?? Date.now() - entry.request.submittedAt,
       completedAt: response.completedAt ?? Date.now(),
-    });
+    };
+    if (body.size <= this.limits.maxInlineBytes) {
+      const inline = response.body !== undefined && response.bodyBytes === undefined
+        ? { body: response.body, bodyEncoding: enc }
+        : inlineBody(body);
+      out.body = inline.body;
+      out.bodyEncoding = inline.bodyEncoding;
+    }
+    entry.responseBody = body.freeze();
+    this.#finish(entry, out);
+  }
+
+  /** The body of a completion as a store (the given one, or one made from `body`). */
+  #bodyStore(response: HttpResponseInit, fn: string): PagedBytes {
+    const given = response.bodyBytes;
+    if (given instanceof PagedBytes) return given;
+    const opts = { limit: this.limits.maxResponseBytes, budget: this.budget };
+    if (given instanceof Uint8Array) return PagedBytes.wrap(given, opts);
+    if (given !== undefined) throw new TypeError(`${fn}: "bodyBytes" must be bytes`);
+    const text = response.body ?? "";
+    if (typeof text !== "string") throw new TypeError(`${fn}: field "body" must be a string`);
+    const bytes = inlineBytes(text, response.bodyEncoding ?? "utf8");
+    if (bytes === undefined) throw new TypeError(`${fn}: field "body" is not valid base64`);
+    return PagedBytes.wrap(bytes, opts);
   }
 
   /**
@@ -309,21 +321,29 @@ export class HttpQueue {
     if (entry.state === "inFlight") this.#counts.inFlight--;
     if (entry.state === "queued") this.#queuedCount--;
     entry.state = "done";
+    if (entry.requestBody !== undefined) {
+      this.budget.release(entry.request.bodySize);
+      entry.requestBody = undefined;
+    }
     if ("headers" in outcome) Object.freeze(outcome.headers);
     entry.outcome = Object.freeze(outcome);
     if ("error" in outcome) this.#counts.failed++;
     else this.#counts.completed++;
-    const waiting = this.#resolvers.get(id);
-    if (waiting !== undefined) {
-      this.#resolvers.delete(id);
-      for (const resolve of waiting) resolve(entry.outcome);
-    }
+    this.#waiters.settle(id, entry.outcome);
   }
 
   /** The outcome of a finished request (frozen), or undefined. */
   getResponse(id: string): HttpOutcome | undefined {
     const e = this.#entries.get(id);
     return e?.outcome;
+  }
+
+  /**
+   * The body of a completed response, whatever its size (frozen: read it
+   * with `readAt`, `chunks()` or `toBytes()`), or undefined.
+   */
+  responseBody(id: string): PagedBytes | undefined {
+    return this.#entries.get(id)?.responseBody;
   }
 
   /**
@@ -337,35 +357,15 @@ export class HttpQueue {
       return Promise.reject(new Error(`HttpFs.response: unknown request id ${id}`));
     }
     if (entry.outcome !== undefined) return Promise.resolve(entry.outcome);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<HttpOutcome>((resolve, reject) => {
-      let waiting = this.#resolvers.get(id);
-      if (waiting === undefined) this.#resolvers.set(id, waiting = []);
-      if (signal === undefined) {
-        waiting.push(resolve);
-        return;
-      }
-      const list = waiting;
-      const onAbort = () => {
-        const i = list.indexOf(settle);
-        if (i >= 0) list.splice(i, 1);
-        if (list.length === 0 && this.#resolvers.get(id) === list) this.#resolvers.delete(id);
-        reject(signal.reason);
-      };
-      const settle = (o: HttpOutcome) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(o);
-      };
-      list.push(settle);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
+    return this.#waiters.wait(id, signal);
   }
 
-  /** Forgets a finished request; false when it is unknown or not finished. */
+  /** Forgets a finished request and releases its body; false when it is unknown or not finished. */
   removeResponse(id: string): boolean {
     const e = this.#entries.get(id);
     if (e === undefined || e.state !== "done") return false;
     this.#entries.delete(id);
+    e.responseBody?.release();
     if ("error" in e.outcome!) this.#counts.failed--;
     else this.#counts.completed--;
     return true;
@@ -373,7 +373,7 @@ export class HttpQueue {
 
   /** The counts `/status` shows. */
   status(): HttpStatus {
-    return { queued: this.#queuedCount, ...this.#counts };
+    return { queued: this.#queuedCount, ...this.#counts, bufferedBytes: this.budget.used };
   }
 
   /** A request's record (for the file layer). */

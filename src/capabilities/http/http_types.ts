@@ -6,17 +6,6 @@
  * @module
  */
 
-import { decodeBase64 } from "../base64.ts";
-import {
-  expectObject,
-  type Fail,
-  optId,
-  optInteger,
-  optString,
-  optStringRecord,
-  reqString,
-} from "../json_fields.ts";
-
 /**
  * The HTTP methods HttpFs accepts.
  *
@@ -52,6 +41,9 @@ export type BodyEncoding = "utf8" | "base64";
 
 /**
  * What a writer submits. Only `url` is required; `method` defaults to GET.
+ * A body is given inline (`body`, text or base64), or as the name of an
+ * upload (`bodyFile`): a file the writer wrote in `/uploads/` first, sent
+ * byte for byte, for bodies too large to inline.
  *
  * @example
  * ```ts
@@ -78,6 +70,8 @@ export interface HttpRequestInit {
   body?: string;
   /** How `body` is written; "utf8" by default. */
   bodyEncoding?: BodyEncoding;
+  /** The name of a file in `/uploads/` to send as the body (instead of `body`). */
+  bodyFile?: string;
   /** A per-attempt timeout in milliseconds, overriding the executor's default. */
   timeoutMs?: number;
 }
@@ -103,10 +97,14 @@ export interface HttpRequest {
   url: string;
   /** Request headers. */
   headers: Record<string, string>;
-  /** The body, if any. */
+  /** The inline body, if any. */
   body?: string;
   /** How `body` is written. */
   bodyEncoding: BodyEncoding;
+  /** The upload the body was taken from, if any. */
+  bodyFile?: string;
+  /** The body's size in bytes (0 without a body). */
+  bodySize: number;
   /** The per-attempt timeout in milliseconds, if the writer set one. */
   timeoutMs?: number;
   /** When it was submitted (ms since the epoch). */
@@ -115,15 +113,18 @@ export interface HttpRequest {
 
 /**
  * A completed request: what the server answered (any status, 404 and 500
- * included), in `/responses/{id}.json`.
+ * included), in `/responses/{id}.json`. The raw body is always in the
+ * file `bodyFile` beside it (`/responses/{id}.body`); a body of up to
+ * `maxInlineBytes` is also inline, in `body` (text, or base64 when it is
+ * not UTF-8). A larger body has no `body` field: read the file.
  *
  * @example
  * ```ts
  * import type { HttpResponse } from "@oanix/oanix";
  * const r: HttpResponse = {
  *   requestId: "req-1", status: 200, statusText: "OK", headers: {}, body: "hi",
- *   bodyEncoding: "utf8", url: "https://example.com/", redirects: 0, attempts: 1,
- *   durationMs: 12, completedAt: Date.now(),
+ *   bodyEncoding: "utf8", bodySize: 2, bodyFile: "req-1.body", url: "https://example.com/",
+ *   redirects: 0, attempts: 1, durationMs: 12, completedAt: Date.now(),
  * };
  * ```
  */
@@ -136,10 +137,14 @@ export interface HttpResponse {
   statusText: string;
   /** Response headers (lower-case names). */
   headers: Record<string, string>;
-  /** The body: text, or base64 when `bodyEncoding` is "base64". */
-  body: string;
-  /** How `body` is written. */
-  bodyEncoding: BodyEncoding;
+  /** The inline body (text, or base64 when `bodyEncoding` is "base64"); absent when too large. */
+  body?: string;
+  /** How `body` is written; absent with `body`. */
+  bodyEncoding?: BodyEncoding;
+  /** The body's size in bytes. */
+  bodySize: number;
+  /** The name of the file in `/responses/` that holds the raw body. */
+  bodyFile: string;
   /** The final URL, after redirects. */
   url: string;
   /** How many redirects were followed. */
@@ -161,7 +166,13 @@ export interface HttpResponse {
  * const k: HttpErrorKind = "forbidden";
  * ```
  */
-export type HttpErrorKind = "forbidden" | "timeout" | "network" | "redirect" | "shutdown";
+export type HttpErrorKind =
+  | "forbidden"
+  | "timeout"
+  | "network"
+  | "redirect"
+  | "shutdown"
+  | "tooLarge";
 
 /**
  * A request that got no HTTP response, in `/responses/{id}.json`. It has
@@ -183,7 +194,7 @@ export interface HttpFailure {
   error: string;
   /** The kind of failure. */
   errorKind: HttpErrorKind;
-  /** For "forbidden": the allow-list check that refused (host, method, path, address...). */
+  /** For "forbidden": the check that refused (host, method, path, address, secret...). */
   rule?: string;
   /** How many attempts were made. */
   attempts: number;
@@ -217,111 +228,4 @@ export type HttpOutcome = HttpResponse | HttpFailure;
  */
 export function isHttpFailure(o: HttpOutcome): o is HttpFailure {
   return typeof (o as HttpFailure).error === "string";
-}
-
-const REQUEST_FIELDS = [
-  "id",
-  "method",
-  "url",
-  "headers",
-  "body",
-  "bodyEncoding",
-  "timeoutMs",
-] as const;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
-/**
- * Checks a request (from a file or a host call) and fills in defaults.
- * The id is left for the caller to assign when absent.
- *
- * @example
- * ```ts
- * import { hostFail, parseHttpRequest } from "@oanix/oanix";
- * const r = parseHttpRequest({ url: "https://example.com/", method: "get" }, hostFail("demo"));
- * console.log(r.method); // "GET"
- * ```
- */
-export function parseHttpRequest(
-  value: unknown,
-  fail: Fail,
-): Omit<HttpRequest, "id" | "submittedAt"> & { id?: string } {
-  return parseHttpRequestParts(value, fail).request;
-}
-
-/**
- * {@linkcode parseHttpRequest}, also returning the parsed URL (so callers
- * need not parse it again).
- *
- * @example
- * ```ts
- * import { hostFail, parseHttpRequestParts } from "@oanix/oanix";
- * const { request, url } = parseHttpRequestParts({ url: "https://example.com/a" }, hostFail("demo"));
- * console.log(request.method, url.pathname); // "GET" "/a"
- * ```
- */
-export function parseHttpRequestParts(
-  value: unknown,
-  fail: Fail,
-): { request: Omit<HttpRequest, "id" | "submittedAt"> & { id?: string }; url: URL } {
-  const obj = expectObject(value, REQUEST_FIELDS, fail, "an HTTP request");
-  const id = optId(obj, "id", fail);
-  const url = reqString(obj, "url", fail);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    fail(`field "url" must be an absolute URL, got ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    fail(`field "url" must be http: or https:, got ${parsed.protocol}`);
-  }
-  const rawMethod = optString(obj, "method", fail) ?? "GET";
-  const method = rawMethod.toUpperCase() as HttpMethod;
-  if (!HTTP_METHODS.includes(method)) {
-    fail(`field "method" must be one of ${HTTP_METHODS.join(", ")}, got ${rawMethod}`);
-  }
-  const headers = optStringRecord(obj, "headers", fail) ?? {};
-  for (const [name, v] of Object.entries(headers)) {
-    if (!TOKEN.test(name)) fail(`header name ${JSON.stringify(name)} is not a valid token`);
-    if (/[\r\n\0]/.test(v)) fail(`header ${name} has a line break or NUL in its value`);
-  }
-  const body = optString(obj, "body", fail);
-  const enc = optString(obj, "bodyEncoding", fail) ?? "utf8";
-  if (enc !== "utf8" && enc !== "base64") {
-    fail(`field "bodyEncoding" must be "utf8" or "base64", got ${JSON.stringify(enc)}`);
-  }
-  if (body !== undefined && enc === "base64" && decodeBase64(body) === undefined) {
-    fail(`field "body" is not valid base64`);
-  }
-  if (body !== undefined && (method === "GET" || method === "HEAD")) {
-    fail(`a ${method} request cannot have a body`);
-  }
-  const timeoutMs = optInteger(obj, "timeoutMs", fail, 1, 24 * 3600 * 1000);
-  const out: Omit<HttpRequest, "id" | "submittedAt"> & { id?: string } = {
-    method,
-    url: parsed.href,
-    headers,
-    bodyEncoding: enc,
-  };
-  if (id !== undefined) out.id = id;
-  if (body !== undefined) out.body = body;
-  if (timeoutMs !== undefined) out.timeoutMs = timeoutMs;
-  return { request: out, url: parsed };
-}
-
-/**
- * The bytes of a request body (undefined when there is none).
- *
- * @example
- * ```ts
- * import { requestBodyBytes } from "@oanix/oanix";
- * console.log(requestBodyBytes({ body: "AP8=", bodyEncoding: "base64" })); // Uint8Array [0, 255]
- * ```
- */
-export function requestBodyBytes(
-  req: Pick<HttpRequest, "body" | "bodyEncoding">,
-): Uint8Array | undefined {
-  if (req.body === undefined) return undefined;
-  if (req.bodyEncoding === "base64") return decodeBase64(req.body) ?? new Uint8Array();
-  return new TextEncoder().encode(req.body);
 }

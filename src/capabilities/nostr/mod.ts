@@ -7,6 +7,7 @@
 
 export * from "./nostr_types.ts";
 export * from "./nostr_relay_types.ts";
+export * from "./event_store.ts";
 export * from "./nostr_inbox.ts";
 export * from "./nostr_hub.ts";
 export * from "./nostr_fs.ts";

@@ -14,7 +14,7 @@
  * | `/subscriptions` | read them; write `{"filters":[...],"id"?:...}` to add (read back `{"id"}`), `{"id":...}` to close |
  * | `/outbox/{id}.json` | a signed event we publish |
  * | `/publish/{id}.json` | per-relay publish results of an outbox event: pending, sent, ok or failed |
- * | `/inbox/{id}.json` | a received event (signature verified); removable |
+ * | `/inbox/{id}.json` | a received event (signature verified); removable; the newest `maxInboxEvents` are kept |
  * | `/results/{id}.json` | the result (kind + 1000) of our job request `id`; EAGAIN until it arrives |
  * | `/status` | identity, relays and their states, subscriptions, counts |
  *
@@ -101,6 +101,7 @@ export class NostrFs extends NostrHub implements FileService {
       subscriptions: Object.keys(this.subscriptions()),
       outbox: this.outboxEvents().length,
       inbox: this.inboxIds().length,
+      dropped: this.inboxDropped(),
     };
   }
 

@@ -93,7 +93,10 @@ export class NostrHub {
     this.#secret = secretKey.slice();
     this.allowList = options.allowList ?? AllowList.any();
     this.#onLog = options.onLog;
-    this.#inbox = new NostrInbox((level, message, data) => this.log(level, message, data));
+    this.#inbox = new NostrInbox((level, message, data) => this.log(level, message, data), {
+      maxInboxEvents: options.maxInboxEvents,
+      maxSeenIds: options.maxSeenIds,
+    });
   }
 
   /** The public key, hex. */
@@ -365,6 +368,11 @@ export class NostrHub {
   /** The ids of the received events. */
   inboxIds(): string[] {
     return this.#inbox.ids();
+  }
+
+  /** How many received events were dropped unread because the inbox was full. */
+  inboxDropped(): number {
+    return this.#inbox.dropped;
   }
 
   /** Forgets a received event (it is not taken again); false when unknown. */

@@ -6,8 +6,27 @@
  */
 
 import { verifyEvent } from "npm:nostr-tools@2.25.2/pure";
+import { isReportableCount } from "../log_hook.ts";
 import { Waiters, waitUntil } from "../notifier.ts";
+import { RecentSet } from "../recent_set.ts";
+import { EventStore } from "./event_store.ts";
 import { isEventShape, type NostrEvent, type NostrFilter } from "./nostr_types.ts";
+
+/**
+ * How much a NostrFs inbox holds: events kept for the agent, and event ids
+ * remembered to drop duplicates. Past either bound the oldest go, and
+ * dropped events are counted and reported (at the 1st, 2nd, 4th... drop).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_NOSTR_INBOX } from "@oanix/oanix";
+ * console.log(DEFAULT_NOSTR_INBOX.maxInboxEvents); // 10000
+ * ```
+ */
+export const DEFAULT_NOSTR_INBOX: Readonly<{ maxInboxEvents: number; maxSeenIds: number }> = Object
+  .freeze({ maxInboxEvents: 10_000, maxSeenIds: 100_000 });
+
+type Log = (level: "warn", message: string, data?: Record<string, unknown>) => void;
 
 interface Job {
   kind: number;
@@ -27,18 +46,34 @@ interface Job {
  * ```
  */
 export class NostrInbox {
-  #log: (level: "warn", message: string, data?: Record<string, unknown>) => void;
-  #inbox = new Map<string, NostrEvent>();
-  #seen = new Set<string>();
+  #log: Log;
+  #inbox: EventStore;
+  #seen: RecentSet<string>;
   #jobs = new Map<string, Job>();
   #waiters = new Waiters<string>();
 
   /**
    * Makes an empty inbox.
    *
-   * @param log receives a warning for every dropped event */
-  constructor(log: (level: "warn", message: string, data?: Record<string, unknown>) => void) {
+   * @param log receives a warning for every event refused or dropped
+   * @param bounds how many events it keeps and how many ids it remembers
+   */
+  constructor(log: Log, bounds: Partial<typeof DEFAULT_NOSTR_INBOX> = {}) {
     this.#log = log;
+    const events = bounds.maxInboxEvents ?? DEFAULT_NOSTR_INBOX.maxInboxEvents;
+    this.#inbox = new EventStore(events);
+    const seen = bounds.maxSeenIds ?? Math.max(DEFAULT_NOSTR_INBOX.maxSeenIds, events);
+    if (!Number.isSafeInteger(seen) || seen < events) {
+      throw new TypeError(
+        `NostrFs: maxSeenIds must be an integer >= maxInboxEvents (${events}), got ${seen}`,
+      );
+    }
+    this.#seen = new RecentSet(seen);
+  }
+
+  /** How many events were dropped unread because the inbox was full. */
+  get dropped(): number {
+    return this.#inbox.dropped;
   }
 
   /**
@@ -56,7 +91,7 @@ export class NostrInbox {
       this.#log("warn", "dropped a malformed event", { relay });
       return "invalid";
     }
-    if (this.#seen.has(fresh.id)) return "duplicate";
+    if (this.#seen.has(fresh.id) || this.#inbox.has(fresh.id)) return "duplicate";
     if (!verifyEvent(fresh)) {
       this.#log("warn", "dropped an event with an invalid signature", { id: fresh.id, relay });
       return "invalid";
@@ -71,7 +106,13 @@ export class NostrInbox {
       sig: fresh.sig,
     };
     this.#seen.add(ev.id);
-    this.#inbox.set(ev.id, ev);
+    const dropped = this.#inbox.add(ev);
+    if (dropped !== undefined && isReportableCount(this.#inbox.dropped)) {
+      this.#log("warn", "Nostr inbox full: dropped the oldest events", {
+        dropped: this.#inbox.dropped,
+        maxInboxEvents: this.#inbox.capacity,
+      });
+    }
     this.#routeJob(ev);
     return "added";
   }
@@ -81,8 +122,11 @@ export class NostrInbox {
     for (const t of ev.tags) {
       const job = t[0] === "e" ? this.#jobs.get(t[1]) : undefined;
       if (job === undefined) continue;
-      if (ev.kind === 7000) job.feedback.push(ev.id);
-      else if (ev.kind === job.kind + 1000 && job.result === undefined) {
+      if (ev.kind === 7000) {
+        job.feedback.push(ev.id);
+        // Feedback of dropped events cannot be read: keep no more ids than the inbox holds.
+        if (job.feedback.length > this.#inbox.capacity) job.feedback.shift();
+      } else if (ev.kind === job.kind + 1000 && job.result === undefined) {
         job.result = ev;
         this.#waiters.wake(t[1]);
       }
@@ -102,7 +146,7 @@ export class NostrInbox {
 
   /** The ids of the received events. */
   ids(): string[] {
-    return [...this.#inbox.keys()];
+    return this.#inbox.ids();
   }
 
   /** Forgets a received event (it is not taken again); false when unknown. */

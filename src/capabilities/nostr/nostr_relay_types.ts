@@ -20,8 +20,12 @@ import type { OnLog } from "../log_hook.ts";
 export interface NostrFsOptions {
   /** Which relay URLs may be added (ws: and wss:); by default any public host. */
   allowList?: AllowList;
-  /** Receives log events (a dropped event with a bad signature, relay notices). */
+  /** Receives log events (a dropped event with a bad signature, a full inbox, relay notices). */
   onLog?: OnLog;
+  /** The most received events kept in `/inbox` (default 10,000); past it the oldest go. */
+  maxInboxEvents?: number;
+  /** The most event ids remembered to drop duplicates (default: 100,000, or maxInboxEvents if more). */
+  maxSeenIds?: number;
 }
 
 /**

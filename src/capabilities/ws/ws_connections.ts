@@ -6,46 +6,20 @@
  */
 
 import { AllowList } from "../allow_list.ts";
+import { BoundedQueue, checkQueueBounds, type QueueBounds } from "../bounded_queue.ts";
 import { FsError } from "../../fs/errors.ts";
+import { isReportableCount, type OnLog } from "../log_hook.ts";
 import { type Fail, hostFail, optBoolean, optId, optString } from "../json_fields.ts";
 import { Listeners, Waiters } from "../notifier.ts";
-import type { WsConnectionInfo, WsEvent, WsMessage, WsState } from "./ws_types.ts";
-
-/**
- * Options for {@linkcode WsFs}.
- *
- * @example
- * ```ts
- * import { AllowList, WsFs } from "@oanix/oanix";
- * const ws = new WsFs({ allowList: AllowList.of(["relay.example.com"]), maxConnections: 8 });
- * ```
- */
-export interface WsFsOptions {
-  /** Which URLs may be opened (ws: and wss:); by default any public host. */
-  allowList?: AllowList;
-  /** The most connections not yet closed (default 64). */
-  maxConnections?: number;
-  /** How many finished connections stay listed (default 16). */
-  retainClosed?: number;
-}
-
-/**
- * One connection's record (for WsFs's file layer).
- *
- * @example
- * ```ts
- * import type { WsConnRecord } from "@oanix/oanix";
- * type Q = WsConnRecord["inbox"]; // WsMessage[]
- * ```
- */
-export interface WsConnRecord {
-  /** The connection's info, without the counts derived from the queues. */
-  info: Omit<WsConnectionInfo, "inbox" | "outbox" | "next">;
-  /** Received, not yet read. */
-  inbox: WsMessage[];
-  /** Queued, not yet sent. */
-  outbox: WsMessage[];
-}
+import {
+  DEFAULT_WS_INBOX,
+  type WsConnectionInfo,
+  type WsConnRecord,
+  type WsEvent,
+  type WsFsOptions,
+  type WsMessage,
+  type WsState,
+} from "./ws_types.ts";
 
 /**
  * True for the final states, closed and failed.
@@ -84,6 +58,8 @@ export class WsConnections {
   /** The most connections not yet closed. */
   readonly maxConnections: number;
   readonly #retainClosed: number;
+  readonly #inboxBounds: QueueBounds;
+  readonly #onLog: OnLog | undefined;
   #conns = new Map<string, WsConnRecord>();
   #finished: string[] = [];
   #nextId = 0;
@@ -107,6 +83,11 @@ export class WsConnections {
     this.allowList = options.allowList ?? AllowList.any();
     this.maxConnections = max;
     this.#retainClosed = retain;
+    this.#inboxBounds = checkQueueBounds("WsFs", {
+      maxItems: options.maxInboxMessages ?? DEFAULT_WS_INBOX.maxItems,
+      maxBytes: options.maxInboxBytes ?? DEFAULT_WS_INBOX.maxBytes,
+    });
+    this.#onLog = options.onLog;
   }
 
   // ---- host API ----
@@ -157,7 +138,7 @@ export class WsConnections {
         received: 0,
         reconnects: 0,
       },
-      inbox: [],
+      inbox: new BoundedQueue<WsMessage>(this.#inboxBounds, (m) => m.data.length),
       outbox: [],
     });
     this.#events.emit({ type: "open", id });
@@ -257,9 +238,26 @@ export class WsConnections {
   receiveMessage(id: string, data: Uint8Array | string, binary?: boolean): void {
     const c = this.#conn(id, "receiveMessage");
     if (FINAL.has(c.info.state)) return;
-    c.inbox.push(toMessage(data, binary, "WsFs.receiveMessage"));
+    const dropped = c.inbox.push(toMessage(data, binary, "WsFs.receiveMessage"));
     c.info.received++;
+    if (dropped > 0) this.#reportDrops(c, dropped);
     this.#waiters.wake(id);
+  }
+
+  /** Reports drops when the count passes 1, 2, 4, 8...; `now` were dropped just now. */
+  #reportDrops(c: WsConnRecord, now: number): void {
+    const total = c.inbox.dropped;
+    let report = false;
+    for (let n = total - now + 1; n <= total && !report; n++) report = isReportableCount(n);
+    if (!report) return;
+    try {
+      this.#onLog?.("warn", "WebSocket inbox full: dropped the oldest messages", {
+        id: c.info.id,
+        dropped: total,
+        maxInboxMessages: this.#inboxBounds.maxItems,
+        maxInboxBytes: this.#inboxBounds.maxBytes,
+      });
+    } catch { /* a faulty hook must not break the state machine */ }
   }
 
   /** Takes the oldest received message, or undefined when none is queued. */
@@ -294,10 +292,11 @@ export class WsConnections {
   connection(id: string): WsConnectionInfo | undefined {
     const c = this.#conns.get(id);
     if (c === undefined) return undefined;
-    const head = c.inbox[0];
+    const head = c.inbox.peek();
     return {
       ...c.info,
       inbox: c.inbox.length,
+      dropped: c.inbox.dropped,
       outbox: c.outbox.length,
       next: head === undefined ? null : head.binary ? "binary" : "text",
     };

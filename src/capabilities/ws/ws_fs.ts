@@ -26,6 +26,10 @@
  * `whenReadable(signal)` resolves when one arrives; once the connection is
  * closed and drained, `in` reads as empty (end of file).
  *
+ * Each inbox is bounded (`maxInboxMessages`, `maxInboxBytes`): past a
+ * bound the oldest messages are dropped, counted in the status (`dropped`)
+ * and reported through `onLog`.
+ *
  * Closed connections stop counting toward the limit at once; the last
  * `retainClosed` of them stay listed so their status and remaining
  * messages can be read, and older ones are reaped.
@@ -49,7 +53,8 @@ import {
   notFound,
   openComputed,
 } from "../virtual_files.ts";
-import { isFinalWsState, WsConnections, type WsConnRecord } from "./ws_connections.ts";
+import { isFinalWsState, WsConnections } from "./ws_connections.ts";
+import type { WsConnRecord } from "./ws_types.ts";
 
 const CONN_FILES = ["in", "out", "out.bin", "status", "url"];
 const textDecoder = new TextDecoder("utf-8", { fatal: true });
@@ -199,7 +204,7 @@ export class WsFs extends WsConnections implements FileService {
     if (file === undefined) return dirStat();
     switch (file) {
       case "in":
-        return fileStat(conn.inbox[0]?.data.length ?? 0, true);
+        return fileStat(conn.inbox.peek()?.data.length ?? 0, true);
       case "out":
       case "out.bin":
         return fileStat(0, false);

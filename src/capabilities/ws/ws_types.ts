@@ -5,6 +5,10 @@
  * @module
  */
 
+import type { AllowList } from "../allow_list.ts";
+import type { BoundedQueue, QueueBounds } from "../bounded_queue.ts";
+import type { OnLog } from "../log_hook.ts";
+
 /**
  * The life of a connection. `closed` and `failed` are final; a connection
  * in a final state no longer counts toward any limit.
@@ -56,6 +60,8 @@ export interface WsConnectionInfo {
   reconnect: boolean;
   /** Messages received and not yet read. */
   inbox: number;
+  /** Messages dropped unread because the inbox was full (oldest first). */
+  dropped: number;
   /** Messages queued and not yet sent. */
   outbox: number;
   /** The kind of the next message to read: "text", "binary", or null when none. */
@@ -91,4 +97,67 @@ export interface WsEvent {
   type: "open" | "send" | "close";
   /** The connection. */
   id: string;
+}
+
+/**
+ * Options for {@linkcode WsFs}. Each connection's inbox is bounded: when a
+ * message would pass `maxInboxMessages` or `maxInboxBytes`, the oldest
+ * messages are dropped; the connection's `dropped` counts them, and
+ * `onLog` hears of it (at the 1st, 2nd, 4th, 8th... drop).
+ *
+ * @example
+ * ```ts
+ * import { AllowList, WsFs } from "@oanix/oanix";
+ * const ws = new WsFs({
+ *   allowList: AllowList.of(["relay.example.com"]),
+ *   maxConnections: 8,
+ *   maxInboxMessages: 256,
+ * });
+ * ```
+ */
+export interface WsFsOptions {
+  /** Which URLs may be opened (ws: and wss:); by default any public host. */
+  allowList?: AllowList;
+  /** The most connections not yet closed (default 64). */
+  maxConnections?: number;
+  /** How many finished connections stay listed (default 16). */
+  retainClosed?: number;
+  /** The most messages waiting to be read, per connection (default 1024). */
+  maxInboxMessages?: number;
+  /** The most bytes waiting to be read, per connection (default 16 MiB). */
+  maxInboxBytes?: number;
+  /** Hears of dropped messages. */
+  onLog?: OnLog;
+}
+
+/**
+ * The default inbox bounds of a WsFs connection.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_WS_INBOX } from "@oanix/oanix";
+ * console.log(DEFAULT_WS_INBOX.maxItems); // 1024
+ * ```
+ */
+export const DEFAULT_WS_INBOX: Readonly<QueueBounds> = Object.freeze({
+  maxItems: 1024,
+  maxBytes: 16 * 1024 * 1024,
+});
+
+/**
+ * One connection's record (for WsFs's file layer).
+ *
+ * @example
+ * ```ts
+ * import type { WsConnRecord } from "@oanix/oanix";
+ * type Q = WsConnRecord["inbox"]; // BoundedQueue<WsMessage>
+ * ```
+ */
+export interface WsConnRecord {
+  /** The connection's info, without the counts derived from the queues. */
+  info: Omit<WsConnectionInfo, "inbox" | "outbox" | "next" | "dropped">;
+  /** Received, not yet read (bounded; the oldest are dropped). */
+  inbox: BoundedQueue<WsMessage>;
+  /** Queued, not yet sent. */
+  outbox: WsMessage[];
 }

@@ -1,14 +1,25 @@
 /**
- * Host credentials for HTTP: headers the executor adds on the wire for one
- * host only. They never enter a capability's state, so no file an agent
- * can read holds them, and they are redacted from what comes back.
+ * Host credentials for HTTP, held by the executor and never by a
+ * capability, so no file an agent can read holds them:
+ *
+ * - header credentials: headers added on the wire for one host only;
+ * - secrets: named values an agent refers to with a placeholder,
+ *   `{{secret:NAME}}`, filled in on the wire for the secret's own hosts
+ *   only (see `placeholders.ts`).
+ *
+ * Every value is redacted from what comes back (headers, body, errors):
+ * a secret becomes its placeholder again, a header credential
+ * `[REDACTED]`.
  *
  * @module
  */
 
+import { redactAll, type Redaction, StreamRedactor } from "./stream_redactor.ts";
+
 /**
- * Headers to add per host name, e.g.
- * `{ "api.example.com": { Authorization: "Bearer ..." } }`.
+ * Headers to add per host, e.g.
+ * `{ "api.example.com": { Authorization: "Bearer ..." } }`. A key is a
+ * host name (any port) or `host:port` (that port only).
  *
  * @example
  * ```ts
@@ -18,8 +29,76 @@
  */
 export type HostCredentials = Record<string, Record<string, string>>;
 
+/**
+ * Named secrets, each with the hosts it belongs to (names, or `host:port`).
+ * An agent writes `{{secret:NAME}}` in a header value, the URL's query or
+ * an inline body; the executor fills it in for those hosts only.
+ *
+ * @example
+ * ```ts
+ * import type { HostSecrets } from "@oanix/oanix";
+ * const secrets: HostSecrets = {
+ *   OPENAI_API_KEY: { value: "sk-...", hosts: ["api.openai.com"] },
+ * };
+ * ```
+ */
+export type HostSecrets = Record<string, { value: string; hosts: string[] }>;
+
+/**
+ * The pattern of a secret's name.
+ *
+ * @example
+ * ```ts
+ * import { SECRET_NAME } from "@oanix/oanix";
+ * console.log(SECRET_NAME.test("OPENAI_API_KEY")); // true
+ * ```
+ */
+export const SECRET_NAME: RegExp = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
 const encoder = new TextEncoder();
 const REDACTED = "[REDACTED]";
+
+/**
+ * Why a hop of a request was refused before anything was sent (a secret
+ * placeholder that cannot be filled in for it).
+ *
+ * @example
+ * ```ts
+ * import { Refusal } from "@oanix/oanix";
+ * console.log(new Refusal("unknown secret TOKEN").reason); // "unknown secret TOKEN"
+ * ```
+ */
+export class Refusal {
+  /** A readable reason (it names the secret, never its value). */
+  readonly reason: string;
+
+  /**
+   * Makes a refusal.
+   *
+   * @param reason why
+   */
+  constructor(reason: string) {
+    this.reason = reason;
+  }
+}
+
+/**
+ * True when `key` (a host, or `host:port`) names the host of `url`.
+ *
+ * @example
+ * ```ts
+ * import { hostKeyMatches } from "@oanix/oanix";
+ * console.log(hostKeyMatches("api.example.com", new URL("https://API.example.com:8443/"))); // true
+ * console.log(hostKeyMatches("api.example.com:443", new URL("https://api.example.com:8443/"))); // false
+ * ```
+ */
+export function hostKeyMatches(key: string, url: URL): boolean {
+  const k = key.toLowerCase();
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(k);
+  if (m === null) return k === url.hostname;
+  const port = url.port === "" ? (url.protocol === "https:" ? "443" : "80") : url.port;
+  return m[1] === url.hostname && m[2] === port;
+}
 
 /**
  * The credential store of one HttpExecutor.
@@ -27,22 +106,28 @@ const REDACTED = "[REDACTED]";
  * @example
  * ```ts
  * import { Credentials } from "@oanix/oanix";
- * const c = new Credentials({ "api.example.com": { Authorization: "Bearer s3cret" } });
- * console.log(c.headersFor("api.example.com")); // { Authorization: "Bearer s3cret" }
- * console.log(c.headersFor("evil.test")); // undefined
- * console.log(c.redactText("echo: Bearer s3cret")); // "echo: [REDACTED]"
+ * const c = new Credentials(
+ *   { "api.example.com": { Authorization: "Bearer s3cret" } },
+ *   { TOKEN: { value: "t0ken-value", hosts: ["api.example.com"] } },
+ * );
+ * console.log(c.headersFor(new URL("https://api.example.com/"))); // { Authorization: "Bearer s3cret" }
+ * console.log(c.headersFor(new URL("https://evil.test/"))); // undefined
+ * console.log(c.redactText("echo: Bearer s3cret t0ken-value")); // "echo: [REDACTED] {{secret:TOKEN}}"
  * ```
  */
 export class Credentials {
-  #byHost = new Map<string, Record<string, string>>();
-  #secrets: string[] = [];
-  #secretBytes: Uint8Array[] = [];
+  readonly #headers: [string, Record<string, string>][] = [];
+  readonly #secrets = new Map<string, { value: string; hosts: string[] }>();
+  readonly #texts: [string, string][] = [];
+  readonly #redactions: Redaction[];
 
   /**
    * Checks and keeps the credentials.
    *
-   * @param creds headers per host name */
-  constructor(creds: HostCredentials = {}) {
+   * @param creds headers per host
+   * @param secrets named secrets with their hosts
+   */
+  constructor(creds: HostCredentials = {}, secrets: HostSecrets = {}) {
     if (creds === null || typeof creds !== "object") {
       throw new TypeError("credentials must be an object of host → headers");
     }
@@ -54,68 +139,85 @@ export class Credentials {
         if (typeof value !== "string" || value === "") {
           throw new TypeError(`credential header ${name} for ${host} must be a non-empty string`);
         }
-        this.#secrets.push(value);
+        this.#texts.push([value, REDACTED]);
         // A bearer token is also redacted on its own, without the scheme.
         const token = /^\S+\s+(\S{6,})$/.exec(value)?.[1];
-        if (token !== undefined) this.#secrets.push(token);
+        if (token !== undefined) this.#texts.push([token, REDACTED]);
       }
-      this.#byHost.set(host.toLowerCase(), { ...headers });
+      this.#headers.push([host.toLowerCase(), { ...headers }]);
     }
-    this.#secrets.sort((a, b) => b.length - a.length);
-    this.#secretBytes = this.#secrets.map((s) => encoder.encode(s));
+    this.#addSecrets(secrets);
+    this.#texts.sort((a, b) => b[0].length - a[0].length);
+    this.#redactions = this.#texts.map(([needle, replacement]) => ({
+      needle: encoder.encode(needle),
+      replacement: encoder.encode(replacement),
+    }));
   }
 
-  /** True when there is nothing to add or redact. */
+  #addSecrets(secrets: HostSecrets): void {
+    if (secrets === null || typeof secrets !== "object") {
+      throw new TypeError("secrets must be an object of name → { value, hosts }");
+    }
+    for (const [name, s] of Object.entries(secrets)) {
+      if (!SECRET_NAME.test(name)) {
+        throw new TypeError(`secret name ${JSON.stringify(name)} must match ${SECRET_NAME.source}`);
+      }
+      if (typeof s?.value !== "string" || s.value.length < 4) {
+        throw new TypeError(`secret ${name}: value must be a string of at least 4 characters`);
+      }
+      if (!Array.isArray(s.hosts) || s.hosts.length === 0) {
+        throw new TypeError(`secret ${name}: hosts must name at least one host`);
+      }
+      for (const h of s.hosts) {
+        if (typeof h !== "string" || h === "" || h.includes("*") || h.includes("/")) {
+          throw new TypeError(`secret ${name}: ${JSON.stringify(h)} is not an exact host`);
+        }
+      }
+      this.#secrets.set(name, { value: s.value, hosts: s.hosts.map((h) => h.toLowerCase()) });
+      const placeholder = `{{secret:${name}}}`;
+      this.#texts.push([s.value, placeholder]);
+      const encoded = encodeURIComponent(s.value);
+      if (encoded !== s.value) this.#texts.push([encoded, placeholder]);
+    }
+  }
+
+  /** True when there is nothing to add, fill in or redact. */
   get empty(): boolean {
-    return this.#byHost.size === 0;
+    return this.#texts.length === 0;
   }
 
-  /** The headers for a host name, or undefined. */
-  headersFor(hostname: string): Record<string, string> | undefined {
-    return this.#byHost.get(hostname.toLowerCase());
+  /** The headers to add for a URL's host, or undefined. */
+  headersFor(url: URL): Record<string, string> | undefined {
+    for (const [key, headers] of this.#headers) if (hostKeyMatches(key, url)) return headers;
+    return undefined;
   }
 
-  /** Replaces every secret in `text` by `[REDACTED]`. */
+  /**
+   * A secret's value for a URL's host. Fails closed: a {@linkcode Refusal}
+   * says why when the secret is unknown or belongs to other hosts.
+   */
+  secretFor(name: string, url: URL): string | Refusal {
+    const s = this.#secrets.get(name);
+    if (s === undefined) return new Refusal(`unknown secret ${name}`);
+    if (!s.hosts.some((h) => hostKeyMatches(h, url))) {
+      return new Refusal(`secret ${name} is not for host ${url.host}`);
+    }
+    return s.value;
+  }
+
+  /** Replaces every credential in `text` (a secret by its placeholder). */
   redactText(text: string): string {
-    for (const s of this.#secrets) if (text.includes(s)) text = text.split(s).join(REDACTED);
+    for (const [s, r] of this.#texts) if (text.includes(s)) text = text.split(s).join(r);
     return text;
   }
 
-  /** Replaces every secret in `bytes` by `[REDACTED]` (returns `bytes` when none occurs). */
+  /** {@linkcode Credentials.redactText} for bytes (returns `bytes` when none occurs). */
   redactBytes(bytes: Uint8Array): Uint8Array {
-    for (const secret of this.#secretBytes) bytes = replaceAll(bytes, secret);
-    return bytes;
+    return redactAll(bytes, this.#redactions);
   }
-}
 
-function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
-  const first = needle[0];
-  const last = hay.length - needle.length;
-  for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
-    let j = 1;
-    while (j < needle.length && hay[i + j] === needle[j]) j++;
-    if (j === needle.length) return i;
+  /** A redactor for a body that arrives in chunks. */
+  redactor(): StreamRedactor {
+    return new StreamRedactor(this.#redactions);
   }
-  return -1;
-}
-
-function replaceAll(hay: Uint8Array, needle: Uint8Array): Uint8Array {
-  let at = indexOf(hay, needle, 0);
-  if (at === -1) return hay;
-  const mark = encoder.encode(REDACTED);
-  const parts: Uint8Array[] = [];
-  let from = 0;
-  while (at !== -1) {
-    parts.push(hay.subarray(from, at), mark);
-    from = at + needle.length;
-    at = indexOf(hay, needle, from);
-  }
-  parts.push(hay.subarray(from));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

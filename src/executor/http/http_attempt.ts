@@ -1,20 +1,29 @@
 /**
  * One HTTP attempt: fetch with `redirect: "manual"`, each hop checked
- * against the allow-list and the address guard, host credentials added
- * for their own host only, and secrets redacted from what comes back.
+ * against the allow-list and the address guard, then (and only then) host
+ * credentials added and secret placeholders filled in, for their own host
+ * only; the body read into a bounded store, and every credential redacted
+ * from what comes back.
  *
  * @module
  */
 
 import type { AllowList } from "../../capabilities/allow_list.ts";
-import {
-  type HttpErrorKind,
-  type HttpRequest,
-  requestBodyBytes,
-} from "../../capabilities/http/http_types.ts";
+import { BodyLimitError } from "../../capabilities/byte_budget.ts";
+import type { HttpErrorKind, HttpRequest } from "../../capabilities/http/http_types.ts";
+import { bodiesFull, responseTooLarge } from "../../capabilities/http/http_limits.ts";
+import type { PagedBytes } from "../../capabilities/paged_bytes.ts";
 import { AttemptTimeoutError, type Deadlines, ShutdownError } from "../abort.ts";
-import type { Credentials } from "./credentials.ts";
 import { checkResolvedUrl, needsDnsHref, type Resolver } from "../dns_guard.ts";
+import { type Credentials, Refusal } from "./credentials.ts";
+import {
+  fillBytes,
+  fillHeaders,
+  fillUrl,
+  hasPlaceholder,
+  hasPlaceholderBytes,
+} from "./placeholders.ts";
+import { readBody } from "./read_body.ts";
 
 /**
  * The most redirects one attempt follows.
@@ -48,7 +57,8 @@ export type AttemptResult =
     status: number;
     statusText: string;
     headers: Record<string, string>;
-    body: Uint8Array;
+    /** The body (redacted), in a store drawn from the HttpFs's budget. */
+    body: PagedBytes;
     url: string;
     redirects: number;
     /** The server's Retry-After, in milliseconds, when it sent one. */
@@ -86,6 +96,8 @@ export interface AttemptContext {
   running: Set<AbortController>;
   /** Aborted at executor shutdown. */
   shutdown: AbortSignal;
+  /** Makes the store a response body is read into (limited, budgeted). */
+  newBody: () => PagedBytes;
 }
 
 /**
@@ -113,14 +125,20 @@ function isEmpty(o: Record<string, string>): boolean {
   return true;
 }
 
+/**
+ * The headers of one hop: the agent's (less those a cross-origin hop or
+ * a dropped body must lose), their placeholders filled in when `fill`,
+ * then the host's credentials for this host.
+ */
 function hopHeaders(
   req: HttpRequest,
   url: URL,
   crossOrigin: boolean,
   dropBody: boolean,
   credentials: Credentials,
-): Record<string, string> | undefined {
-  const creds = credentials.empty ? undefined : credentials.headersFor(url.hostname);
+  fill: boolean,
+): Record<string, string> | undefined | Refusal {
+  const creds = credentials.empty ? undefined : credentials.headersFor(url);
   let out: Record<string, string> | undefined;
   for (const k in req.headers) {
     const name = k.toLowerCase();
@@ -128,6 +146,11 @@ function hopHeaders(
     if (dropBody && (name === "content-type" || name === "content-length")) continue;
     if (creds !== undefined && Object.keys(creds).some((c) => c.toLowerCase() === name)) continue;
     (out ??= {})[k] = req.headers[k];
+  }
+  if (fill && out !== undefined) {
+    const filled = fillHeaders(out, url, credentials);
+    if (filled instanceof Refusal) return filled;
+    out = filled;
   }
   if (creds !== undefined) out = { ...out, ...creds };
   return out;
@@ -147,14 +170,27 @@ function responseHeaders(res: Response, credentials: Credentials): Record<string
   return out;
 }
 
+/** True when the agent wrote a secret placeholder anywhere in the request. */
+function usesSecrets(req: HttpRequest, body: Uint8Array | Blob | undefined): boolean {
+  if (hasPlaceholder(req.url)) return true;
+  for (const k in req.headers) if (hasPlaceholder(req.headers[k])) return true;
+  return body instanceof Uint8Array && hasPlaceholderBytes(body);
+}
+
 /**
- * Runs one attempt of a request.
+ * Runs one attempt of a request; `body` is the request body's bytes (see
+ * `HttpFs.requestBody`).
  *
  * @example
  * ```ts
- * import { AllowList, attemptHttp, Credentials, Deadlines, denoResolver } from "@oanix/oanix";
+ * import {
+ *   AllowList, attemptHttp, Credentials, Deadlines, denoResolver, PagedBytes,
+ * } from "@oanix/oanix";
  * const r = await attemptHttp(
- *   { id: "r", method: "GET", url: "https://example.com/", headers: {}, bodyEncoding: "utf8", submittedAt: 0 },
+ *   {
+ *     id: "r", method: "GET", url: "https://example.com/", headers: {}, bodyEncoding: "utf8",
+ *     bodySize: 0, submittedAt: 0,
+ *   },
  *   {
  *     allowList: AllowList.of(["example.com"]),
  *     credentials: new Credentials(),
@@ -163,22 +199,28 @@ function responseHeaders(res: Response, credentials: Credentials): Record<string
  *     deadlines: new Deadlines(),
  *     running: new Set(),
  *     shutdown: new AbortController().signal,
+ *     newBody: () => new PagedBytes({ limit: 1 << 20 }),
  *   },
  * );
  * ```
  */
-export async function attemptHttp(req: HttpRequest, ctx: AttemptContext): Promise<AttemptResult> {
+export async function attemptHttp(
+  req: HttpRequest,
+  ctx: AttemptContext,
+  body?: Uint8Array | Blob,
+): Promise<AttemptResult> {
   if (ctx.shutdown.aborted) {
     return { kind: "error", errorKind: "shutdown", error: "shutdown", retryable: false };
   }
   const ac = new AbortController();
   const cancelTimeout = ctx.deadlines.add(ctx.timeoutMs, ac);
   ctx.running.add(ac);
+  // Placeholders fail closed: once written, every hop must fill them for its own host.
+  const secrets = usesSecrets(req, body);
   // The URL is parsed only when needed: for a DNS check, headers, or a redirect.
   let url: URL | undefined;
   let href = req.url;
   let method: string = req.method;
-  let body = requestBodyBytes(req);
   let redirects = 0;
   let origin: string | undefined;
   try {
@@ -195,15 +237,28 @@ export async function attemptHttp(req: HttpRequest, ctx: AttemptContext): Promis
       }
       const init: RequestInit = { redirect: "manual", signal: ac.signal };
       if (method !== "GET") init.method = method;
-      if (!ctx.credentials.empty || redirects > 0 || !isEmpty(req.headers)) {
+      let target = href;
+      let sent = body;
+      if (!ctx.credentials.empty || secrets || redirects > 0 || !isEmpty(req.headers)) {
         url ??= new URL(href);
         origin ??= url.origin;
         const cross = url.origin !== origin;
-        const headers = hopHeaders(req, url, cross, body === undefined, ctx.credentials);
+        const headers = hopHeaders(req, url, cross, body === undefined, ctx.credentials, secrets);
+        if (headers instanceof Refusal) return forbidden("secret", headers.reason, redirects);
         if (headers !== undefined) init.headers = headers;
+        if (secrets && redirects === 0) {
+          const filled = fillUrl(url, ctx.credentials);
+          if (filled instanceof Refusal) return forbidden("secret", filled.reason, redirects);
+          target = filled.href;
+        }
+        if (secrets && sent instanceof Uint8Array) {
+          const filled = fillBytes(sent, url, ctx.credentials);
+          if (filled instanceof Refusal) return forbidden("secret", filled.reason, redirects);
+          sent = filled;
+        }
       }
-      if (body !== undefined) init.body = body as BodyInit;
-      const res = await fetch(href, init);
+      if (sent !== undefined) init.body = sent as BodyInit;
+      const res = await fetch(target, init);
       const location = REDIRECTS.has(res.status) ? res.headers.get("location") : null;
       if (location !== null) {
         await res.body?.cancel();
@@ -227,14 +282,13 @@ export async function attemptHttp(req: HttpRequest, ctx: AttemptContext): Promis
         href = url.href;
         continue;
       }
-      let bytes: Uint8Array = await res.bytes();
-      if (!ctx.credentials.empty) bytes = ctx.credentials.redactBytes(bytes);
+      const headers = responseHeaders(res, ctx.credentials);
       const result: AttemptResult = {
         kind: "response",
         status: res.status,
         statusText: res.statusText,
-        headers: responseHeaders(res, ctx.credentials),
-        body: bytes,
+        headers,
+        body: await readBody(res, headers, ctx.newBody, ctx.credentials),
         url: href,
         redirects,
       };
@@ -245,6 +299,10 @@ export async function attemptHttp(req: HttpRequest, ctx: AttemptContext): Promis
       return result;
     }
   } catch (e) {
+    if (e instanceof BodyLimitError) {
+      const error = e.kind === "size" ? responseTooLarge(e.limit) : bodiesFull(e.limit);
+      return { kind: "error", errorKind: "tooLarge", error, retryable: false };
+    }
     const reason = ac.signal.aborted ? ac.signal.reason : e;
     if (reason instanceof ShutdownError) {
       return { kind: "error", errorKind: "shutdown", error: "shutdown", retryable: false };

@@ -16,11 +16,10 @@
  * @module
  */
 
-import { encodeBase64 } from "../../capabilities/base64.ts";
 import type { HttpFs } from "../../capabilities/http/http_fs.ts";
 import type { HttpRequest } from "../../capabilities/http/http_types.ts";
 import { Deadlines, ShutdownError, sleep } from "../abort.ts";
-import { Credentials, type HostCredentials } from "./credentials.ts";
+import { Credentials, type HostCredentials, type HostSecrets } from "./credentials.ts";
 import { denoResolver, type Resolver } from "../dns_guard.ts";
 import type { ExecutorConfig } from "../executor_config.ts";
 import { type AttemptContext, attemptHttp, type AttemptResult } from "./http_attempt.ts";
@@ -39,12 +38,13 @@ import { type AttemptContext, attemptHttp, type AttemptResult } from "./http_att
 export interface HttpExecutorOptions {
   /** Headers added on the wire per host; never visible to the agent. */
   credentials?: HostCredentials;
+  /** Named secrets the agent refers to as `{{secret:NAME}}`, filled in for their hosts only. */
+  secrets?: HostSecrets;
   /** How host names are resolved for the address guard (default `Deno.resolveDns`). */
   resolve?: Resolver;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 function canRetry(req: HttpRequest): boolean {
   if (IDEMPOTENT.has(req.method)) return true;
@@ -88,7 +88,7 @@ export class HttpExecutor {
   constructor(http: HttpFs, config: ExecutorConfig, options: HttpExecutorOptions = {}) {
     this.#http = http;
     this.#config = config;
-    this.#credentials = new Credentials(options.credentials ?? {});
+    this.#credentials = new Credentials(options.credentials ?? {}, options.secrets ?? {});
     this.#resolve = options.resolve ?? denoResolver;
     this.#ctx = {
       allowList: http.allowList,
@@ -98,6 +98,7 @@ export class HttpExecutor {
       deadlines: this.#deadlines,
       running: this.#attempts,
       shutdown: this.#stop.signal,
+      newBody: () => http.newResponseBody(),
     };
   }
 
@@ -150,15 +151,17 @@ export class HttpExecutor {
     const ctx = req.timeoutMs === undefined
       ? this.#ctx
       : { ...this.#ctx, timeoutMs: req.timeoutMs };
+    const body = this.#http.requestBody(req.id);
     try {
       for (;;) {
         attempts++;
-        const result = await attemptHttp(req, ctx);
+        const result = await attemptHttp(req, ctx, body);
         const wait = this.#retryWait(req, result, attempts);
         if (wait === undefined) {
           this.#finish(req, result, attempts, started);
           return;
         }
+        if (result.kind === "response") result.body.release();
         await sleep(wait, this.#stop.signal);
       }
     } catch (e) {
@@ -179,9 +182,11 @@ export class HttpExecutor {
 
   #retryWait(req: HttpRequest, r: AttemptResult, attempts: number): number | undefined {
     const policy = this.#config.httpRetry;
+    if (r.kind === "response" && !(r.status === 408 || r.status === 429 || r.status >= 500)) {
+      return undefined;
+    }
     if (!policy.allows(attempts) || !canRetry(req)) return undefined;
     if (r.kind === "error") return r.retryable ? policy.delayMs(attempts) : undefined;
-    if (!(r.status === 408 || r.status === 429 || r.status >= 500)) return undefined;
     if (r.retryAfterMs !== undefined) {
       return r.retryAfterMs <= policy.maxDelayMs ? r.retryAfterMs : undefined;
     }
@@ -201,28 +206,22 @@ export class HttpExecutor {
       );
       return;
     }
-    let body: string;
-    let bodyEncoding: "utf8" | "base64" = "utf8";
-    try {
-      body = utf8.decode(r.body);
-    } catch {
-      body = encodeBase64(r.body);
-      bodyEncoding = "base64";
-    }
     try {
       this.#http.completeRequest({
         requestId: req.id,
         status: r.status,
         statusText: r.statusText,
         headers: r.headers,
-        body,
-        bodyEncoding,
+        bodyBytes: r.body,
         url: r.url,
         redirects: r.redirects,
         attempts,
         durationMs,
       });
-    } catch { /* already finished (by the host): exactly one outcome stands */ }
+    } catch {
+      // Already finished (by the host): exactly one outcome stands.
+      r.body.release();
+    }
   }
 
   /** Records an outcome; a request finished meanwhile by the host is left alone. */
