@@ -27,9 +27,10 @@ export { explainManifest } from "./src/sandbox/cli/explain.ts";
 
 /** Runs the CLI as a program: the user's folder, signals, exit code. */
 async function main(): Promise<number> {
-  // `deno task` runs in the folder of deno.json; the user's folder is INIT_CWD.
+  // `deno task oanix` runs in the folder of deno.json; the user's folder is INIT_CWD. (Only
+  // then: INIT_CWD is inherited by everything started under any task or npm script.)
   const userDir = Deno.env.get("INIT_CWD");
-  if (userDir) Deno.chdir(userDir);
+  if (userDir && Deno.env.get("OANIX_TASK") === "1") Deno.chdir(userDir);
   const stop = new AbortController();
   let exitCode: number | undefined;
   const onSignal = (signal: Deno.Signal, code: number) => () => {

@@ -10,6 +10,12 @@ import { withTempDir } from "../helpers/temp_dir.ts";
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 const echoAgent = new URL("./fixtures/echo_agent.ts", import.meta.url).pathname;
 
+function withoutInitCwd(): Record<string, string> {
+  const env = Deno.env.toObject();
+  delete env.INIT_CWD;
+  return env;
+}
+
 Deno.test("deno task oanix resolves the manifest and out/ from the user's folder", async () => {
   await withTempDir(async (dir) => {
     await Deno.writeTextFile(
@@ -19,7 +25,9 @@ Deno.test("deno task oanix resolves the manifest and out/ from the user's folder
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["task", "--config", CONFIG, "oanix", "run", "env.yaml", "--quiet"],
       cwd: dir,
-      env: { NO_COLOR: "1" },
+      // As from the user's own shell: not under another task, whose INIT_CWD would be kept.
+      clearEnv: true,
+      env: { ...withoutInitCwd(), NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -29,5 +37,22 @@ Deno.test("deno task oanix resolves the manifest and out/ from the user's folder
     assert.equal(runs.length, 1, "one run folder under the user's out/");
     const result = JSON.parse(await Deno.readTextFile(`${dir}/out/${runs[0].name}/result.json`));
     assert.deepEqual(result, { echoed: "here" });
+  });
+});
+
+Deno.test("the CLI outside its task ignores an INIT_CWD it inherited", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/env.yaml`,
+      `mounts:\n  /tmp: mem\nprogram: { module: ${echoAgent} }\n`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../cli.ts", import.meta.url).pathname, "check", "env.yaml"],
+      cwd: dir,
+      env: { INIT_CWD: "/", NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   });
 });

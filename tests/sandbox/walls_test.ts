@@ -22,31 +22,39 @@ limits: { timeout: 30${extra.limits ?? ""} }
 `;
 }
 
-/** The processes whose parent is `pid`. */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const e of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(e.name)) continue;
-    try {
-      const status = Deno.readTextFileSync(`/proc/${e.name}/status`);
-      if (new RegExp(`^PPid:\\s+${pid}$`, "m").test(status)) out.push(Number(e.name));
-    } catch { /* gone meanwhile */ }
-  }
-  return out;
+async function ps(args: string[]): Promise<string> {
+  const out = await new Deno.Command("ps", { args, stdout: "piped", stderr: "null" }).output();
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** The processes whose parent is `pid` (ps, since /proc needs --allow-all). */
+async function childrenOf(pid: number): Promise<number[]> {
+  return (await ps(["--ppid", String(pid), "-o", "pid="])).split("\n").filter((l) => l.trim())
+    .map(Number);
 }
 
 /** Whether `pid` is a live process (not gone, not a zombie). */
-function alive(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(Deno.readTextFileSync(`/proc/${pid}/status`));
-  } catch {
-    return false;
-  }
+async function alive(pid: number): Promise<boolean> {
+  const state = (await ps(["-p", String(pid), "-o", "stat="])).trim();
+  return state !== "" && !state.startsWith("Z");
 }
 
-async function until(what: string, test: () => boolean, ms = 20_000): Promise<void> {
+/** The runs' work folders in the temporary folder. */
+function workFolders(): Set<string> {
+  const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
+  return new Set(
+    [...Deno.readDirSync(tmp)].filter((e) => e.name.startsWith("oanix-run-"))
+      .map((e) => `${tmp}/${e.name}`),
+  );
+}
+
+async function until(
+  what: string,
+  test: () => boolean | Promise<boolean>,
+  ms = 20_000,
+): Promise<void> {
   const end = Date.now() + ms;
-  while (!test()) {
+  while (!(await test())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -56,6 +64,7 @@ async function until(what: string, test: () => boolean, ms = 20_000): Promise<vo
 async function startTicking(dir: string) {
   await Deno.mkdir(`${dir}/ws`);
   await Deno.writeTextFile(`${dir}/env.yaml`, manifest(dir, "ticking_agent.ts"));
+  const before = workFolders();
   const runner = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", CLI, "run", "env.yaml", "--out", "out", "--quiet"],
     cwd: dir,
@@ -70,10 +79,10 @@ async function startTicking(dir: string) {
       return false;
     }
   });
-  const [child] = childrenOf(runner.pid);
+  const [child] = await childrenOf(runner.pid);
   assert.ok(child !== undefined, "the runner has its child");
-  const workDir = Deno.readLinkSync(`/proc/${child}/cwd`);
-  return { runner, child, workDir };
+  const workDirs = [...workFolders()].filter((d) => !before.has(d));
+  return { runner, child, workDirs };
 }
 
 Deno.test("SIGKILL to the runner alone: the run ends within a second, the agent writes no more", async () => {
@@ -81,7 +90,7 @@ Deno.test("SIGKILL to the runner alone: the run ends within a second, the agent 
     const { runner, child } = await startTicking(dir);
     runner.kill("SIGKILL");
     await runner.status;
-    await until("the child to end", () => !alive(child), 1000);
+    await until("the child to end", async () => !(await alive(child)), 1000);
     const tick = await Deno.readTextFile(`${dir}/ws/tick.txt`);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(await Deno.readTextFile(`${dir}/ws/tick.txt`), tick, "no write after the end");
@@ -90,19 +99,20 @@ Deno.test("SIGKILL to the runner alone: the run ends within a second, the agent 
 
 Deno.test("SIGINT to the group, the agent ignoring signals: exit 130, a partial output folder, nothing left", async () => {
   await withTempDir(async (dir) => {
-    const { runner, child, workDir } = await startTicking(dir);
+    const { runner, child, workDirs } = await startTicking(dir);
     runner.kill("SIGINT");
     try {
       Deno.kill(child, "SIGINT");
     } catch { /* already gone */ }
     const status = await runner.status;
     assert.equal(status.code, 130);
-    await until("the child to end", () => !alive(child), 1000);
+    await until("the child to end", async () => !(await alive(child)), 1000);
     const out = JSON.parse(await Deno.readTextFile(`${dir}/out/status.json`));
     assert.equal(out.outcome, "interrupted");
     assert.equal(out.exit_code, 130);
     await Deno.stat(`${dir}/out/logs/events.jsonl`);
-    await assert.rejects(() => Deno.stat(workDir), Deno.errors.NotFound, "the work folder is gone");
+    assert.equal(workDirs.length, 1, "the run made one work folder");
+    await assert.rejects(() => Deno.stat(workDirs[0]), Deno.errors.NotFound, "it is gone");
   });
 });
 

@@ -9,7 +9,11 @@
  *   closes (the runner exited, was killed, or crashed), the child exits at
  *   once;
  * - the child exits by itself a little after the run's time limit, should
- *   the runner's own kill not come.
+ *   the runner's own kill not come;
+ * - it holds the program to its memory allowance (limits.memory above the
+ *   child's own footprint when the program starts): the process's resident
+ *   memory, every kind, checked twenty times a second; past it the child
+ *   says so and exits (the host watches too, where it can).
  *
  * @module
  */
@@ -24,6 +28,29 @@ export const EXIT_ORPHANED = 129;
 export const EXIT_DEADLINE = 124;
 /** How long after the time limit the child stops itself (the runner normally acts first). */
 const DEADLINE_GRACE_MS = 3000;
+/** Exit code past the memory allowance. */
+export const EXIT_MEMORY = 137;
+/** How often the memory allowance is checked. */
+const MEMORY_CHECK_MS = 50;
+
+/** Watches the process's resident memory against `allowance` bytes above the footprint at `start()`. */
+function memoryWall(allowance: number, onPassed: (message: string) => void) {
+  let baseline: number | undefined;
+  const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
+  const timer = setInterval(() => {
+    if (baseline === undefined) return;
+    const used = Deno.memoryUsage().rss - baseline;
+    if (used <= allowance) return;
+    clearInterval(timer);
+    onPassed(
+      `the program's memory passed limits.memory (${mib(used)} > ${mib(allowance)} above the ` +
+        `child's own ${mib(baseline)}): the run was stopped`,
+    );
+  }, MEMORY_CHECK_MS);
+  return {
+    start: () => baseline ??= Deno.memoryUsage().rss,
+  };
+}
 
 const encoder = new TextEncoder();
 
@@ -67,6 +94,10 @@ export async function supervise(entry: URL): Promise<void> {
   const send = (msg: ChildMessage) => writeAll(encoder.encode(encodeMessage(boot.nonce, msg)));
   const limitMs = boot.manifest.limits.timeoutSecs * 1000 + DEADLINE_GRACE_MS;
   setTimeout(() => Deno.exit(EXIT_DEADLINE), limitMs);
+  const memory = memoryWall(boot.manifest.limits.memoryMb * 1024 * 1024, (message) => {
+    send({ type: "limit", limit: "memory", message });
+    Deno.exit(EXIT_MEMORY);
+  });
   // The environment's worker holds the child's whole grant ("inherit"). A module agent's worker
   // holds none; it is started here, not from the environment's worker (a worker's own workers
   // take about a second to start), and served by the environment through a port.
@@ -74,6 +105,7 @@ export async function supervise(entry: URL): Promise<void> {
   const agent = boot.agent && createAgentWorker(new URL(`file://${boot.agent.bundle}`), false);
   worker.onmessage = (e: MessageEvent<ChildMessage | typeof TERMINATE_AGENT>) => {
     if (e.data === TERMINATE_AGENT) return agent?.terminate();
+    if (e.data?.type === "status") memory.start();
     send(e.data);
     if (e.data?.type === "final") Deno.exit(0);
   };

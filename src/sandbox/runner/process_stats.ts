@@ -1,7 +1,9 @@
 /**
- * What a child process holds right now, read from Linux's `/proc`: its
- * resident memory (every kind: heap, buffers, wasm memory, workers) and its
- * thread count (each worker is a thread).
+ * What a child process holds right now: its resident memory (every kind:
+ * heap, buffers, wasm memory, workers) and its thread count (each worker is
+ * a thread). Read from Linux's `/proc` where this process may (Deno lets
+ * only `--allow-all` read it), else asked of `ps` (which costs a process
+ * start, so it is asked less often).
  *
  * @module
  */
@@ -22,16 +24,20 @@ export interface ProcessStats {
   threads: number;
 }
 
+/** How stats are read: cheaply from `/proc`, or from `ps`. */
+export type StatsSource = "proc" | "ps";
+
 /**
- * The stats of process `pid`, or undefined when they cannot be read (the
- * process is gone, or this is not Linux).
+ * The stats of `pid` from `/proc`, or undefined when they cannot be read
+ * (the process is gone, this is not Linux, or reading `/proc` is not
+ * allowed).
  *
  * @example
  * ```ts ignore
- * console.log(readProcessStats(Deno.pid)?.rssBytes);
+ * console.log(readProcStats(Deno.pid)?.rssBytes);
  * ```
  */
-export function readProcessStats(pid: number): ProcessStats | undefined {
+export function readProcStats(pid: number): ProcessStats | undefined {
   let text: string;
   try {
     text = Deno.readTextFileSync(`/proc/${pid}/status`);
@@ -42,4 +48,34 @@ export function readProcessStats(pid: number): ProcessStats | undefined {
   const threads = /^Threads:\s+(\d+)$/m.exec(text);
   if (rss === null || threads === null) return undefined;
   return { rssBytes: Number(rss[1]) * 1024, threads: Number(threads[1]) };
+}
+
+/**
+ * The stats of `pid` from `ps` (Linux's procps), or undefined when `ps`
+ * cannot be run or the process is gone.
+ *
+ * @example
+ * ```ts ignore
+ * console.log((await readPsStats(Deno.pid))?.threads);
+ * ```
+ */
+export async function readPsStats(pid: number): Promise<ProcessStats | undefined> {
+  try {
+    const out = await new Deno.Command("ps", {
+      args: ["-o", "rss=,nlwp=", "-p", String(pid)],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(new TextDecoder().decode(out.stdout));
+    return m ? { rssBytes: Number(m[1]) * 1024, threads: Number(m[2]) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Which source works here, for `pid`: `/proc` if this process may read it, else `ps`, else none. */
+export async function statsSource(pid: number): Promise<StatsSource | undefined> {
+  if (readProcStats(pid) !== undefined) return "proc";
+  return (await readPsStats(pid)) === undefined ? undefined : "ps";
 }

@@ -1,14 +1,22 @@
 /**
- * Watching a running child from the host, ten times a second: its resident
- * memory and threads (from `/proc`) and the size of its permission audit
- * log, each against its limit. A breach is reported once; the runner then
- * kills the run.
+ * Watching a running child from the host: the size of its permission audit
+ * log ten times a second, and its resident memory and threads (from `/proc`
+ * ten times a second where the host may read it, else from `ps` once a
+ * second), each against its limit. A breach is reported once; the runner
+ * then kills the run. (The child also holds its memory allowance itself,
+ * see `child/supervisor.ts`: this is the second wall.)
  *
  * @module
  */
 
 import type { AuditTail } from "./audit.ts";
-import { readProcessStats } from "./process_stats.ts";
+import {
+  type ProcessStats,
+  readProcStats,
+  readPsStats,
+  statsSource,
+  type StatsSource,
+} from "./process_stats.ts";
 
 /**
  * What a child may hold.
@@ -49,6 +57,8 @@ export interface Breach {
 
 /** The interval of the checks, in milliseconds. */
 export const MONITOR_INTERVAL_MS = 100;
+/** How many checks pass between two `ps` readings (a process start each). */
+const PS_EVERY = 10;
 
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
@@ -60,7 +70,7 @@ const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
  * ```ts ignore
  * const watch = watchChild(child.pid, tail, { memoryBytes: 1 << 30, auditBytes: 64 << 20 }, kill);
  * await child.status;
- * watch.stop();
+ * await watch.stop();
  * ```
  */
 export function watchChild(
@@ -68,19 +78,24 @@ export function watchChild(
   tail: AuditTail,
   limits: ChildLimits,
   onBreach: (breach: Breach) => void,
-): { stop(): void; peakRssBytes(): number; programStarted(): void } {
+): { stop(): Promise<void>; peakRssBytes(): number; programStarted(): void } {
   let peak = 0;
   let baseline: number | undefined;
   let breached = false;
+  let source: StatsSource | undefined;
+  let tick = 0;
+  let asking = false;
+  let started = false;
+  let inflight: Promise<unknown> = statsSource(pid).then((s) => source = s);
   const breach = (b: Breach) => {
     if (breached) return;
     breached = true;
     onBreach(b);
   };
-  const check = () => {
-    const stats = readProcessStats(pid);
+  const judge = (stats: ProcessStats | undefined) => {
     if (stats !== undefined) {
       peak = Math.max(peak, stats.rssBytes);
+      // Judged only once the child's own footprint is known.
       const used = baseline === undefined ? 0 : stats.rssBytes - baseline;
       if (limits.memoryBytes !== undefined && used > limits.memoryBytes) {
         breach({
@@ -97,6 +112,14 @@ export function watchChild(
         });
       }
     }
+  };
+  const check = () => {
+    tick++;
+    if (source === "proc") judge(readProcStats(pid));
+    else if (source === "ps" && tick % PS_EVERY === 0 && !asking) {
+      asking = true;
+      inflight = readPsStats(pid).then(judge).finally(() => asking = false);
+    }
     tail.poll();
     const size = tail.size();
     if (size > limits.auditBytes) {
@@ -109,10 +132,18 @@ export function watchChild(
   };
   const timer = setInterval(check, MONITOR_INTERVAL_MS);
   return {
-    stop: () => clearInterval(timer),
+    stop: async () => {
+      clearInterval(timer);
+      await inflight;
+    },
     peakRssBytes: () => peak,
     programStarted: () => {
-      baseline ??= readProcessStats(pid)?.rssBytes;
+      if (started) return;
+      started = true;
+      inflight = Promise.all([inflight]).then(async () => {
+        const s = source === "ps" ? await readPsStats(pid) : readProcStats(pid);
+        baseline = s?.rssBytes;
+      });
     },
   };
 }

@@ -81,6 +81,7 @@ export type ChildMessage =
   | { type: "event"; event: Record<string, unknown> }
   | { type: "host_event"; event: Record<string, unknown> }
   | { type: "status"; status: Record<string, unknown> }
+  | { type: "limit"; limit: "memory"; message: string }
   | {
     type: "final";
     status: Record<string, unknown>;
@@ -121,6 +122,8 @@ function wellFormed(msg: Record<string, unknown>): boolean {
       return isRecord(msg.event);
     case "status":
       return isRecord(msg.status);
+    case "limit":
+      return msg.limit === "memory" && typeof msg.message === "string";
     case "final":
       return isRecord(msg.status) && (msg.result === null || typeof msg.result === "string") &&
         optionalString(msg.error) && Array.isArray(msg.changes) &&

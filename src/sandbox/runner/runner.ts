@@ -126,6 +126,9 @@ export async function runSandboxed(
       } else if (msg.type === "status") {
         watch.programStarted();
         options.onStatus?.(msg.status);
+      } else if (msg.type === "limit") {
+        host.add(limitEvent(msg));
+        end(msg.limit === "memory" ? "memory" : "limit", msg.message);
       } else if (msg.type === "final") {
         final = msg;
       }
@@ -163,7 +166,7 @@ export async function runSandboxed(
     status = await session.ended;
   } finally {
     clearTimeout(timer);
-    watch.stop();
+    await watch.stop();
     options.signal?.removeEventListener("abort", onAbort);
     session.kill();
     await session.release();
@@ -262,7 +265,7 @@ function liveOutput(
   };
 }
 
-function limitEvent(b: Breach): Record<string, unknown> {
+function limitEvent(b: { limit: string; message: string }): Record<string, unknown> {
   return {
     timestamp: Date.now(),
     level: "error",
