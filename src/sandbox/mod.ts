@@ -19,6 +19,7 @@ export * from "./runner/audit.ts";
 export * from "./runner/run_protocol.ts";
 export * from "./runner/capped_text.ts";
 export * from "./runner/child_command.ts";
+export * from "./runner/host_secrets.ts";
 export * from "./runner/run_output.ts";
 export * from "./runner/apply_changes.ts";
 export * from "./runner/preflight.ts";

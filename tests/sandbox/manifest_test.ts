@@ -265,3 +265,57 @@ mounts:
   const e = manifestError(() => parseManifest(bomb, "/srv"));
   assert.match(e.message, /expands to more than 100000 values/);
 });
+
+Deno.test("capability limits, host-held secrets and limits.disk are read, secrets never inline", () => {
+  const m = parseManifest(
+    `mounts:
+  /h:
+    type: http
+    allow: [api.example]
+    max_request_bytes: 1000
+    max_response_bytes: 2000
+    secrets:
+      KEY: { env: MY_KEY, hosts: [api.example] }
+      FILE_KEY: { file: ./key.txt, hosts: [api.example] }
+  /w: { type: ws, allow: [ws.example], max_inbox_messages: 10, max_inbox_bytes: 4096 }
+  /n: { type: nostr, relays: ["wss://relay.example"], max_inbox_events: 50 }
+limits: { disk: 64, threads: 8 }
+`,
+    "/srv",
+  );
+  assert.deepEqual(m.mounts["/h"], {
+    type: "http",
+    allow: ["api.example"],
+    maxRequestBytes: 1000,
+    maxResponseBytes: 2000,
+    secrets: {
+      KEY: { env: "MY_KEY", hosts: ["api.example"] },
+      FILE_KEY: { file: "/srv/key.txt", hosts: ["api.example"] },
+    },
+  });
+  assert.deepEqual(m.mounts["/w"], {
+    type: "ws",
+    allow: ["ws.example"],
+    maxInboxMessages: 10,
+    maxInboxBytes: 4096,
+  });
+  assert.equal((m.mounts["/n"] as { maxInboxEvents?: number }).maxInboxEvents, 50);
+  assert.equal(m.limits.diskMb, 64);
+  assert.equal(m.limits.threads, 8);
+  for (
+    const [secret, field] of [
+      ["{ value: abc, hosts: [a.example] }", "mounts./h.secrets.K.value"],
+      ["{ env: A, file: b, hosts: [a.example] }", "mounts./h.secrets.K"],
+      ["{ env: A }", "mounts./h.secrets.K.hosts"],
+      ["{ env: A, hosts: [a.example], extra: 1 }", "mounts./h.secrets.K.extra"],
+    ]
+  ) {
+    const e = manifestError(() =>
+      parseManifest(
+        `mounts:\n  /h: { type: http, allow: [a.example], secrets: { K: ${secret} } }\n`,
+        "/srv",
+      )
+    );
+    assert.ok(e.problems.some((p) => p.field === field), `${secret}: ${e.message}`);
+  }
+});

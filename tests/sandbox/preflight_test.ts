@@ -129,6 +129,17 @@ const CASES: Case[] = [
     problems: [["mounts./n.key_file", /inside the folder mounted at \/w/]],
   },
   {
+    name: "an HTTP secret whose variable is not set, for a host the mount does not allow",
+    setup: () =>
+      Promise.resolve(
+        `mounts:\n  /h:\n    type: http\n    allow: [api.example]\n    secrets: { K: { env: OANIX_NO_SUCH_SECRET, hosts: [other.example] } }\nprogram: { module: ${echoAgent} }\n`,
+      ),
+    problems: [
+      ["mounts./h.secrets.K.env", /not set/],
+      ["mounts./h.secrets.K.hosts", /not in the mount's allow list/],
+    ],
+  },
+  {
     name: "several problems at once",
     setup: () =>
       Promise.resolve(

@@ -18,6 +18,8 @@ import { readText } from "../../fs/file_io.ts";
 import { Namespace } from "../../namespace/namespace.ts";
 import { LogsFs } from "../../services/logs_fs.ts";
 import { TaskFs } from "../../services/task_fs.ts";
+import type { OnLog } from "../../capabilities/log_hook.ts";
+import type { JsonValue } from "../../services/json_value.ts";
 import type { Manifest, MountSpec } from "../manifest/manifest.ts";
 import { mapFsFromDir } from "./map_from_dir.ts";
 
@@ -83,8 +85,12 @@ function hexToBytes(hex: string): Uint8Array {
 export function buildNamespace(manifest: Manifest, options: BuildOptions = {}): BuiltNamespace {
   const builder = Namespace.builder();
   const built: Omit<BuiltNamespace, "namespace"> = { cows: new Map() };
+  // limits.disk bounds each in-memory writable service (mem mounts, cow overlays).
+  const quota = manifest.limits.diskMb === undefined
+    ? undefined
+    : { maxBytes: Math.floor(manifest.limits.diskMb * 1024 * 1024) };
   for (const [point, spec] of Object.entries(manifest.mounts)) {
-    builder.mount(point, serviceFor(point, spec, manifest, options, built));
+    builder.mount(point, serviceFor(point, spec, manifest, options, built, quota));
   }
   return { namespace: builder.build(), ...built };
 }
@@ -95,18 +101,22 @@ function serviceFor(
   manifest: Manifest,
   options: BuildOptions,
   built: Omit<BuiltNamespace, "namespace">,
+  quota: { maxBytes: number } | undefined,
 ): FileService {
+  // Capabilities report what they drop (a full inbox, a bad event) into /logs, when mounted.
+  const onLog: OnLog = (level, message, data) =>
+    built.logs?.[level](message, data as JsonValue | undefined);
   switch (spec.type) {
     case "workspace": {
       if (spec.mode === "rw") return new WorkspaceFs(spec.path);
       const ro = WorkspaceFs.readonly(spec.path);
       if (spec.mode === "ro") return ro;
-      const cow = new CowFs(ro);
+      const cow = new CowFs(ro, quota);
       built.cows.set(point, cow);
       return cow;
     }
     case "mem":
-      return new MemFs();
+      return new MemFs(quota);
     case "map":
       return spec.dir !== undefined ? mapFsFromDir(spec.dir) : MapFs.fromObject(spec.files ?? {});
     case "logs":
@@ -127,12 +137,24 @@ function serviceFor(
             host,
           ) => (spec.methods ? { ...hostRule(host), methods: spec.methods } : host)),
         ),
+        ...defined({
+          maxRequestBytes: spec.maxRequestBytes,
+          maxResponseBytes: spec.maxResponseBytes,
+        }),
       });
     case "ws":
-      return built.ws = new WsFs({ allowList: AllowList.of(spec.allow) });
+      return built.ws = new WsFs({
+        allowList: AllowList.of(spec.allow),
+        onLog,
+        ...defined({ maxInboxMessages: spec.maxInboxMessages, maxInboxBytes: spec.maxInboxBytes }),
+      });
     case "nostr": {
       const hosts = spec.relays.map((u) => new URL(u).host);
-      const opts = { allowList: AllowList.of(hosts) };
+      const opts = {
+        allowList: AllowList.of(hosts),
+        onLog,
+        ...defined({ maxInboxEvents: spec.maxInboxEvents }),
+      };
       const nostr = options.nostrKeyHex
         ? new NostrFs(hexToBytes(options.nostrKeyHex), opts)
         : NostrFs.generate(opts);
@@ -140,6 +162,11 @@ function serviceFor(
       return built.nostr = nostr;
     }
   }
+}
+
+/** `obj` without its undefined fields (options treat a present undefined as given). */
+function defined<T extends Record<string, unknown>>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function hostRule(host: string): { host: string; ports?: number[] } {

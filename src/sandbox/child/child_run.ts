@@ -131,7 +131,7 @@ async function run(start: ChildStart, send: Send): Promise<void> {
   let executor: ExecutorManager | undefined;
   if (built.http || built.ws || built.nostr) {
     executor = new ExecutorManager();
-    if (built.http) executor.attachHttp(built.http);
+    if (built.http) executor.attachHttp(built.http, { secrets: boot.secrets.http ?? {} });
     if (built.ws) executor.attachWs(built.ws);
     if (built.nostr) executor.attachNostr(built.nostr);
     executor.start();

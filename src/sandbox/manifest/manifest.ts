@@ -16,7 +16,12 @@
  *   /logs: logs
  *   /tmp: mem
  *   /workspace: { type: workspace, path: ./project, mode: cow }
- *   /cap/http: { type: http, allow: ["127.0.0.1:8080"], methods: [GET] }
+ *   /cap/http:
+ *     type: http
+ *     allow: ["127.0.0.1:8080"]
+ *     methods: [GET]
+ *     max_response_bytes: 10485760
+ *     secrets: { API_KEY: { env: MY_API_KEY, hosts: ["127.0.0.1:8080"] } }
  * program:
  *   wasi: agent.wasm     # or  module: agent/main.ts  (root: agent/ to widen its imports)
  *   args: [--verbose]
@@ -89,9 +94,44 @@ export type MountSpec =
   | { type: "map"; files?: Record<string, string>; dir?: string }
   | { type: "logs"; maxBytes?: number }
   | { type: "task" }
-  | { type: "http"; allow: string[]; methods?: string[] }
-  | { type: "ws"; allow: string[] }
-  | { type: "nostr"; relays: string[]; keyEnv?: string; keyFile?: string };
+  | {
+    type: "http";
+    allow: string[];
+    methods?: string[];
+    maxRequestBytes?: number;
+    maxResponseBytes?: number;
+    secrets?: Record<string, SecretSpec>;
+  }
+  | { type: "ws"; allow: string[]; maxInboxMessages?: number; maxInboxBytes?: number }
+  | {
+    type: "nostr";
+    relays: string[];
+    keyEnv?: string;
+    keyFile?: string;
+    maxInboxEvents?: number;
+  };
+
+/**
+ * A secret the host holds for an HTTP mount: where the host reads its value
+ * (its own environment variable, or a file; never the manifest) and the
+ * hosts it may be sent to. An agent writes `{{secret:NAME}}` in a header,
+ * the query or an inline body; the executor fills it in on the wire, only
+ * for those hosts.
+ *
+ * @example
+ * ```ts
+ * import type { SecretSpec } from "@oanix/oanix";
+ * const s: SecretSpec = { env: "OPENAI_API_KEY", hosts: ["api.openai.com"] };
+ * ```
+ */
+export interface SecretSpec {
+  /** The host's environment variable holding the value. */
+  env?: string;
+  /** A host file holding the value (trimmed). */
+  file?: string;
+  /** The hosts (`name` or `name:port`) it may be sent to. */
+  hosts: string[];
+}
 
 /**
  * The program a run executes: a WASI module or a JS/TS agent module.
@@ -362,11 +402,22 @@ function readMount(r: FieldReader, baseDir: string): MountSpec {
       const methods = r.stringList("methods").map((m) => m.toUpperCase());
       spec = { type, allow: readAllow(r) };
       if (methods.length > 0) spec.methods = methods;
+      const maxRequest = r.optionalNumber("max_request_bytes", 0);
+      if (maxRequest !== undefined) spec.maxRequestBytes = Math.floor(maxRequest);
+      const maxResponse = r.optionalNumber("max_response_bytes", 0);
+      if (maxResponse !== undefined) spec.maxResponseBytes = Math.floor(maxResponse);
+      const secrets = r.optionalObject("secrets");
+      if (secrets) spec.secrets = readSecrets(secrets, baseDir);
       break;
     }
-    case "ws":
+    case "ws": {
       spec = { type, allow: readAllow(r) };
+      const messages = r.optionalNumber("max_inbox_messages", 1);
+      if (messages !== undefined) spec.maxInboxMessages = Math.floor(messages);
+      const bytes = r.optionalNumber("max_inbox_bytes", 1);
+      if (bytes !== undefined) spec.maxInboxBytes = Math.floor(bytes);
       break;
+    }
     case "nostr": {
       const relays = r.stringList("relays");
       for (const [i, url] of relays.entries()) {
@@ -388,11 +439,39 @@ function readMount(r: FieldReader, baseDir: string): MountSpec {
       spec = { type, relays };
       if (keyEnv !== undefined) spec.keyEnv = keyEnv;
       if (keyFile !== undefined) spec.keyFile = resolveFrom(baseDir, keyFile);
+      const events = r.optionalNumber("max_inbox_events", 1);
+      if (events !== undefined) spec.maxInboxEvents = Math.floor(events);
       break;
     }
   }
   r.done();
   return spec;
+}
+
+const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function readSecrets(r: FieldReader, baseDir: string): Record<string, SecretSpec> {
+  const out: Record<string, SecretSpec> = {};
+  for (const name of r.keys()) {
+    if (!SECRET_NAME.test(name)) {
+      throw r.error([...r.path, name], "a secret's name is letters, digits and _");
+    }
+    const s = r.object(name);
+    const env = s.optionalString("env");
+    const file = s.optionalString("file");
+    if (s.has("value")) {
+      throw s.error([...s.path, "value"], "secrets are never inline: use env or file");
+    }
+    s.raw("value");
+    if ((env === undefined) === (file === undefined)) {
+      throw s.error(s.path, "give exactly one of env or file");
+    }
+    const hosts = readAllow(s, "hosts");
+    s.done();
+    out[name] = env !== undefined ? { env, hosts } : { file: resolveFrom(baseDir, file!), hosts };
+  }
+  r.done();
+  return out;
 }
 
 /** `host` or `host:port` with a port from 1 to 65535. */
@@ -401,12 +480,12 @@ function validHost(host: string): boolean {
   return m !== null && (m[2] === undefined || (Number(m[2]) >= 1 && Number(m[2]) <= 65535));
 }
 
-function readAllow(r: FieldReader): string[] {
-  const allow = r.stringList("allow");
-  if (allow.length === 0) throw r.error([...r.path, "allow"], "list at least one host");
+function readAllow(r: FieldReader, key = "allow"): string[] {
+  const allow = r.stringList(key);
+  if (allow.length === 0) throw r.error([...r.path, key], "list at least one host");
   for (const [i, host] of allow.entries()) {
     if (!validHost(host)) {
-      throw r.error([...r.path, "allow", String(i)], `not a host or host:port: ${host}`);
+      throw r.error([...r.path, key, String(i)], `not a host or host:port: ${host}`);
     }
   }
   return allow;

@@ -10,7 +10,6 @@ import { join } from "node:path/posix";
 import type { Manifest } from "../manifest/manifest.ts";
 import type { Permissions } from "../manifest/permissions.ts";
 import { denoDir } from "./deno_dir.ts";
-import type { Bootstrap } from "./run_protocol.ts";
 
 /**
  * Everything needed to spawn one child.
@@ -118,43 +117,4 @@ export async function childCommand(
       }
     },
   };
-}
-
-/**
- * Reads what the host must hand the child: the Nostr key (from a host
- * environment variable or file, never the manifest) and the stdin file.
- *
- * @example
- * ```ts ignore
- * import { prepareSecrets } from "@oanix/oanix";
- * const { secrets } = await prepareSecrets(manifest);
- * ```
- */
-export async function prepareSecrets(
-  manifest: Manifest,
-): Promise<Pick<Bootstrap, "secrets" | "stdinBase64">> {
-  const secrets: Bootstrap["secrets"] = {};
-  for (const [point, spec] of Object.entries(manifest.mounts)) {
-    if (spec.type !== "nostr") continue;
-    let key: string | undefined;
-    if (spec.keyEnv !== undefined) {
-      key = Deno.env.get(spec.keyEnv);
-      if (key === undefined) {
-        throw new Error(`mounts.${point}.key_env: the variable ${spec.keyEnv} is not set`);
-      }
-    } else if (spec.keyFile !== undefined) {
-      key = (await Deno.readTextFile(spec.keyFile)).trim();
-    }
-    if (key !== undefined) {
-      if (!/^[0-9a-f]{64}$/i.test(key)) {
-        throw new Error(`mounts.${point}: the Nostr key must be 64 hex characters`);
-      }
-      secrets.nostrKeyHex = key.toLowerCase();
-    }
-  }
-  const out: Pick<Bootstrap, "secrets" | "stdinBase64"> = { secrets };
-  if (manifest.program?.stdinFile) {
-    out.stdinBase64 = (await Deno.readFile(manifest.program.stdinFile)).toBase64();
-  }
-  return out;
 }

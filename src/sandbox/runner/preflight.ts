@@ -12,6 +12,7 @@ import { formatProblem, type ManifestProblem } from "../manifest/field_reader.ts
 import { type Manifest, manifestFile, manifestLine } from "../manifest/manifest.ts";
 import { BundleError } from "./bundle_cache.ts";
 import { type AgentBundle, bundleAgent } from "./runtime_bundles.ts";
+import { NOSTR_KEY, readHostValue } from "./host_secrets.ts";
 import { findEscapingSymlinks } from "./symlink_scan.ts";
 
 /**
@@ -232,29 +233,28 @@ async function readableFile(
   }
 }
 
-const HEX_KEY = /^[0-9a-f]{64}$/i;
-
 async function checkKeys(manifest: Manifest, report: Report): Promise<void> {
   for (const [point, spec] of Object.entries(manifest.mounts)) {
-    if (spec.type !== "nostr") continue;
-    if (spec.keyEnv !== undefined) {
-      const key = Deno.env.get(spec.keyEnv);
-      if (key === undefined) {
-        report(["mounts", point, "key_env"], `the variable ${spec.keyEnv} is not set`);
-      } else if (!HEX_KEY.test(key.trim())) {
-        report(["mounts", point, "key_env"], "the Nostr key must be 64 hex characters");
-      }
-    } else if (spec.keyFile !== undefined) {
-      try {
-        const key = await Deno.readTextFile(spec.keyFile);
-        if (!HEX_KEY.test(key.trim())) {
-          report(["mounts", point, "key_file"], "the Nostr key must be 64 hex characters");
+    if (spec.type === "nostr" && (spec.keyEnv !== undefined || spec.keyFile !== undefined)) {
+      const field = ["mounts", point, spec.keyEnv !== undefined ? "key_env" : "key_file"];
+      const got = await readHostValue({ env: spec.keyEnv, file: spec.keyFile });
+      if ("problem" in got) report(field, got.problem);
+      else if (!NOSTR_KEY.test(got.value)) report(field, "the Nostr key must be 64 hex characters");
+    }
+    if (spec.type === "http") {
+      for (const [name, secret] of Object.entries(spec.secrets ?? {})) {
+        const got = await readHostValue(secret);
+        const field = ["mounts", point, "secrets", name, secret.env !== undefined ? "env" : "file"];
+        if ("problem" in got) report(field, got.problem);
+        else if (got.value === "") report(field, "the secret is empty");
+        for (const host of secret.hosts) {
+          if (!spec.allow.some((a) => a === host || a.split(":")[0] === host.split(":")[0])) {
+            report(
+              ["mounts", point, "secrets", name, "hosts"],
+              `${host} is not in the mount's allow list`,
+            );
+          }
         }
-      } catch (e) {
-        report(
-          ["mounts", point, "key_file"],
-          e instanceof Deno.errors.NotFound ? `no such file: ${spec.keyFile}` : String(e),
-        );
       }
     }
   }
@@ -308,15 +308,22 @@ async function checkLayout(manifest: Manifest, report: Report, outDir: string): 
       );
     }
   }
+  const secretFiles: Array<[field: string[], file: string]> = [];
   for (const [point, spec] of Object.entries(manifest.mounts)) {
-    if (spec.type !== "nostr" || spec.keyFile === undefined) continue;
-    const key = await realish(spec.keyFile);
+    if (spec.type === "nostr" && spec.keyFile !== undefined) {
+      secretFiles.push([["mounts", point, "key_file"], spec.keyFile]);
+    }
+    if (spec.type === "http") {
+      for (const [name, s] of Object.entries(spec.secrets ?? {})) {
+        if (s.file !== undefined) secretFiles.push([["mounts", point, "secrets", name, "file"], s.file]);
+      }
+    }
+  }
+  for (const [field, file] of secretFiles) {
+    const real = await realish(file);
     for (const [where, dir] of mounted) {
-      if (within(key, dir)) {
-        report(
-          ["mounts", point, "key_file"],
-          `the key file lies inside the folder mounted at ${where}: the agent could read it`,
-        );
+      if (within(real, dir)) {
+        report(field, `the secret lies inside the folder mounted at ${where}: the agent could read it`);
       }
     }
   }

@@ -17,6 +17,7 @@
  * @module
  */
 
+import type { HostSecrets } from "../../executor/http/credentials.ts";
 import type { Manifest } from "../manifest/manifest.ts";
 
 /**
@@ -33,8 +34,8 @@ export interface Bootstrap {
   manifest: Manifest;
   /** The secret prefix for messages. */
   nonce: string;
-  /** Secrets the host read for the child (the Nostr key, hex). */
-  secrets: { nostrKeyHex?: string };
+  /** Secrets the host read for the child: the Nostr key (hex), the HTTP secrets. */
+  secrets: { nostrKeyHex?: string; http?: HostSecrets };
   /** Bytes for WASI stdin, base64, when the manifest names a stdin file. */
   stdinBase64?: string;
   /** For a module agent: its worker's entry, bundled with the agent. */
