@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix -- test-only packages stay out of the import map, so a first `deno task demo` does not install them (docs/decisions.md)
 /// <reference lib="dom" />
 /**
  * Drives the Namespace Explorer in Debian's Chromium with playwright-core
@@ -17,7 +18,7 @@
  */
 
 import assert from "@std/assert";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [

@@ -11,7 +11,7 @@ import { withTempDir } from "../helpers/temp_dir.ts";
 const REPO = new URL("../../", import.meta.url).pathname;
 const DENO = "deno@2.9.6";
 /** Packages only the tests use: a user's first `deno task demo` must not install them. */
-const TEST_ONLY = ["playwright-core", "wabt", "@echogarden", "@nostr-relay"];
+const TEST_ONLY = ["playwright-core", "wabt", "@echogarden", "@nostr-relay", "rxjs"];
 
 async function which(tool: string): Promise<string> {
   const out = await new Deno.Command("sh", { args: ["-c", `command -v ${tool}`], stdout: "piped" })

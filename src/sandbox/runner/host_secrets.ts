@@ -84,7 +84,9 @@ export async function prepareSecrets(
     if (spec.type === "nostr" && (spec.keyEnv !== undefined || spec.keyFile !== undefined)) {
       const field = `mounts.${point}.${spec.keyEnv !== undefined ? "key_env" : "key_file"}`;
       const key = await valueOf({ env: spec.keyEnv, file: spec.keyFile }, field);
-      if (!NOSTR_KEY.test(key)) throw new Error(`${field}: the Nostr key must be 64 hex characters`);
+      if (!NOSTR_KEY.test(key)) {
+        throw new Error(`${field}: the Nostr key must be 64 hex characters`);
+      }
       secrets.nostrKeyHex = key.toLowerCase();
     }
     if (spec.type === "http" && spec.secrets !== undefined) {

@@ -315,7 +315,9 @@ async function checkLayout(manifest: Manifest, report: Report, outDir: string): 
     }
     if (spec.type === "http") {
       for (const [name, s] of Object.entries(spec.secrets ?? {})) {
-        if (s.file !== undefined) secretFiles.push([["mounts", point, "secrets", name, "file"], s.file]);
+        if (s.file !== undefined) {
+          secretFiles.push([["mounts", point, "secrets", name, "file"], s.file]);
+        }
       }
     }
   }
@@ -323,7 +325,10 @@ async function checkLayout(manifest: Manifest, report: Report, outDir: string): 
     const real = await realish(file);
     for (const [where, dir] of mounted) {
       if (within(real, dir)) {
-        report(field, `the secret lies inside the folder mounted at ${where}: the agent could read it`);
+        report(
+          field,
+          `the secret lies inside the folder mounted at ${where}: the agent could read it`,
+        );
       }
     }
   }

@@ -14,8 +14,8 @@ import {
   type ProcessStats,
   readProcStats,
   readPsStats,
-  statsSource,
   type StatsSource,
+  statsSource,
 } from "./process_stats.ts";
 
 /**
