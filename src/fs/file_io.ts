@@ -35,6 +35,20 @@ function checkService(svc: FileService, fn: string): void {
 export function readFile(svc: FileService, path: string): Uint8Array {
   checkService(svc, "readFile");
   if (svc.readFile !== undefined) return svc.readFile(path);
+  return readThroughHandle(svc, path);
+}
+
+/**
+ * Reads a whole file through `open` and a handle, never the service's own
+ * `readFile` (for services that implement `readFile` by forwarding).
+ *
+ * @example
+ * ```ts
+ * import { MapFs, readThroughHandle } from "@oanix/oanix";
+ * console.log(readThroughHandle(MapFs.fromObject({ "/a": "hi" }), "/a").length); // 2
+ * ```
+ */
+export function readThroughHandle(svc: FileService, path: string): Uint8Array {
   const h = svc.open(path, READ);
   try {
     return readAllFromHandle(h);
@@ -98,6 +112,23 @@ export function writeFile(
   }
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
   if (svc.writeFile !== undefined) return svc.writeFile(path, bytes);
+  writeThroughHandle(svc, path, bytes);
+}
+
+/**
+ * Creates or replaces a whole file through `open` and a handle, never the
+ * service's own `writeFile` (for services that implement `writeFile` by
+ * forwarding).
+ *
+ * @example
+ * ```ts
+ * import { MemFs, readText, writeThroughHandle } from "@oanix/oanix";
+ * const fs = new MemFs();
+ * writeThroughHandle(fs, "/a", new TextEncoder().encode("hi"));
+ * console.log(readText(fs, "/a")); // "hi"
+ * ```
+ */
+export function writeThroughHandle(svc: FileService, path: string, bytes: Uint8Array): void {
   const h = svc.open(path, REPLACE);
   let closed = false;
   try {

@@ -5,6 +5,7 @@
  */
 
 import { FsError } from "../fs/errors.ts";
+import { readThroughHandle, writeThroughHandle } from "../fs/file_io.ts";
 import { resolveOpenFlags } from "../fs/open_flags.ts";
 import { normalizePath, parentPath } from "../fs/path.ts";
 import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../fs/types.ts";
@@ -263,6 +264,32 @@ export class Namespace implements FileService {
     if (r.synthesized) throw new FsError(f.create && f.exclusive ? "EEXIST" : "EISDIR", r.full);
     if (f.create) this.#refuseSynthesizedParent(r);
     return this.#at(r, (svc, inner) => svc.open(inner, f));
+  }
+
+  /** Reads a whole file: the service's own fast path when it has one. */
+  readFile(path: string): Uint8Array {
+    const r = this.#routes.route(path);
+    if (isServed(r) && !r.synthesized && r.service.readFile !== undefined) {
+      try {
+        return r.service.readFile(r.path);
+      } catch (e) {
+        throw renamed(e, r);
+      }
+    }
+    return readThroughHandle(this, path);
+  }
+
+  /** Creates or replaces a whole file: the service's own fast path when it has one. */
+  writeFile(path: string, data: Uint8Array): void {
+    const r = this.#routes.route(path);
+    if (isServed(r) && !r.synthesized && !r.parentSynthesized && r.service.writeFile !== undefined) {
+      try {
+        return r.service.writeFile(r.path, data);
+      } catch (e) {
+        throw renamed(e, r);
+      }
+    }
+    writeThroughHandle(this, path, data);
   }
 
   readdir(path: string): DirEntry[] {

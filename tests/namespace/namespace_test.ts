@@ -235,3 +235,37 @@ Deno.test("resolution is exact by segment with few and with many siblings", () =
     assert.equal(ns.resolve("/a1/deeper")?.mountPoint, "/a1");
   }
 });
+
+Deno.test("whole-file reads and writes go to the service's own fast path, errors named in full", () => {
+  const calls: string[] = [];
+  const mem = new MemFs();
+  const spy = new Proxy(mem, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (prop === "readFile" || prop === "writeFile") {
+        return (...args: unknown[]) => {
+          calls.push(`${String(prop)} ${args[0]}`);
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  const ns = Namespace.builder().mount("/w", spy).mount("/ro", MapFs.fromObject({ "/a": "A" }))
+    .build();
+  ns.writeFile("/w/x.txt", new TextEncoder().encode("hi"));
+  assert.equal(new TextDecoder().decode(ns.readFile("/w/x.txt")), "hi");
+  assert.deepEqual(calls, ["writeFile /x.txt", "readFile /x.txt"]);
+  assert.throws(
+    () => ns.readFile("/w/missing"),
+    (e: unknown) => (e as FsError).path === "/w/missing",
+  );
+  assert.throws(
+    () => ns.writeFile("/ro/a", new Uint8Array(1)),
+    (e: unknown) => (e as FsError).code === "EROFS",
+  );
+  assert.throws(
+    () => ns.writeFile("/w", new Uint8Array(1)),
+    (e: unknown) => (e as FsError).code === "EISDIR",
+  );
+});

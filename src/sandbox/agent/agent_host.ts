@@ -10,7 +10,7 @@
  */
 
 import { FsError } from "../../fs/errors.ts";
-import { writeFile } from "../../fs/file_io.ts";
+import { readFile, writeFile } from "../../fs/file_io.ts";
 import type { FileHandle, FileService, OpenFlags } from "../../fs/types.ts";
 import { type AgentWorkerHandle, createAgentWorker } from "./agent_worker_handle.ts";
 
@@ -125,8 +125,18 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
         return answer(0, buf.subarray(0, n), true);
       }
       case "readAll": {
-        // A whole file in one call (the common case); larger than one answer is EFBIG and the
-        // worker falls back to reading through a handle.
+        // A whole file in one call (the common case), through the service's own fast path when
+        // it is there; larger than one answer is EFBIG and the worker falls back to reading
+        // through a handle; content that has not arrived yet (EAGAIN) is waited for below.
+        try {
+          const bytes = readFile(ns, a[0] as string);
+          if (bytes.length > CAPACITY) {
+            throw new FsError("EFBIG", a[0] as string, "too large for one call");
+          }
+          return answer(0, bytes, true);
+        } catch (e) {
+          if (!(e instanceof FsError && e.code === "EAGAIN")) throw e;
+        }
         const o: Open = { handle: ns.open(a[0] as string, { read: true }), nonBlocking: false };
         try {
           const parts: Uint8Array[] = [];

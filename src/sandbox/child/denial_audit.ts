@@ -33,6 +33,8 @@ const REFUSALS = new Set<FsErrorCode>(["EACCES", "EPERM", "EROFS", "EXDEV", "EBU
 
 const AUDITED = new Set([
   "open",
+  "readFile",
+  "writeFile",
   "readdir",
   "stat",
   "lstat",
