@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import type { AddressClass } from "@oanix/oanix";
+ * import type { AddressClass } from "./address_guard.ts";
  * const c: AddressClass = "loopback";
  * ```
  */
@@ -33,7 +33,7 @@ export type AddressClass =
  *
  * @example
  * ```ts
- * import { parseIp } from "@oanix/oanix";
+ * import { parseIp } from "./address_guard.ts";
  * console.log(parseIp("10.0.0.1")?.version); // 4
  * ```
  */
@@ -100,7 +100,7 @@ function parseV6(s: string): Uint8Array | undefined {
  *
  * @example
  * ```ts
- * import { parseIp } from "@oanix/oanix";
+ * import { parseIp } from "./address_guard.ts";
  * console.log(parseIp("[::1]")?.version); // 6
  * console.log(parseIp("example.com")); // undefined
  * ```
@@ -165,7 +165,7 @@ function classifyV6(b: Uint8Array): AddressClass | undefined {
  *
  * @example
  * ```ts
- * import { classifyAddress } from "@oanix/oanix";
+ * import { classifyAddress } from "./address_guard.ts";
  * console.log(classifyAddress("127.0.0.1")); // "loopback"
  * console.log(classifyAddress("169.254.169.254")); // "cloud-metadata"
  * console.log(classifyAddress("::ffff:10.0.0.1")); // "private"
@@ -185,7 +185,7 @@ export function classifyAddress(ip: string): AddressClass | undefined {
  *
  * @example
  * ```ts
- * import { classifyHost } from "@oanix/oanix";
+ * import { classifyHost } from "./address_guard.ts";
  * console.log(classifyHost("localhost")); // "loopback"
  * console.log(classifyHost("[fc00::1]")); // "unique-local"
  * ```
@@ -202,7 +202,7 @@ export function classifyHost(host: string): AddressClass | undefined {
  *
  * @example
  * ```ts
- * import { canonicalIp } from "@oanix/oanix";
+ * import { canonicalIp } from "./address_guard.ts";
  * console.log(canonicalIp("[0:0:0:0:0:0:0:1]")); // "::1"
  * ```
  */

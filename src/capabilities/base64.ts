@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { encodeBase64 } from "@oanix/oanix";
+ * import { encodeBase64 } from "./base64.ts";
  * console.log(encodeBase64(new Uint8Array([0, 255]))); // "AP8="
  * ```
  */
@@ -29,7 +29,7 @@ export function encodeBase64(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
- * import { decodeBase64 } from "@oanix/oanix";
+ * import { decodeBase64 } from "./base64.ts";
  * console.log(decodeBase64("AP8=")); // Uint8Array [0, 255]
  * console.log(decodeBase64("not base64!")); // undefined
  * ```

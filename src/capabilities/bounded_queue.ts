@@ -28,7 +28,7 @@ export interface QueueBounds {
  *
  * @example
  * ```ts
- * import { checkQueueBounds } from "@oanix/oanix";
+ * import { checkQueueBounds } from "./bounded_queue.ts";
  * checkQueueBounds("WsFs", { maxItems: 8, maxBytes: 1024 }); // no throw
  * ```
  */

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { BodyLimitError } from "@oanix/oanix";
+ * import { BodyLimitError } from "./byte_budget.ts";
  * const e = new BodyLimitError("size", 1024);
  * console.log(e.kind, e.limit); // "size" 1024
  * ```

@@ -35,7 +35,7 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  *
  * @example
  * ```ts
- * import type { CommitFileOptions } from "@oanix/oanix";
+ * import type { CommitFileOptions } from "./commit_file.ts";
  * const opts: Partial<CommitFileOptions> = { commit: (v) => ({ echoed: v }) };
  * ```
  */
@@ -62,7 +62,9 @@ export interface CommitFileOptions {
  *
  * @example
  * ```ts
- * import { openCommitFile, readTextFromHandle, resolveOpenFlags } from "@oanix/oanix";
+ * import { openCommitFile } from "./commit_file.ts";
+ * import { readTextFromHandle } from "../fs/file_io.ts";
+ * import { resolveOpenFlags } from "../fs/open_flags.ts";
  * let next = 1;
  * const h = openCommitFile({
  *   path: "/request",

@@ -25,7 +25,8 @@ export type Fail = (reason: string) => never;
  *
  * @example
  * ```ts
- * import { fileFail, isFsError } from "@oanix/oanix";
+ * import { isFsError } from "@oanix/oanix";
+ * import { fileFail } from "./json_fields.ts";
  * try {
  *   fileFail("/request")('missing field "url"');
  * } catch (e) {
@@ -44,7 +45,7 @@ export function fileFail(path: string): Fail {
  *
  * @example
  * ```ts
- * import { hostFail } from "@oanix/oanix";
+ * import { hostFail } from "./json_fields.ts";
  * try {
  *   hostFail("HttpFs.submitRequest")('missing field "url"');
  * } catch (e) {
@@ -70,7 +71,7 @@ function typeName(v: unknown): string {
  *
  * @example
  * ```ts
- * import { expectObject, hostFail } from "@oanix/oanix";
+ * import { expectObject, hostFail } from "./json_fields.ts";
  * const obj = expectObject({ url: "https://x" }, ["url", "method"], hostFail("demo"), "request");
  * console.log(obj.url);
  * ```
@@ -98,7 +99,7 @@ export function expectObject(
  *
  * @example
  * ```ts
- * import { hostFail, optString } from "@oanix/oanix";
+ * import { hostFail, optString } from "./json_fields.ts";
  * console.log(optString({ a: "x" }, "a", hostFail("demo"))); // "x"
  * ```
  */
@@ -118,7 +119,7 @@ export function optString(
  *
  * @example
  * ```ts
- * import { hostFail, reqString } from "@oanix/oanix";
+ * import { hostFail, reqString } from "./json_fields.ts";
  * console.log(reqString({ url: "https://x" }, "url", hostFail("demo"))); // "https://x"
  * ```
  */
@@ -133,7 +134,7 @@ export function reqString(obj: Record<string, unknown>, key: string, fail: Fail)
  *
  * @example
  * ```ts
- * import { hostFail, optInteger } from "@oanix/oanix";
+ * import { hostFail, optInteger } from "./json_fields.ts";
  * console.log(optInteger({ n: 5 }, "n", hostFail("demo"), 0, 10)); // 5
  * ```
  */
@@ -158,7 +159,7 @@ export function optInteger(
  *
  * @example
  * ```ts
- * import { hostFail, optBoolean } from "@oanix/oanix";
+ * import { hostFail, optBoolean } from "./json_fields.ts";
  * console.log(optBoolean({ on: true }, "on", hostFail("demo"))); // true
  * ```
  */
@@ -178,7 +179,7 @@ export function optBoolean(
  *
  * @example
  * ```ts
- * import { hostFail, optStringRecord } from "@oanix/oanix";
+ * import { hostFail, optStringRecord } from "./json_fields.ts";
  * console.log(optStringRecord({ h: { a: "b" } }, "h", hostFail("demo"))); // { a: "b" }
  * ```
  */
@@ -205,7 +206,7 @@ export function optStringRecord(
  *
  * @example
  * ```ts
- * import { hostFail, optStringArray } from "@oanix/oanix";
+ * import { hostFail, optStringArray } from "./json_fields.ts";
  * console.log(optStringArray({ r: ["a"] }, "r", hostFail("demo"))); // ["a"]
  * ```
  */
@@ -229,7 +230,7 @@ export function optStringArray(
  *
  * @example
  * ```ts
- * import { ID_PATTERN } from "@oanix/oanix";
+ * import { ID_PATTERN } from "./json_fields.ts";
  * console.log(ID_PATTERN.test("job-7")); // true
  * ```
  */
@@ -240,7 +241,7 @@ export const ID_PATTERN: RegExp = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/;
  *
  * @example
  * ```ts
- * import { hostFail, optId } from "@oanix/oanix";
+ * import { hostFail, optId } from "./json_fields.ts";
  * console.log(optId({ id: "mine-1" }, "id", hostFail("demo"))); // "mine-1"
  * ```
  */

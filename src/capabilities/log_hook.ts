@@ -30,7 +30,7 @@ export type OnLog = (
  *
  * @example
  * ```ts
- * import { isReportableCount } from "@oanix/oanix";
+ * import { isReportableCount } from "./log_hook.ts";
  * console.log([1, 2, 3, 4, 5, 8].filter(isReportableCount)); // [1, 2, 4, 8]
  * ```
  */

@@ -14,7 +14,7 @@
  *
  * @example
  * ```ts
- * import { Listeners } from "@oanix/oanix";
+ * import { Listeners } from "./notifier.ts";
  * const changes = new Listeners<string>();
  * const off = changes.subscribe((what) => console.log("changed:", what));
  * changes.emit("/status");
@@ -68,7 +68,7 @@ export class Listeners<E> {
  *
  * @example
  * ```ts
- * import { Waiters } from "@oanix/oanix";
+ * import { Waiters } from "./notifier.ts";
  * const w = new Waiters<string>();
  * const done = w.wait("req-1");
  * w.wake("req-1");
@@ -130,7 +130,7 @@ export class Waiters<K> {
  *
  * @example
  * ```ts
- * import { Waiters, waitUntil } from "@oanix/oanix";
+ * import { Waiters, waitUntil } from "./notifier.ts";
  * const w = new Waiters<string>();
  * let value: number | undefined;
  * const p = waitUntil(w, "k", () => value);
@@ -160,7 +160,7 @@ export async function waitUntil<K, T>(
  *
  * @example
  * ```ts
- * import { Settlers } from "@oanix/oanix";
+ * import { Settlers } from "./notifier.ts";
  * const s = new Settlers<string, number>();
  * const answer = s.wait("req-1");
  * s.settle("req-1", 42);

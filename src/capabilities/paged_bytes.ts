@@ -16,7 +16,7 @@ import { BodyLimitError, type ByteBudget } from "./byte_budget.ts";
  *
  * @example
  * ```ts
- * import { PAGE_SIZE } from "@oanix/oanix";
+ * import { PAGE_SIZE } from "./paged_bytes.ts";
  * console.log(PAGE_SIZE); // 1048576
  * ```
  */
@@ -27,7 +27,8 @@ export const PAGE_SIZE = 1 << 20;
  *
  * @example
  * ```ts
- * import { ByteBudget, type PagedBytesOptions } from "@oanix/oanix";
+ * import { ByteBudget } from "@oanix/oanix";
+ * import { type PagedBytesOptions } from "./paged_bytes.ts";
  * const opts: PagedBytesOptions = { limit: 1024, budget: new ByteBudget(4096) };
  * ```
  */

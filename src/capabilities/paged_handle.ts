@@ -17,7 +17,8 @@ import { fileStat } from "./virtual_files.ts";
  *
  * @example
  * ```ts
- * import { PagedBytes, type PagedHandleOptions } from "@oanix/oanix";
+ * import { PagedBytes } from "@oanix/oanix";
+ * import { type PagedHandleOptions } from "./paged_handle.ts";
  * const body = new PagedBytes();
  * const opts: PagedHandleOptions = { path: "/x", content: () => body, readable: true, writable: false };
  * ```
@@ -50,7 +51,8 @@ export interface PagedHandleOptions {
  *
  * @example
  * ```ts
- * import { PagedBytes, PagedHandle } from "@oanix/oanix";
+ * import { PagedBytes } from "@oanix/oanix";
+ * import { PagedHandle } from "./paged_handle.ts";
  * const body = PagedBytes.wrap(new TextEncoder().encode("hello"));
  * const h = new PagedHandle({ path: "/body", content: () => body, readable: true, writable: false });
  * const buf = new Uint8Array(3);

@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * import { RecentSet } from "@oanix/oanix";
+ * import { RecentSet } from "./recent_set.ts";
  * const seen = new RecentSet<string>(2);
  * seen.add("a");
  * seen.add("b");

@@ -19,7 +19,7 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { dirStat } from "@oanix/oanix";
+ * import { dirStat } from "./virtual_files.ts";
  * console.log(dirStat().kind); // "dir"
  * ```
  */
@@ -32,7 +32,7 @@ export function dirStat(): Stat {
  *
  * @example
  * ```ts
- * import { fileStat } from "@oanix/oanix";
+ * import { fileStat } from "./virtual_files.ts";
  * console.log(fileStat(3, true).size); // 3
  * ```
  */
@@ -45,7 +45,7 @@ export function fileStat(size: number, readOnly: boolean): Stat {
  *
  * @example
  * ```ts
- * import { fileEntries } from "@oanix/oanix";
+ * import { fileEntries } from "./virtual_files.ts";
  * console.log(fileEntries(["b", "a"]).map((e) => e.name)); // ["a", "b"]
  * ```
  */
@@ -58,7 +58,7 @@ export function fileEntries(names: Iterable<string>, kind: "file" | "dir" = "fil
  *
  * @example
  * ```ts
- * import { jsonBytes } from "@oanix/oanix";
+ * import { jsonBytes } from "./virtual_files.ts";
  * console.log(jsonBytes({ id: "req-1" }).length); // 14
  * ```
  */
@@ -71,7 +71,8 @@ export function jsonBytes(value: unknown): Uint8Array {
  *
  * @example
  * ```ts
- * import { refuseWrite, resolveOpenFlags } from "@oanix/oanix";
+ * import { refuseWrite } from "./virtual_files.ts";
+ * import { resolveOpenFlags } from "../fs/open_flags.ts";
  * refuseWrite("/status", resolveOpenFlags({ read: true }, "/status")); // no throw
  * ```
  */
@@ -90,7 +91,9 @@ export function refuseWrite(path: string, flags: ResolvedOpenFlags): void {
  *
  * @example
  * ```ts
- * import { openComputed, readTextFromHandle, resolveOpenFlags } from "@oanix/oanix";
+ * import { openComputed } from "./virtual_files.ts";
+ * import { readTextFromHandle } from "../fs/file_io.ts";
+ * import { resolveOpenFlags } from "../fs/open_flags.ts";
  * const h = openComputed("/status", resolveOpenFlags({}, "/status"), () => "ok");
  * console.log(readTextFromHandle(h)); // "ok"
  * h.close();
@@ -125,7 +128,7 @@ export function openComputed(
  *
  * @example
  * ```ts
- * import { notFound } from "@oanix/oanix";
+ * import { notFound } from "./virtual_files.ts";
  * console.log(notFound("/nope").code); // "ENOENT"
  * ```
  */

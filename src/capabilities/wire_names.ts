@@ -21,7 +21,7 @@ function camel(key: string): string {
  *
  * @example
  * ```ts
- * import { toWireNames } from "@oanix/oanix";
+ * import { toWireNames } from "./wire_names.ts";
  * console.log(toWireNames({ requestId: "r", durationMs: 5, headers: { "X-Id": "1" } }));
  * // { request_id: "r", duration_ms: 5, headers: { "X-Id": "1" } }
  * ```
@@ -38,7 +38,7 @@ export function toWireNames(value: object): Record<string, unknown> {
  *
  * @example
  * ```ts
- * import { fromWireNames } from "@oanix/oanix";
+ * import { fromWireNames } from "./wire_names.ts";
  * console.log(fromWireNames({ body_encoding: "base64", url: "u" }, (m) => { throw new Error(m); }));
  * // { bodyEncoding: "base64", url: "u" }
  * ```

@@ -38,7 +38,7 @@ export type EnvState = EnvStatus["state"];
  *
  * @example
  * ```ts
- * import { ENV_TRANSITIONS } from "@oanix/oanix";
+ * import { ENV_TRANSITIONS } from "./env_status.ts";
  * console.log(ENV_TRANSITIONS.created); // ["running"]
  * ```
  */

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { sleep } from "@oanix/oanix";
+ * import { sleep } from "./abort.ts";
  * await sleep(1);
  * ```
  */
@@ -51,7 +51,7 @@ export class ShutdownError extends Error {
  *
  * @example
  * ```ts
- * import { AttemptTimeoutError } from "@oanix/oanix";
+ * import { AttemptTimeoutError } from "./abort.ts";
  * console.log(new AttemptTimeoutError(100).message); // "timed out after 100 ms"
  * ```
  */
@@ -144,7 +144,7 @@ class Lane {
  *
  * @example
  * ```ts
- * import { Deadlines } from "@oanix/oanix";
+ * import { Deadlines } from "./abort.ts";
  * const deadlines = new Deadlines();
  * const ac = new AbortController();
  * const done = deadlines.add(1000, ac);

@@ -25,7 +25,7 @@ export type Resolver = (host: string) => Promise<string[]>;
  *
  * @example
  * ```ts
- * import { denoResolver } from "@oanix/oanix";
+ * import { denoResolver } from "./dns_guard.ts";
  * // const addrs = await denoResolver("example.com");
  * ```
  */
@@ -51,7 +51,7 @@ export async function denoResolver(host: string): Promise<string[]> {
  *
  * @example
  * ```ts
- * import { needsDns } from "@oanix/oanix";
+ * import { needsDns } from "./dns_guard.ts";
  * console.log(needsDns(new URL("http://127.0.0.1/"))); // false
  * console.log(needsDns(new URL("https://example.com/"))); // true
  * ```
@@ -69,7 +69,7 @@ export function needsDns(url: URL): boolean {
  *
  * @example
  * ```ts
- * import { needsDnsHref } from "@oanix/oanix";
+ * import { needsDnsHref } from "./dns_guard.ts";
  * console.log(needsDnsHref("http://127.0.0.1:8080/x")); // false
  * ```
  */
@@ -85,7 +85,8 @@ export function needsDnsHref(href: string): boolean {
  *
  * @example
  * ```ts
- * import { AllowList, checkResolvedUrl } from "@oanix/oanix";
+ * import { AllowList } from "@oanix/oanix";
+ * import { checkResolvedUrl } from "./dns_guard.ts";
  * const d = await checkResolvedUrl(
  *   new URL("https://internal.example.com/"),
  *   AllowList.of(["internal.example.com"]),

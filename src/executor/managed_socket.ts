@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import type { SocketHandlers } from "@oanix/oanix";
+ * import type { SocketHandlers } from "./managed_socket.ts";
  * const h: SocketHandlers = {
  *   onOpen: () => {},
  *   onMessage: (data) => console.log(data),
@@ -41,7 +41,7 @@ export interface SocketHandlers {
  *
  * @example
  * ```ts
- * import { ManagedSocket } from "@oanix/oanix";
+ * import { ManagedSocket } from "./managed_socket.ts";
  * const s = new ManagedSocket("wss://relay.example.com", 5000, {
  *   onOpen: () => s.send("hello"),
  *   onMessage: () => s.close(),

@@ -12,7 +12,7 @@ import { FsError } from "./errors.ts";
  *
  * @example
  * ```ts
- * import { MAX_FILE_SIZE } from "@oanix/oanix";
+ * import { MAX_FILE_SIZE } from "./byte_buffer.ts";
  * console.log(MAX_FILE_SIZE > 0); // true
  * ```
  */

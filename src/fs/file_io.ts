@@ -44,7 +44,8 @@ export function readFile(svc: FileService, path: string): Uint8Array {
  *
  * @example
  * ```ts
- * import { MapFs, readThroughHandle } from "@oanix/oanix";
+ * import { MapFs } from "@oanix/oanix";
+ * import { readThroughHandle } from "./file_io.ts";
  * console.log(readThroughHandle(MapFs.fromObject({ "/a": "hi" }), "/a").length); // 2
  * ```
  */
@@ -122,7 +123,8 @@ export function writeFile(
  *
  * @example
  * ```ts
- * import { MemFs, readText, writeThroughHandle } from "@oanix/oanix";
+ * import { MemFs, readText } from "@oanix/oanix";
+ * import { writeThroughHandle } from "./file_io.ts";
  * const fs = new MemFs();
  * writeThroughHandle(fs, "/a", new TextEncoder().encode("hi"));
  * console.log(readText(fs, "/a")); // "hi"
@@ -193,7 +195,8 @@ export function exists(svc: FileService, path: string): boolean {
  *
  * @example
  * ```ts
- * import { MapFs, readTextFromHandle } from "@oanix/oanix";
+ * import { MapFs } from "@oanix/oanix";
+ * import { readTextFromHandle } from "./file_io.ts";
  * const h = MapFs.fromObject({ "/a": "hi" }).open("/a");
  * console.log(readTextFromHandle(h)); // "hi"
  * ```
@@ -207,7 +210,8 @@ export function readTextFromHandle(h: FileHandle): string {
  *
  * @example
  * ```ts
- * import { MapFs, readAllFromHandle } from "@oanix/oanix";
+ * import { MapFs } from "@oanix/oanix";
+ * import { readAllFromHandle } from "./file_io.ts";
  * const h = MapFs.fromObject({ "/a": "hi" }).open("/a");
  * console.log(readAllFromHandle(h).length); // 2
  * ```

@@ -12,7 +12,7 @@ import type { OpenFlags } from "./types.ts";
  *
  * @example
  * ```ts
- * import { resolveOpenFlags } from "@oanix/oanix";
+ * import { resolveOpenFlags } from "./open_flags.ts";
  * const f = resolveOpenFlags({ write: true }, "/a");
  * console.log(f.read, f.write); // false true
  * ```
@@ -45,7 +45,7 @@ function isFlagName(key: string): boolean {
  *
  * @example
  * ```ts
- * import { resolveOpenFlags } from "@oanix/oanix";
+ * import { resolveOpenFlags } from "./open_flags.ts";
  * console.log(resolveOpenFlags(undefined, "/a").read); // true
  * ```
  */
@@ -89,7 +89,7 @@ export function resolveOpenFlags(
  *
  * @example
  * ```ts
- * import { resolveOpenFlags, wantsMutation } from "@oanix/oanix";
+ * import { resolveOpenFlags, wantsMutation } from "./open_flags.ts";
  * console.log(wantsMutation(resolveOpenFlags({ read: true }, "/a"))); // false
  * ```
  */

@@ -16,7 +16,7 @@ import { FsError } from "./errors.ts";
  *
  * @example
  * ```ts
- * import { MAX_PATH_LENGTH } from "@oanix/oanix";
+ * import { MAX_PATH_LENGTH } from "./path.ts";
  * console.log(MAX_PATH_LENGTH); // 4096
  * ```
  */
@@ -27,7 +27,7 @@ export const MAX_PATH_LENGTH = 4096;
  *
  * @example
  * ```ts
- * import { MAX_NAME_LENGTH } from "@oanix/oanix";
+ * import { MAX_NAME_LENGTH } from "./path.ts";
  * console.log(MAX_NAME_LENGTH); // 255
  * ```
  */
@@ -117,7 +117,7 @@ export function normalizePath(path: string): string {
  *
  * @example
  * ```ts
- * import { splitPath } from "@oanix/oanix";
+ * import { splitPath } from "./path.ts";
  * console.log(splitPath("/a/b")); // ["a", "b"]
  * ```
  */
@@ -143,7 +143,7 @@ export function joinPath(dir: string, name: string): string {
  *
  * @example
  * ```ts
- * import { parentPath } from "@oanix/oanix";
+ * import { parentPath } from "./path.ts";
  * console.log(parentPath("/a/b")); // "/a"
  * ```
  */
@@ -157,7 +157,7 @@ export function parentPath(path: string): string {
  *
  * @example
  * ```ts
- * import { baseName } from "@oanix/oanix";
+ * import { baseName } from "./path.ts";
  * console.log(baseName("/a/b.txt")); // "b.txt"
  * ```
  */
@@ -171,7 +171,7 @@ export function baseName(path: string): string {
  *
  * @example
  * ```ts
- * import { isWithin } from "@oanix/oanix";
+ * import { isWithin } from "./path.ts";
  * console.log(isWithin("/tmp/a", "/tmp"), isWithin("/tmpfoo", "/tmp")); // true false
  * ```
  */

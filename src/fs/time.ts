@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * import { nowNs } from "@oanix/oanix";
+ * import { nowNs } from "./time.ts";
  * console.log(nowNs() > 0n); // true
  * ```
  */
@@ -23,7 +23,7 @@ export function nowNs(): bigint {
  *
  * @example
  * ```ts
- * import { nsToMs } from "@oanix/oanix";
+ * import { nsToMs } from "./time.ts";
  * console.log(nsToMs(1_500_000n)); // 1.5
  * ```
  */
@@ -36,7 +36,7 @@ export function nsToMs(ns: bigint): number {
  *
  * @example
  * ```ts
- * import { msToNs } from "@oanix/oanix";
+ * import { msToNs } from "./time.ts";
  * console.log(msToNs(1.5)); // 1500000n
  * ```
  */

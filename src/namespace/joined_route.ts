@@ -14,7 +14,8 @@ import type { MountRoute } from "./mount_table.ts";
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * import { isPlainRoute } from "./joined_route.ts";
  * const t = new MountTable();
  * t.add("/tmp", new MemFs());
@@ -34,7 +35,8 @@ export function isPlainRoute(r: MountRoute): boolean {
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * import { joinRoutes } from "./joined_route.ts";
  * const outer = new MountTable();
  * const inner = new MountTable();

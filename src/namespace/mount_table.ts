@@ -106,7 +106,8 @@ export interface Resolution {
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * const t = new MountTable();
  * t.add("/cap/ws", new MemFs());
  * const r = t.route("/cap/ws/status");
@@ -175,7 +176,8 @@ class Route implements MountRoute {
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * const t = new MountTable();
  * t.add("/cap/ws", new MemFs());
  * console.log(t.resolve("/cap/ws/status")?.path); // "/status"

@@ -282,7 +282,9 @@ export class Namespace implements FileService {
   /** Creates or replaces a whole file: the service's own fast path when it has one. */
   writeFile(path: string, data: Uint8Array): void {
     const r = this.#routes.route(path);
-    if (isServed(r) && !r.synthesized && !r.parentSynthesized && r.service.writeFile !== undefined) {
+    if (
+      isServed(r) && !r.synthesized && !r.parentSynthesized && r.service.writeFile !== undefined
+    ) {
       try {
         return r.service.writeFile(r.path, data);
       } catch (e) {

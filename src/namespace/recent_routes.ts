@@ -43,7 +43,8 @@ export const PAUSE = 4 * KEPT;
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * import { RecentRoutes } from "./recent_routes.ts";
  * const table = new MountTable();
  * table.add("/tmp", new MemFs());

@@ -16,7 +16,8 @@ const SYNTHESIZED_STAT: Stat = { kind: "dir", size: 0, mtime: 0, readOnly: true,
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * import { isServed, type Served } from "./service_calls.ts";
  * const t = new MountTable();
  * t.add("/tmp", new MemFs());
@@ -31,7 +32,8 @@ export type Served = MountRoute & { readonly service: FileService };
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * import { isServed } from "./service_calls.ts";
  * const t = new MountTable();
  * t.add("/tmp", new MemFs());
@@ -48,7 +50,8 @@ export function isServed(r: MountRoute): r is Served {
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * import { unserved } from "./service_calls.ts";
  * const t = new MountTable();
  * t.add("/cap/ws", new MemFs());
@@ -111,7 +114,8 @@ export function setTimesOf(
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * import { synthesizedStat } from "./service_calls.ts";
  * const t = new MountTable();
  * t.add("/cap/ws", new MemFs());
@@ -133,7 +137,8 @@ export function synthesizedStat(r: MountRoute, follow: boolean): Stat {
  *
  * @example
  * ```ts
- * import { MemFs, MountTable } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * import { isServed, serviceHasDir } from "./service_calls.ts";
  * const t = new MountTable();
  * t.add("/", new MemFs());
@@ -157,7 +162,8 @@ export function serviceHasDir(r: Served): boolean {
  *
  * @example
  * ```ts
- * import { FsError, MemFs, MountTable } from "@oanix/oanix";
+ * import { FsError, MemFs } from "@oanix/oanix";
+ * import { MountTable } from "./mount_table.ts";
  * import { renamed } from "./service_calls.ts";
  * const t = new MountTable();
  * t.add("/tmp", new MemFs());

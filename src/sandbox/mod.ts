@@ -30,4 +30,7 @@ export * from "./child/collect_changes.ts";
 export * from "./child/denial_audit.ts";
 export * from "./agent/agent_environment.ts";
 export * from "./agent/agent_host.ts";
+export * from "./agent/agent_worker_handle.ts";
+export type { Bundle } from "./runner/bundle_cache.ts";
+export type { AgentBundle } from "./runner/runtime_bundles.ts";
 export * from "./cli/explain.ts";

@@ -39,7 +39,7 @@ function describe(value: unknown): string {
  *
  * @example
  * ```ts
- * import { describeValue } from "@oanix/oanix";
+ * import { describeValue } from "./json_value.ts";
  * console.log(describeValue([1])); // "an array"
  * ```
  */
@@ -62,7 +62,7 @@ export function describeValue(value: unknown): string {
  *
  * @example
  * ```ts
- * import { assertJsonValue } from "@oanix/oanix";
+ * import { assertJsonValue } from "./json_value.ts";
  * assertJsonValue({ files: ["a.rs"] }, "input"); // passes
  * try {
  *   assertJsonValue({ n: NaN }, "input");
@@ -112,7 +112,7 @@ function check(value: unknown, field: string, seen: Set<object>): void {
  *
  * @example
  * ```ts
- * import { frozenJson } from "@oanix/oanix";
+ * import { frozenJson } from "./json_value.ts";
  * const input = { files: ["a.rs"] };
  * const copy = frozenJson(input, "input");
  * input.files.push("b.rs");
@@ -137,7 +137,7 @@ function deepFreeze<T>(value: T): T {
  *
  * @example
  * ```ts
- * import { assertInteger } from "@oanix/oanix";
+ * import { assertInteger } from "./json_value.ts";
  * assertInteger(3, "JobSpec.withPriority: priority"); // passes
  * ```
  */

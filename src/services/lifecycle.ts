@@ -52,7 +52,7 @@ export class IllegalTransitionError extends Error {
  *
  * @example
  * ```ts
- * import type { TransitionTable } from "@oanix/oanix";
+ * import type { TransitionTable } from "./lifecycle.ts";
  * const table: TransitionTable<"on" | "off"> = { on: ["off"], off: ["on"] };
  * ```
  */
@@ -63,7 +63,7 @@ export type TransitionTable<S extends string> = Readonly<Record<S, readonly S[]>
  *
  * @example
  * ```ts
- * import { checkTransition } from "@oanix/oanix";
+ * import { checkTransition } from "./lifecycle.ts";
  * checkTransition("lamp", { on: ["off"], off: ["on"] }, "on", "off"); // fine
  * ```
  */

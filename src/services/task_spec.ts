@@ -110,7 +110,7 @@ function string(obj: Record<string, unknown>, key: string, what: string, nonEmpt
  *
  * @example
  * ```ts
- * import { validateTaskSpec } from "@oanix/oanix";
+ * import { validateTaskSpec } from "./task_spec.ts";
  * const spec = validateTaskSpec({ id: "t1", type: "demo", description: "", input: [1, 2] });
  * console.log(Object.isFrozen(spec)); // true
  * ```
@@ -143,7 +143,7 @@ export function validateTaskSpec(value: unknown, what = "spec"): Readonly<TaskSp
  *
  * @example
  * ```ts
- * import { validateTaskMeta } from "@oanix/oanix";
+ * import { validateTaskMeta } from "./task_spec.ts";
  * const meta = validateTaskMeta({ tags: ["auth"] }, 1_700_000_000_000);
  * console.log(meta.timeout_secs, meta.created_at); // null 1700000000000
  * ```

@@ -38,7 +38,7 @@ export type TaskState = TaskStatus["status"];
  *
  * @example
  * ```ts
- * import { TASK_TRANSITIONS } from "@oanix/oanix";
+ * import { TASK_TRANSITIONS } from "./task_status.ts";
  * console.log(TASK_TRANSITIONS.running); // ["completed", "failed"]
  * ```
  */

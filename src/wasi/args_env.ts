@@ -37,7 +37,8 @@ function strings(mem: GuestMemory, list: Uint8Array[], ptrs: number, buf: number
  *
  * @example
  * ```ts
- * import { MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { WasiContext } from "./context.ts";
  * import { argsEnvImports } from "./args_env.ts";
  * const ctx = new WasiContext(new MemFs(), { args: ["prog", "x"] });
  * console.log(Object.keys(argsEnvImports(ctx)).length); // 4

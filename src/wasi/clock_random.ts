@@ -24,7 +24,8 @@ const perfNow: () => number = performance.now.bind(performance);
  *
  * @example
  * ```ts
- * import { MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { WasiContext } from "./context.ts";
  * import { clockRandomImports } from "./clock_random.ts";
  * const ctx = new WasiContext(new MemFs());
  * console.log(Object.keys(clockRandomImports(ctx)).length); // 3

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { ERRNO } from "@oanix/oanix";
+ * import { ERRNO } from "./constants.ts";
  * console.log(ERRNO.NOENT); // 44
  * ```
  */
@@ -99,7 +99,7 @@ export const ERRNO = {
  *
  * @example
  * ```ts
- * import { FILETYPE } from "@oanix/oanix";
+ * import { FILETYPE } from "./constants.ts";
  * console.log(FILETYPE.DIRECTORY); // 3
  * ```
  */
@@ -120,7 +120,7 @@ export const FILETYPE = {
  *
  * @example
  * ```ts
- * import { RIGHTS } from "@oanix/oanix";
+ * import { RIGHTS } from "./constants.ts";
  * console.log((RIGHTS.ALL & RIGHTS.FD_READ) !== 0); // true
  * ```
  */
@@ -164,7 +164,7 @@ export const RIGHTS = {
  *
  * @example
  * ```ts
- * import { FILE_RIGHTS, RIGHTS } from "@oanix/oanix";
+ * import { FILE_RIGHTS, RIGHTS } from "./constants.ts";
  * console.log((FILE_RIGHTS & RIGHTS.FD_SEEK) !== 0); // true
  * ```
  */
@@ -178,7 +178,7 @@ export const FILE_RIGHTS: number = RIGHTS.FD_DATASYNC | RIGHTS.FD_READ | RIGHTS.
  *
  * @example
  * ```ts
- * import { DIR_RIGHTS, RIGHTS } from "@oanix/oanix";
+ * import { DIR_RIGHTS, RIGHTS } from "./constants.ts";
  * console.log((DIR_RIGHTS & RIGHTS.FD_READ) !== 0); // false
  * ```
  */
@@ -191,7 +191,7 @@ export const DIR_RIGHTS: number = RIGHTS.ALL & ~(RIGHTS.FD_READ | RIGHTS.FD_WRIT
  *
  * @example
  * ```ts
- * import { RIGHTS, STDIO_RIGHTS } from "@oanix/oanix";
+ * import { RIGHTS, STDIO_RIGHTS } from "./constants.ts";
  * console.log((STDIO_RIGHTS & RIGHTS.FD_SEEK) !== 0); // false
  * ```
  */
@@ -204,7 +204,7 @@ export const STDIO_RIGHTS: number = RIGHTS.FD_READ | RIGHTS.FD_WRITE |
  *
  * @example
  * ```ts
- * import { FDFLAGS } from "@oanix/oanix";
+ * import { FDFLAGS } from "./constants.ts";
  * console.log(FDFLAGS.NONBLOCK); // 4
  * ```
  */
@@ -221,7 +221,7 @@ export const FDFLAGS = {
  *
  * @example
  * ```ts
- * import { OFLAGS } from "@oanix/oanix";
+ * import { OFLAGS } from "./constants.ts";
  * console.log(OFLAGS.CREAT | OFLAGS.EXCL); // 5
  * ```
  */
@@ -237,7 +237,7 @@ export const OFLAGS = {
  *
  * @example
  * ```ts
- * import { LOOKUP_SYMLINK_FOLLOW } from "@oanix/oanix";
+ * import { LOOKUP_SYMLINK_FOLLOW } from "./constants.ts";
  * console.log(LOOKUP_SYMLINK_FOLLOW); // 1
  * ```
  */
@@ -248,7 +248,7 @@ export const LOOKUP_SYMLINK_FOLLOW = 1;
  *
  * @example
  * ```ts
- * import { FSTFLAGS } from "@oanix/oanix";
+ * import { FSTFLAGS } from "./constants.ts";
  * console.log(FSTFLAGS.MTIM_NOW); // 8
  * ```
  */
@@ -264,7 +264,7 @@ export const FSTFLAGS = {
  *
  * @example
  * ```ts
- * import { WHENCE } from "@oanix/oanix";
+ * import { WHENCE } from "./constants.ts";
  * console.log(WHENCE.END); // 2
  * ```
  */
@@ -275,7 +275,7 @@ export const WHENCE = { SET: 0, CUR: 1, END: 2 } as const;
  *
  * @example
  * ```ts
- * import { CLOCK } from "@oanix/oanix";
+ * import { CLOCK } from "./constants.ts";
  * console.log(CLOCK.MONOTONIC); // 1
  * ```
  */
@@ -291,7 +291,7 @@ export const CLOCK = {
  *
  * @example
  * ```ts
- * import { EVENTTYPE } from "@oanix/oanix";
+ * import { EVENTTYPE } from "./constants.ts";
  * console.log(EVENTTYPE.FD_READ); // 1
  * ```
  */
@@ -302,7 +302,7 @@ export const EVENTTYPE = { CLOCK: 0, FD_READ: 1, FD_WRITE: 2 } as const;
  *
  * @example
  * ```ts
- * import { SUBSCRIPTION_CLOCK_ABSTIME } from "@oanix/oanix";
+ * import { SUBSCRIPTION_CLOCK_ABSTIME } from "./constants.ts";
  * console.log(SUBSCRIPTION_CLOCK_ABSTIME); // 1
  * ```
  */
@@ -313,7 +313,7 @@ export const SUBSCRIPTION_CLOCK_ABSTIME = 1;
  *
  * @example
  * ```ts
- * import { EVENT_FD_READWRITE_HANGUP } from "@oanix/oanix";
+ * import { EVENT_FD_READWRITE_HANGUP } from "./constants.ts";
  * console.log(EVENT_FD_READWRITE_HANGUP); // 1
  * ```
  */
@@ -324,7 +324,7 @@ export const EVENT_FD_READWRITE_HANGUP = 1;
  *
  * @example
  * ```ts
- * import { PREOPENTYPE_DIR } from "@oanix/oanix";
+ * import { PREOPENTYPE_DIR } from "./constants.ts";
  * console.log(PREOPENTYPE_DIR); // 0
  * ```
  */
@@ -335,7 +335,7 @@ export const PREOPENTYPE_DIR = 0;
  *
  * @example
  * ```ts
- * import { SIZE } from "@oanix/oanix";
+ * import { SIZE } from "./constants.ts";
  * console.log(SIZE.FILESTAT); // 64
  * ```
  */
@@ -354,7 +354,7 @@ export const SIZE = {
  *
  * @example
  * ```ts
- * import { PREVIEW1_FUNCTIONS } from "@oanix/oanix";
+ * import { PREVIEW1_FUNCTIONS } from "./constants.ts";
  * console.log(PREVIEW1_FUNCTIONS.length); // 46
  * ```
  */
@@ -412,7 +412,7 @@ export const PREVIEW1_FUNCTIONS = [
  *
  * @example
  * ```ts
- * import type { Preview1Function } from "@oanix/oanix";
+ * import type { Preview1Function } from "./constants.ts";
  * const f: Preview1Function = "fd_write";
  * ```
  */

@@ -107,7 +107,8 @@ function envStrings(env: WasiRunOptions["env"], cwd: string | undefined): string
  *
  * @example
  * ```ts
- * import { MemFs, Namespace, WasiContext } from "@oanix/oanix";
+ * import { MemFs, Namespace } from "@oanix/oanix";
+ * import { WasiContext } from "./context.ts";
  * const ns = Namespace.builder().mount("/tmp", new MemFs()).build();
  * const ctx = new WasiContext(ns, { args: ["prog"] });
  * console.log(ctx.fds.count); // 4: stdin, stdout, stderr and the preopen "/"

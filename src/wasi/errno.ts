@@ -15,7 +15,7 @@ import { GuestFault, WasiErrno } from "./errors.ts";
  *
  * @example
  * ```ts
- * import { FS_ERRNO } from "@oanix/oanix";
+ * import { FS_ERRNO } from "./errno.ts";
  * console.log(FS_ERRNO.ENOENT, FS_ERRNO.EROFS); // 44 69
  * ```
  */
@@ -52,7 +52,8 @@ export const FS_ERRNO: Readonly<Record<FsErrorCode, number>> = Object.freeze({
  *
  * @example
  * ```ts
- * import { errnoOf, FsError } from "@oanix/oanix";
+ * import { FsError } from "@oanix/oanix";
+ * import { errnoOf } from "./errno.ts";
  * console.log(errnoOf(new FsError("ENOTDIR", "/a"))); // 54
  * console.log(errnoOf(new TypeError("boom"))); // 29 (EIO)
  * ```
@@ -69,7 +70,7 @@ export function errnoOf(e: unknown): number {
  *
  * @example
  * ```ts
- * import { errnoName } from "@oanix/oanix";
+ * import { errnoName } from "./errno.ts";
  * console.log(errnoName(76)); // "NOTCAPABLE"
  * ```
  */

@@ -12,7 +12,9 @@
  *
  * @example
  * ```ts
- * import { ERRNO, errnoOf, WasiErrno } from "@oanix/oanix";
+ * import { ERRNO } from "./constants.ts";
+ * import { errnoOf } from "./errno.ts";
+ * import { WasiErrno } from "./errors.ts";
  * console.log(errnoOf(new WasiErrno(ERRNO.SPIPE)) === ERRNO.SPIPE); // true
  * ```
  */
@@ -37,7 +39,8 @@ export class WasiErrno extends Error {
  *
  * @example
  * ```ts
- * import { errnoOf, GuestFault } from "@oanix/oanix";
+ * import { errnoOf } from "./errno.ts";
+ * import { GuestFault } from "./errors.ts";
  * console.log(errnoOf(new GuestFault(1 << 30, 8))); // 21 (EFAULT)
  * ```
  */
@@ -59,7 +62,7 @@ export class GuestFault extends Error {
  *
  * @example
  * ```ts
- * import { WasiExit } from "@oanix/oanix";
+ * import { WasiExit } from "./errors.ts";
  * console.log(new WasiExit(3).code); // 3
  * ```
  */

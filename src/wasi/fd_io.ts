@@ -205,7 +205,8 @@ const SEEK_FROM: SeekFrom[] = ["start", "current", "end"];
  *
  * @example
  * ```ts
- * import { MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { WasiContext } from "./context.ts";
  * import { fdIoImports } from "./fd_io.ts";
  * const ctx = new WasiContext(new MemFs());
  * console.log(Object.keys(fdIoImports(ctx)).length); // 6

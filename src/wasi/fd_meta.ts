@@ -34,7 +34,8 @@ function fileOnly(fd: Fd, what: string) {
  *
  * @example
  * ```ts
- * import { MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { WasiContext } from "./context.ts";
  * import { fdMetaImports } from "./fd_meta.ts";
  * const ctx = new WasiContext(new MemFs());
  * console.log("fd_renumber" in fdMetaImports(ctx)); // true

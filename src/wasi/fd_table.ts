@@ -20,7 +20,7 @@ import type { OutputSink, StdinReader } from "./stdio.ts";
  *
  * @example
  * ```ts
- * import type { FdBase } from "@oanix/oanix";
+ * import type { FdBase } from "./fd_table.ts";
  * const b: FdBase = { rights: 0, inheriting: 0, fdflags: 0 };
  * ```
  */
@@ -38,7 +38,7 @@ export interface FdBase {
  *
  * @example
  * ```ts
- * import type { FileFd } from "@oanix/oanix";
+ * import type { FileFd } from "./fd_table.ts";
  * type K = FileFd["kind"]; // "file"
  * ```
  */
@@ -58,7 +58,7 @@ export interface FileFd extends FdBase {
  *
  * @example
  * ```ts
- * import type { ListingEntry } from "@oanix/oanix";
+ * import type { ListingEntry } from "./fd_table.ts";
  * const e: ListingEntry = { name: new Uint8Array([46]), type: 3 };
  * ```
  */
@@ -78,7 +78,7 @@ export interface ListingEntry {
  *
  * @example
  * ```ts
- * import type { DirFd } from "@oanix/oanix";
+ * import type { DirFd } from "./fd_table.ts";
  * type K = DirFd["kind"]; // "dir"
  * ```
  */
@@ -98,7 +98,7 @@ export interface DirFd extends FdBase {
  *
  * @example
  * ```ts
- * import type { StdinFd } from "@oanix/oanix";
+ * import type { StdinFd } from "./fd_table.ts";
  * type K = StdinFd["kind"]; // "stdin"
  * ```
  */
@@ -114,7 +114,7 @@ export interface StdinFd extends FdBase {
  *
  * @example
  * ```ts
- * import type { OutputFd } from "@oanix/oanix";
+ * import type { OutputFd } from "./fd_table.ts";
  * type K = OutputFd["kind"]; // "output"
  * ```
  */
@@ -132,7 +132,7 @@ export interface OutputFd extends FdBase {
  *
  * @example
  * ```ts
- * import type { Fd } from "@oanix/oanix";
+ * import type { Fd } from "./fd_table.ts";
  * const isDir = (fd: Fd) => fd.kind === "dir";
  * ```
  */
@@ -144,7 +144,7 @@ export type Fd = FileFd | DirFd | StdinFd | OutputFd;
  *
  * @example
  * ```ts
- * import { fdFiletype } from "@oanix/oanix";
+ * import { fdFiletype } from "./fd_table.ts";
  * console.log(fdFiletype({ kind: "dir", path: "/", rights: 0, inheriting: 0, fdflags: 0 })); // 3
  * ```
  */
@@ -161,7 +161,7 @@ export function fdFiletype(fd: Fd): number {
  *
  * @example
  * ```ts
- * import { FdTable } from "@oanix/oanix";
+ * import { FdTable } from "./fd_table.ts";
  * const t = new FdTable(8);
  * const fd = t.add({ kind: "dir", path: "/", rights: 0, inheriting: 0, fdflags: 0 });
  * console.log(fd, t.get(fd).kind); // 0 "dir"
@@ -257,7 +257,7 @@ export class FdTable {
  *
  * @example
  * ```ts
- * import { releaseFd } from "@oanix/oanix";
+ * import { releaseFd } from "./fd_table.ts";
  * console.log(releaseFd({ kind: "dir", path: "/", rights: 0, inheriting: 0, fdflags: 0 })); // undefined
  * ```
  */

@@ -26,7 +26,7 @@ const MAPPED_BASE = 1n << 39n;
  *
  * @example
  * ```ts
- * import type { FileId } from "@oanix/oanix";
+ * import type { FileId } from "./inodes.ts";
  * const id: FileId = { dev: 1n, ino: (1n << 40n) | 7n };
  * ```
  */
@@ -42,7 +42,8 @@ export interface FileId {
  *
  * @example
  * ```ts
- * import { InodeTable, MemFs, Namespace, writeText } from "@oanix/oanix";
+ * import { MemFs, Namespace, writeText } from "@oanix/oanix";
+ * import { InodeTable } from "./inodes.ts";
  * const a = new MemFs();
  * const b = new MemFs();
  * writeText(a, "/x", "1");
@@ -114,7 +115,7 @@ export class InodeTable {
  *
  * @example
  * ```ts
- * import { filetypeOf } from "@oanix/oanix";
+ * import { filetypeOf } from "./inodes.ts";
  * console.log(filetypeOf("dir")); // 3
  * ```
  */
@@ -131,7 +132,7 @@ export function filetypeOf(kind: Stat["kind"]): number {
  *
  * @example
  * ```ts
- * import { mtimeNsOf } from "@oanix/oanix";
+ * import { mtimeNsOf } from "./inodes.ts";
  * console.log(mtimeNsOf({ kind: "file", size: 0, mtime: 1.5, readOnly: false })); // 1500000n
  * ```
  */
@@ -145,7 +146,7 @@ export function mtimeNsOf(st: Stat): bigint {
  *
  * @example
  * ```ts
- * import { atimeNsOf } from "@oanix/oanix";
+ * import { atimeNsOf } from "./inodes.ts";
  * console.log(atimeNsOf({ kind: "file", size: 0, mtime: 0, readOnly: false, atimeNs: 7n })); // 7n
  * ```
  */

@@ -21,7 +21,7 @@ const utf8Lenient = new TextDecoder();
  *
  * @example
  * ```ts
- * import type { GuestSlice } from "@oanix/oanix";
+ * import type { GuestSlice } from "./memory.ts";
  * const s: GuestSlice = { ptr: 1024, len: 64 };
  * ```
  */
@@ -39,7 +39,7 @@ export interface GuestSlice {
  *
  * @example
  * ```ts
- * import { GuestMemory } from "@oanix/oanix";
+ * import { GuestMemory } from "./memory.ts";
  * const mem = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
  * mem.setU32(8, 42);
  * console.log(mem.u32(8)); // 42

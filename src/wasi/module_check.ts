@@ -17,7 +17,7 @@ import { WasiModuleError } from "./errors.ts";
  *
  * @example
  * ```ts
- * import { checkCommandModule } from "@oanix/oanix";
+ * import { checkCommandModule } from "./module_check.ts";
  * const bytes = await Deno.readFile("examples/hello-wasi/hello.wasm");
  * checkCommandModule(await WebAssembly.compile(bytes)); // passes
  * ```
@@ -57,7 +57,7 @@ const START_SECTION = 8;
  *
  * @example
  * ```ts
- * import { hasStartSection } from "@oanix/oanix";
+ * import { hasStartSection } from "./module_check.ts";
  * const bytes = await Deno.readFile("examples/hello-wasi/hello.wasm");
  * console.log(hasStartSection(bytes)); // false
  * ```
@@ -87,7 +87,7 @@ const startSections = new WeakMap<WebAssembly.Module, boolean>();
  *
  * @example
  * ```ts
- * import { compileNoted, moduleHasStart } from "@oanix/oanix";
+ * import { compileNoted, moduleHasStart } from "./module_check.ts";
  * const m = await compileNoted(await Deno.readFile("examples/hello-wasi/hello.wasm"));
  * console.log(moduleHasStart(m)); // false
  * ```
@@ -104,7 +104,7 @@ export async function compileNoted(bytes: Uint8Array): Promise<WebAssembly.Modul
  *
  * @example
  * ```ts
- * import { moduleHasStart } from "@oanix/oanix";
+ * import { moduleHasStart } from "./module_check.ts";
  * const m = await WebAssembly.compile(await Deno.readFile("examples/hello-wasi/hello.wasm"));
  * console.log(moduleHasStart(m)); // undefined
  * ```
@@ -118,7 +118,7 @@ export function moduleHasStart(module: WebAssembly.Module): boolean | undefined 
  *
  * @example
  * ```ts
- * import { trapName } from "@oanix/oanix";
+ * import { trapName } from "./module_check.ts";
  * console.log(trapName(new WebAssembly.RuntimeError("unreachable"))); // "unreachable"
  * console.log(trapName(new TypeError("x"))); // undefined
  * ```

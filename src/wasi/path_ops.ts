@@ -64,7 +64,8 @@ function openRights(oflags: number): number {
  *
  * @example
  * ```ts
- * import { MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { WasiContext } from "./context.ts";
  * import { pathImports } from "./path_ops.ts";
  * const ctx = new WasiContext(new MemFs());
  * console.log(Object.keys(pathImports(ctx)).length); // 10

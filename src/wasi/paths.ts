@@ -18,7 +18,7 @@ import type { DirFd } from "./fd_table.ts";
  *
  * @example
  * ```ts
- * import type { ResolvedPath } from "@oanix/oanix";
+ * import type { ResolvedPath } from "./paths.ts";
  * const r: ResolvedPath = { path: "/tmp/a", trailingSlash: false };
  * ```
  */
@@ -40,7 +40,7 @@ export interface ResolvedPath {
  *
  * @example
  * ```ts
- * import { joinGuestPath } from "@oanix/oanix";
+ * import { joinGuestPath } from "./paths.ts";
  * console.log(joinGuestPath("/workspace", "src/../main.c").path); // "/workspace/main.c"
  * ```
  */
@@ -98,7 +98,9 @@ function byteLength(s: string): number {
  *
  * @example
  * ```ts
- * import { dirFd, MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { dirFd } from "./paths.ts";
+ * import { WasiContext } from "./context.ts";
  * const ctx = new WasiContext(new MemFs());
  * console.log(dirFd(ctx, 3).path); // "/"
  * ctx.close();
@@ -115,7 +117,9 @@ export function dirFd(ctx: WasiContext, fd: number): DirFd {
  *
  * @example
  * ```ts
- * import { MemFs, resolveGuestPath, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { resolveGuestPath } from "./paths.ts";
+ * import { WasiContext } from "./context.ts";
  * const ctx = new WasiContext(new MemFs());
  * ctx.attach(new WebAssembly.Memory({ initial: 1 }));
  * ctx.mem.write(0, new TextEncoder().encode("a/b"));
@@ -138,7 +142,8 @@ export function resolveGuestPath(
  *
  * @example
  * ```ts
- * import { MemFs, statPath } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { statPath } from "./paths.ts";
  * console.log(statPath(new MemFs(), "/", true).kind); // "dir"
  * ```
  */
@@ -152,7 +157,8 @@ export function statPath(root: WasiContext["root"], path: string, follow: boolea
  *
  * @example
  * ```ts
- * import { MemFs, tryStat } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { tryStat } from "./paths.ts";
  * console.log(tryStat(new MemFs(), "/nope", true)); // undefined
  * ```
  */

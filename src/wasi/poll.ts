@@ -179,7 +179,8 @@ async function backoff(ctx: WasiContext, ms: number): Promise<void> {
  *
  * @example
  * ```ts
- * import { MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { WasiContext } from "./context.ts";
  * import { pollImports } from "./poll.ts";
  * const ctx = new WasiContext(new MemFs());
  * console.log(Object.keys(pollImports(ctx))); // ["poll_oneoff", "sched_yield"]

@@ -50,7 +50,7 @@ const DEFAULT_PREOPENS: readonly (string | WasiPreopen)[] = Object.freeze(["/"])
  *
  * @example
  * ```ts
- * import { parsePreopen } from "@oanix/oanix";
+ * import { parsePreopen } from "./preopens.ts";
  * console.log(parsePreopen("/workspace::/")); // { path: "/workspace", name: "/" }
  * console.log(parsePreopen({ path: "/tmp/" })); // { path: "/tmp", name: "/tmp" }
  * ```
@@ -93,7 +93,9 @@ export function parsePreopen(spec: string | WasiPreopen): { path: string; name: 
  *
  * @example
  * ```ts
- * import { addPreopens, FdTable, MemFs } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { addPreopens } from "./preopens.ts";
+ * import { FdTable } from "./fd_table.ts";
  * const fds = new FdTable(8);
  * fds.add({ kind: "dir", path: "/", rights: 0, inheriting: 0, fdflags: 0 }); // stand-ins for stdio
  * fds.add({ kind: "dir", path: "/", rights: 0, inheriting: 0, fdflags: 0 });

@@ -33,7 +33,7 @@ import type { RunStop } from "./stop.ts";
  *
  * @example
  * ```ts
- * import { SUSPENDING_FUNCTIONS } from "@oanix/oanix";
+ * import { SUSPENDING_FUNCTIONS } from "./preview1.ts";
  * console.log(SUSPENDING_FUNCTIONS.includes("poll_oneoff")); // true
  * ```
  */
@@ -162,7 +162,9 @@ function sliced(stops: RunStop, fn: AnyFn): AnyFn {
  *
  * @example
  * ```ts
- * import { createWasiImports, MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { createWasiImports } from "./preview1.ts";
+ * import { WasiContext } from "./context.ts";
  * const ctx = new WasiContext(new MemFs());
  * const imports = createWasiImports(ctx);
  * console.log(Object.keys(imports.wasi_snapshot_preview1).length); // 46

@@ -27,7 +27,8 @@ const MAX_SIGNAL = 30;
  *
  * @example
  * ```ts
- * import { MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { WasiContext } from "./context.ts";
  * import { procSockImports } from "./proc_sock.ts";
  * const ctx = new WasiContext(new MemFs());
  * console.log(procSockImports(ctx).sock_shutdown(1, 0)); // 57 (ENOTSOCK)

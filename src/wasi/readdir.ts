@@ -120,7 +120,8 @@ function inoOf(ctx: WasiContext, d: DirFd, listing: ListingEntry[], i: number): 
  *
  * @example
  * ```ts
- * import { MemFs, WasiContext } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { WasiContext } from "./context.ts";
  * import { readdirImports } from "./readdir.ts";
  * const ctx = new WasiContext(new MemFs());
  * console.log(typeof readdirImports(ctx).fd_readdir); // "function"

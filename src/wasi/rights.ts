@@ -20,7 +20,8 @@ import type { Fd } from "./fd_table.ts";
  *
  * @example
  * ```ts
- * import { DIR_INHERITING, RIGHTS } from "@oanix/oanix";
+ * import { DIR_INHERITING } from "./rights.ts";
+ * import { RIGHTS } from "./constants.ts";
  * console.log((DIR_INHERITING & RIGHTS.FD_WRITE) !== 0); // true
  * ```
  */
@@ -31,7 +32,7 @@ export const DIR_INHERITING: number = DIR_RIGHTS | FILE_RIGHTS;
  *
  * @example
  * ```ts
- * import { rightsArg } from "@oanix/oanix";
+ * import { rightsArg } from "./rights.ts";
  * console.log(rightsArg(0xffffffffffffffffn) === (1 << 30) - 1); // true
  * ```
  */
@@ -45,7 +46,8 @@ export function rightsArg(v: bigint): number {
  *
  * @example
  * ```ts
- * import { requireRights, RIGHTS } from "@oanix/oanix";
+ * import { requireRights } from "./rights.ts";
+ * import { RIGHTS } from "./constants.ts";
  * const dir = { kind: "dir" as const, path: "/", rights: RIGHTS.PATH_OPEN, inheriting: 0, fdflags: 0 };
  * requireRights(dir, RIGHTS.PATH_OPEN, "path_open"); // passes
  * try {

@@ -26,7 +26,8 @@ function linkCount(st: Stat): number {
  *
  * @example
  * ```ts
- * import { GuestMemory, writeFilestat } from "@oanix/oanix";
+ * import { GuestMemory } from "./memory.ts";
+ * import { writeFilestat } from "./stat_io.ts";
  * const mem = new GuestMemory(new WebAssembly.Memory({ initial: 1 }));
  * writeFilestat(mem, 0, { dev: 1n, ino: 5n }, { kind: "file", size: 3, mtime: 0, readOnly: false });
  * console.log(mem.u64(32)); // 3n
@@ -59,7 +60,7 @@ export function writeFilestat(
  *
  * @example
  * ```ts
- * import { timesArg } from "@oanix/oanix";
+ * import { timesArg } from "./stat_io.ts";
  * console.log(timesArg(5n, 0n, 1)); // { atimeNs: 5n, mtimeNs: undefined }
  * ```
  */
@@ -95,7 +96,8 @@ export function timesArg(
  *
  * @example
  * ```ts
- * import { MemFs, setPathTimes, writeText } from "@oanix/oanix";
+ * import { MemFs, writeText } from "@oanix/oanix";
+ * import { setPathTimes } from "./stat_io.ts";
  * const fs = new MemFs();
  * writeText(fs, "/a", "x");
  * setPathTimes(fs, "/a", true, undefined, 5_000_000_000n);

@@ -30,7 +30,8 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { MemFs, StdinReader } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { StdinReader } from "./stdio.ts";
  * const r = new StdinReader("hi", new MemFs());
  * const buf = new Uint8Array(8);
  * console.log(r.read(buf)); // 2
@@ -104,7 +105,7 @@ export class StdinReader {
  *
  * @example
  * ```ts
- * import type { OutputSinkOptions } from "@oanix/oanix";
+ * import type { OutputSinkOptions } from "./stdio.ts";
  * const o: OutputSinkOptions = { limit: 1024, onData: (b) => console.log(b.length) };
  * ```
  */
@@ -122,7 +123,7 @@ export interface OutputSinkOptions {
  *
  * @example
  * ```ts
- * import { OutputSink } from "@oanix/oanix";
+ * import { OutputSink } from "./stdio.ts";
  * const s = new OutputSink({});
  * s.write(new TextEncoder().encode("hello"));
  * console.log(new TextDecoder().decode(s.bytes())); // "hello"
@@ -202,7 +203,8 @@ export class OutputSink {
  *
  * @example
  * ```ts
- * import { MemFs, openLogFile } from "@oanix/oanix";
+ * import { MemFs } from "@oanix/oanix";
+ * import { openLogFile } from "./stdio.ts";
  * console.log(openLogFile(new MemFs(), "/logs/stdout.log")); // undefined
  * ```
  */

@@ -40,7 +40,7 @@ const nextTurn: (f: () => void) => void =
  *
  * @example
  * ```ts
- * import { SLICE_MS } from "@oanix/oanix";
+ * import { SLICE_MS } from "./stop.ts";
  * console.log(SLICE_MS); // 25
  * ```
  */
@@ -51,7 +51,7 @@ export const SLICE_MS = 25;
  *
  * @example
  * ```ts
- * import type { StopOptions } from "@oanix/oanix";
+ * import type { StopOptions } from "./stop.ts";
  * const o: StopOptions = { timeoutMs: 1_000 };
  * ```
  */
@@ -74,7 +74,7 @@ export interface StopOptions {
  *
  * @example
  * ```ts
- * import { RunStop } from "@oanix/oanix";
+ * import { RunStop } from "./stop.ts";
  * const stop = new RunStop({ timeoutMs: 0 });
  * try {
  *   stop.check();

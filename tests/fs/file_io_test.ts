@@ -7,11 +7,11 @@ import {
   FsError,
   MapFs,
   MemFs,
-  readAllFromHandle,
   readFile,
   readText,
   writeFile,
 } from "../../mod.ts";
+import { readAllFromHandle } from "../../src/fs/file_io.ts";
 import { FlakyFs } from "./cow_helpers.ts";
 import { assertFsError } from "./writable_contract.ts";
 

@@ -1,5 +1,6 @@
 import assert from "@std/assert";
-import { FsError, resolveOpenFlags, wantsMutation } from "../../mod.ts";
+import { FsError } from "../../mod.ts";
+import { resolveOpenFlags, wantsMutation } from "../../src/fs/open_flags.ts";
 
 Deno.test("open flags default to read-only", () => {
   const f = resolveOpenFlags(undefined, "/a");

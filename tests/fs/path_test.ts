@@ -1,15 +1,13 @@
 import assert from "@std/assert";
+import { FsError, joinPath, normalizePath } from "../../mod.ts";
 import {
   baseName,
-  FsError,
   isWithin,
-  joinPath,
   MAX_NAME_LENGTH,
   MAX_PATH_LENGTH,
-  normalizePath,
   parentPath,
   splitPath,
-} from "../../mod.ts";
+} from "../../src/fs/path.ts";
 
 function code(fn: () => unknown): string {
   try {

@@ -3,7 +3,8 @@
  * paths that never come back stop being kept for a while.
  */
 import assert from "@std/assert";
-import { MemFs, MountTable } from "../../mod.ts";
+import { MemFs } from "../../mod.ts";
+import { MountTable } from "../../src/namespace/mount_table.ts";
 import { KEPT, PAUSE, RecentRoutes } from "../../src/namespace/recent_routes.ts";
 
 /** Routes through a table with /tmp, counting the walks. */

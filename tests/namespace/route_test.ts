@@ -3,15 +3,8 @@
  * nested namespaces seen through, all behaving as the plain rules say.
  */
 import assert from "@std/assert";
-import {
-  MapFs,
-  MemFs,
-  MountTable,
-  Namespace,
-  normalizePath,
-  readText,
-  writeText,
-} from "../../mod.ts";
+import { MapFs, MemFs, Namespace, normalizePath, readText, writeText } from "../../mod.ts";
+import { MountTable } from "../../src/namespace/mount_table.ts";
 import { assertFsError } from "../fs/writable_contract.ts";
 
 function table() {

@@ -1,5 +1,6 @@
 import assert from "@std/assert";
-import { flagsFor, parseManifest, permissionsFor } from "../../mod.ts";
+import { parseManifest, permissionsFor } from "../../mod.ts";
+import { flagsFor } from "../../src/sandbox/manifest/permissions.ts";
 
 const grantOf = (yaml: string) => permissionsFor(parseManifest(yaml, "/srv"));
 

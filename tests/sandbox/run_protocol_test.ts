@@ -1,5 +1,9 @@
 import assert from "@std/assert";
-import { type ChildMessage, decodeMessage, encodeMessage } from "../../mod.ts";
+import {
+  type ChildMessage,
+  decodeMessage,
+  encodeMessage,
+} from "../../src/sandbox/runner/run_protocol.ts";
 
 Deno.test("well-formed messages decode; malformed ones are not messages", () => {
   const final: ChildMessage = { type: "final", status: {}, exitCode: 0, result: null, changes: [] };

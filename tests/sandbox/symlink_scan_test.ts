@@ -1,5 +1,5 @@
 import assert from "@std/assert";
-import { findEscapingSymlinks } from "../../mod.ts";
+import { findEscapingSymlinks } from "../../src/sandbox/runner/symlink_scan.ts";
 
 Deno.test("symlinks that leave the workspace are found, inside ones are not", async () => {
   const top = await Deno.makeTempDir();

@@ -1,5 +1,6 @@
 import assert from "@std/assert";
-import { changesDiff, diffName, unifiedDiff } from "../../mod.ts";
+import { changesDiff, unifiedDiff } from "../../mod.ts";
+import { diffName } from "../../src/sandbox/runner/unified_diff.ts";
 
 Deno.test("equal texts give an empty diff", () => {
   assert.equal(unifiedDiff("/a", "x\n", "x\n"), "");

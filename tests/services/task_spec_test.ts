@@ -1,11 +1,7 @@
 import assert from "@std/assert";
-import {
-  assertJsonValue,
-  frozenJson,
-  TaskFs,
-  validateTaskMeta,
-  validateTaskSpec,
-} from "../../mod.ts";
+import { TaskFs } from "../../mod.ts";
+import { assertJsonValue, frozenJson } from "../../src/services/json_value.ts";
+import { validateTaskMeta, validateTaskSpec } from "../../src/services/task_spec.ts";
 
 const GOOD = { id: "t1", type: "demo", description: "say hi", input: null };
 

@@ -17,7 +17,8 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
- * import { inlineBody, PagedBytes } from "@oanix/oanix";
+ * import { PagedBytes } from "@oanix/oanix";
+ * import { inlineBody } from "./http_body.ts";
  * console.log(inlineBody(PagedBytes.wrap(new Uint8Array([104, 105])))); // { body: "hi", bodyEncoding: "utf8" }
  * console.log(inlineBody(PagedBytes.wrap(new Uint8Array([255])))); // { body: "/w==", bodyEncoding: "base64" }
  * ```
@@ -47,7 +48,7 @@ function shortAscii(bytes: Uint8Array): string | undefined {
  *
  * @example
  * ```ts
- * import { inlineBytes } from "@oanix/oanix";
+ * import { inlineBytes } from "./http_body.ts";
  * console.log(inlineBytes("AP8=", "base64")); // Uint8Array [0, 255]
  * ```
  */

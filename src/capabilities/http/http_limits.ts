@@ -59,7 +59,7 @@ export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
  *
  * @example
  * ```ts
- * import { resolveHttpLimits } from "@oanix/oanix";
+ * import { resolveHttpLimits } from "./http_limits.ts";
  * console.log(resolveHttpLimits({ maxInlineBytes: 0 }).maxResponseBytes); // 67108864
  * ```
  */
@@ -82,7 +82,7 @@ export function resolveHttpLimits(given: Partial<HttpLimits> = {}): Readonly<Htt
  *
  * @example
  * ```ts
- * import { responseTooLarge } from "@oanix/oanix";
+ * import { responseTooLarge } from "./http_limits.ts";
  * console.log(responseTooLarge(1024)); // "response too large (limit 1024 bytes)"
  * ```
  */
@@ -96,7 +96,7 @@ export function responseTooLarge(limit: number): string {
  *
  * @example
  * ```ts
- * import { bodiesFull } from "@oanix/oanix";
+ * import { bodiesFull } from "./http_limits.ts";
  * console.log(bodiesFull(256));
  * ```
  */

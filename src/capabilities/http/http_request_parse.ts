@@ -37,7 +37,7 @@ const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, s
  *
  * @example
  * ```ts
- * import type { ParsedHttpRequest } from "@oanix/oanix";
+ * import type { ParsedHttpRequest } from "./http_request_parse.ts";
  * type M = ParsedHttpRequest["method"]; // HttpMethod
  * ```
  */
@@ -49,7 +49,8 @@ export type ParsedHttpRequest = Omit<HttpRequest, "id" | "submittedAt"> & { id?:
  *
  * @example
  * ```ts
- * import { hostFail, parseHttpRequest } from "@oanix/oanix";
+ * import { hostFail } from "../json_fields.ts";
+ * import { parseHttpRequest } from "./http_request_parse.ts";
  * const r = parseHttpRequest({ url: "https://example.com/", method: "get" }, hostFail("demo"));
  * console.log(r.method); // "GET"
  * ```
@@ -65,7 +66,8 @@ export function parseHttpRequest(value: unknown, fail: Fail): ParsedHttpRequest 
  *
  * @example
  * ```ts
- * import { hostFail, parseHttpRequestParts } from "@oanix/oanix";
+ * import { hostFail } from "../json_fields.ts";
+ * import { parseHttpRequestParts } from "./http_request_parse.ts";
  * const { request, url } = parseHttpRequestParts({ url: "https://example.com/a" }, hostFail("demo"));
  * console.log(request.method, url.pathname); // "GET" "/a"
  * ```
@@ -145,7 +147,7 @@ export function parseHttpRequestParts(
  *
  * @example
  * ```ts
- * import { requestBodyBytes } from "@oanix/oanix";
+ * import { requestBodyBytes } from "./http_request_parse.ts";
  * console.log(requestBodyBytes({ body: "AP8=", bodyEncoding: "base64" })); // Uint8Array [0, 255]
  * ```
  */

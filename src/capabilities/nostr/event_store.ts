@@ -12,7 +12,8 @@ import type { NostrEvent } from "./nostr_types.ts";
  *
  * @example
  * ```ts
- * import { EventStore, type NostrEvent } from "@oanix/oanix";
+ * import { type NostrEvent } from "@oanix/oanix";
+ * import { EventStore } from "./event_store.ts";
  * const store = new EventStore(1);
  * store.add({ id: "a" } as NostrEvent);
  * console.log(store.add({ id: "b" } as NostrEvent), store.dropped, store.ids()); // "a" 1 ["b"]

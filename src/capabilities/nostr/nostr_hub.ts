@@ -39,7 +39,8 @@ import {
  *
  * @example
  * ```ts
- * import { JOB_SUBSCRIPTION, NostrFs } from "@oanix/oanix";
+ * import { NostrFs } from "@oanix/oanix";
+ * import { JOB_SUBSCRIPTION } from "./nostr_hub.ts";
  * const nostr = NostrFs.generate();
  * nostr.createJobRequest(5050, "hi");
  * console.log(JOB_SUBSCRIPTION in nostr.subscriptions()); // true

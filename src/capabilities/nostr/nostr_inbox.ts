@@ -40,7 +40,7 @@ interface Job {
  *
  * @example
  * ```ts
- * import { NostrInbox } from "@oanix/oanix";
+ * import { NostrInbox } from "./nostr_inbox.ts";
  * const inbox = new NostrInbox(() => {});
  * console.log(inbox.receive({ kind: 1 })); // "invalid"
  * ```

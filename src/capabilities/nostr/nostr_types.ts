@@ -154,7 +154,8 @@ const HEX128 = /^[0-9a-f]{128}$/;
  *
  * @example
  * ```ts
- * import { hostFail, parseEventTemplate } from "@oanix/oanix";
+ * import { hostFail } from "../json_fields.ts";
+ * import { parseEventTemplate } from "./nostr_types.ts";
  * const t = parseEventTemplate({ kind: 1, content: "hi" }, hostFail("demo"));
  * console.log(t.tags); // []
  * ```
@@ -192,7 +193,8 @@ function parseTags(v: unknown, fail: Fail): string[][] {
  *
  * @example
  * ```ts
- * import { hostFail, parseFilter } from "@oanix/oanix";
+ * import { hostFail } from "../json_fields.ts";
+ * import { parseFilter } from "./nostr_types.ts";
  * console.log(parseFilter({ kinds: [1], "#t": ["x"] }, hostFail("demo")));
  * ```
  */
@@ -230,7 +232,8 @@ export function parseFilter(value: unknown, fail: Fail): NostrFilter {
  *
  * @example
  * ```ts
- * import { hostFail, parseJobRequest } from "@oanix/oanix";
+ * import { hostFail } from "../json_fields.ts";
+ * import { parseJobRequest } from "./nostr_types.ts";
  * const job = parseJobRequest({ kind: 5050, input: "hi" }, hostFail("demo"));
  * console.log(job.input); // [{ data: "hi", type: "text" }]
  * ```
@@ -281,7 +284,7 @@ export function parseJobRequest(
  *
  * @example
  * ```ts
- * import { jobRequestTags } from "@oanix/oanix";
+ * import { jobRequestTags } from "./nostr_types.ts";
  * console.log(jobRequestTags({ kind: 5050, input: [{ data: "hi", type: "text" }], bid: 10 }));
  * // [["i", "hi", "text"], ["bid", "10"]]
  * ```
@@ -306,7 +309,7 @@ export function jobRequestTags(spec: JobRequestSpec & { input: JobInput[] }): st
  *
  * @example
  * ```ts
- * import { isEventShape } from "@oanix/oanix";
+ * import { isEventShape } from "./nostr_types.ts";
  * console.log(isEventShape({ kind: 1 })); // false
  * ```
  */

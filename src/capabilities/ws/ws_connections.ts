@@ -26,7 +26,7 @@ import {
  *
  * @example
  * ```ts
- * import { isFinalWsState } from "@oanix/oanix";
+ * import { isFinalWsState } from "./ws_connections.ts";
  * console.log(isFinalWsState("closed")); // true
  * ```
  */

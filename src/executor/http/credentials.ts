@@ -49,7 +49,7 @@ export type HostSecrets = Record<string, { value: string; hosts: string[] }>;
  *
  * @example
  * ```ts
- * import { SECRET_NAME } from "@oanix/oanix";
+ * import { SECRET_NAME } from "./credentials.ts";
  * console.log(SECRET_NAME.test("OPENAI_API_KEY")); // true
  * ```
  */
@@ -64,7 +64,7 @@ const REDACTED = "[REDACTED]";
  *
  * @example
  * ```ts
- * import { Refusal } from "@oanix/oanix";
+ * import { Refusal } from "./credentials.ts";
  * console.log(new Refusal("unknown secret TOKEN").reason); // "unknown secret TOKEN"
  * ```
  */
@@ -87,7 +87,7 @@ export class Refusal {
  *
  * @example
  * ```ts
- * import { hostKeyMatches } from "@oanix/oanix";
+ * import { hostKeyMatches } from "./credentials.ts";
  * console.log(hostKeyMatches("api.example.com", new URL("https://API.example.com:8443/"))); // true
  * console.log(hostKeyMatches("api.example.com:443", new URL("https://api.example.com:8443/"))); // false
  * ```
@@ -105,7 +105,7 @@ export function hostKeyMatches(key: string, url: URL): boolean {
  *
  * @example
  * ```ts
- * import { Credentials } from "@oanix/oanix";
+ * import { Credentials } from "./credentials.ts";
  * const c = new Credentials(
  *   { "api.example.com": { Authorization: "Bearer s3cret" } },
  *   { TOKEN: { value: "t0ken-value", hosts: ["api.example.com"] } },

@@ -30,7 +30,7 @@ import { readBody } from "./read_body.ts";
  *
  * @example
  * ```ts
- * import { MAX_REDIRECTS } from "@oanix/oanix";
+ * import { MAX_REDIRECTS } from "./http_attempt.ts";
  * console.log(MAX_REDIRECTS); // 10
  * ```
  */
@@ -45,7 +45,7 @@ const CROSS_ORIGIN_DROPPED = ["authorization", "cookie", "proxy-authorization"];
  *
  * @example
  * ```ts
- * import type { AttemptResult } from "@oanix/oanix";
+ * import type { AttemptResult } from "./http_attempt.ts";
  * function retryable(r: AttemptResult) {
  *   return r.kind === "error" ? r.retryable : r.status >= 500;
  * }
@@ -77,7 +77,7 @@ export type AttemptResult =
  *
  * @example
  * ```ts
- * import type { AttemptContext } from "@oanix/oanix";
+ * import type { AttemptContext } from "./http_attempt.ts";
  * type T = AttemptContext["timeoutMs"]; // number
  * ```
  */
@@ -105,7 +105,7 @@ export interface AttemptContext {
  *
  * @example
  * ```ts
- * import { parseRetryAfter } from "@oanix/oanix";
+ * import { parseRetryAfter } from "./http_attempt.ts";
  * console.log(parseRetryAfter("2")); // 2000
  * ```
  */
@@ -183,9 +183,11 @@ function usesSecrets(req: HttpRequest, body: Uint8Array | Blob | undefined): boo
  *
  * @example
  * ```ts
- * import {
- *   AllowList, attemptHttp, Credentials, Deadlines, denoResolver, PagedBytes,
- * } from "@oanix/oanix";
+ * import { AllowList, PagedBytes } from "@oanix/oanix";
+ * import { attemptHttp } from "./http_attempt.ts";
+ * import { Credentials } from "./credentials.ts";
+ * import { Deadlines } from "../abort.ts";
+ * import { denoResolver } from "../dns_guard.ts";
  * const r = await attemptHttp(
  *   {
  *     id: "r", method: "GET", url: "https://example.com/", headers: {}, bodyEncoding: "utf8",

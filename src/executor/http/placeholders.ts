@@ -25,7 +25,7 @@ const decoder = new TextDecoder();
  *
  * @example
  * ```ts
- * import { hasPlaceholder } from "@oanix/oanix";
+ * import { hasPlaceholder } from "./placeholders.ts";
  * console.log(hasPlaceholder("Bearer {{secret:TOKEN}}")); // true
  * ```
  */
@@ -39,7 +39,7 @@ export function hasPlaceholder(text: string): boolean {
  *
  * @example
  * ```ts
- * import { hasPlaceholderBytes } from "@oanix/oanix";
+ * import { hasPlaceholderBytes } from "./placeholders.ts";
  * console.log(hasPlaceholderBytes(new TextEncoder().encode("{{secret:KEY}}"))); // true
  * ```
  */
@@ -54,7 +54,8 @@ export function hasPlaceholderBytes(bytes: Uint8Array): boolean {
  *
  * @example
  * ```ts
- * import { Credentials, fillBytes } from "@oanix/oanix";
+ * import { Credentials } from "./credentials.ts";
+ * import { fillBytes } from "./placeholders.ts";
  * const creds = new Credentials({}, { KEY: { value: "k-123", hosts: ["api.example.com"] } });
  * const out = fillBytes(new TextEncoder().encode('{"key":"{{secret:KEY}}"}'), new URL("https://api.example.com/"), creds);
  * console.log(out instanceof Uint8Array ? new TextDecoder().decode(out) : out.reason); // {"key":"k-123"}
@@ -98,7 +99,8 @@ export function fillBytes(
  *
  * @example
  * ```ts
- * import { Credentials, fillText } from "@oanix/oanix";
+ * import { Credentials } from "./credentials.ts";
+ * import { fillText } from "./placeholders.ts";
  * const creds = new Credentials({}, { KEY: { value: "k-123", hosts: ["api.example.com"] } });
  * console.log(fillText("Bearer {{secret:KEY}}", new URL("https://evil.test/"), creds));
  * // Refusal { reason: "secret KEY is not for host evil.test" }
@@ -121,7 +123,8 @@ export function fillText(
  *
  * @example
  * ```ts
- * import { Credentials, fillHeaders } from "@oanix/oanix";
+ * import { Credentials } from "./credentials.ts";
+ * import { fillHeaders } from "./placeholders.ts";
  * const creds = new Credentials({}, { KEY: { value: "k-123", hosts: ["api.example.com"] } });
  * console.log(fillHeaders({ "X-Key": "{{secret:KEY}}" }, new URL("https://api.example.com/"), creds));
  * // { "X-Key": "k-123" }
@@ -149,7 +152,8 @@ export function fillHeaders(
  *
  * @example
  * ```ts
- * import { Credentials, fillUrl } from "@oanix/oanix";
+ * import { Credentials } from "./credentials.ts";
+ * import { fillUrl } from "./placeholders.ts";
  * const creds = new Credentials({}, { KEY: { value: "k 1/2", hosts: ["api.example.com"] } });
  * const out = fillUrl(new URL("https://api.example.com/v1?key={{secret:KEY}}"), creds);
  * console.log(out instanceof URL ? out.search : out.reason); // "?key=k%201%2F2"

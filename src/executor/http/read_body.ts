@@ -18,7 +18,7 @@ import type { Credentials } from "./credentials.ts";
  *
  * @example
  * ```ts
- * import { ONE_READ_BYTES } from "@oanix/oanix";
+ * import { ONE_READ_BYTES } from "./read_body.ts";
  * console.log(ONE_READ_BYTES); // 262144
  * ```
  */
@@ -45,7 +45,9 @@ function exactLength(headers: Record<string, string>): number | undefined {
  *
  * @example
  * ```ts
- * import { Credentials, PagedBytes, readBody } from "@oanix/oanix";
+ * import { PagedBytes } from "@oanix/oanix";
+ * import { Credentials } from "./credentials.ts";
+ * import { readBody } from "./read_body.ts";
  * const res = new Response("hello");
  * const body = await readBody(res, {}, () => new PagedBytes({ limit: 1024 }), new Credentials());
  * console.log(body.size); // 5

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import type { Redaction } from "@oanix/oanix";
+ * import type { Redaction } from "./stream_redactor.ts";
  * const enc = new TextEncoder();
  * const r: Redaction = { needle: enc.encode("s3cret"), replacement: enc.encode("[REDACTED]") };
  * ```
@@ -51,7 +51,7 @@ function nextMatch(
  *
  * @example
  * ```ts
- * import { indexOfBytes } from "@oanix/oanix";
+ * import { indexOfBytes } from "./stream_redactor.ts";
  * console.log(indexOfBytes(new Uint8Array([1, 2, 3, 2, 3]), new Uint8Array([2, 3]), 2)); // 3
  * ```
  */
@@ -82,7 +82,7 @@ function concat(parts: Uint8Array[]): Uint8Array {
  *
  * @example
  * ```ts
- * import { redactAll } from "@oanix/oanix";
+ * import { redactAll } from "./stream_redactor.ts";
  * const enc = new TextEncoder();
  * const out = redactAll(enc.encode("key=s3cret"), [
  *   { needle: enc.encode("s3cret"), replacement: enc.encode("***") },
@@ -104,7 +104,7 @@ export function redactAll(bytes: Uint8Array, redactions: readonly Redaction[]): 
  *
  * @example
  * ```ts
- * import { StreamRedactor } from "@oanix/oanix";
+ * import { StreamRedactor } from "./stream_redactor.ts";
  * const enc = new TextEncoder();
  * const r = new StreamRedactor([{ needle: enc.encode("s3cret"), replacement: enc.encode("***") }]);
  * const out = [r.push(enc.encode("a s3")), r.push(enc.encode("cret b")), r.end()];

@@ -9,8 +9,6 @@
  * @module
  */
 
-/// <reference lib="deno.worker" />
-
 import { ExecutorManager } from "../../executor/executor_manager.ts";
 import { readFile } from "../../fs/file_io.ts";
 import { WasiRuntime } from "../../wasi/wasi_runtime.ts";
@@ -36,6 +34,15 @@ export interface ChildStart {
 }
 
 type Send = (msg: ChildMessage) => void;
+
+/**
+ * This worker's own scope, typed without the worker lib (which would change
+ * the globals of every module checked together with this one).
+ */
+const scope = globalThis as unknown as {
+  onmessage: ((e: MessageEvent<ChildStart>) => void) | null;
+  postMessage(message: unknown): void;
+};
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -96,7 +103,7 @@ async function runProgram(
   try {
     return await runAgentInWorker({
       program: program.path,
-      worker: { port: agentPort, terminate: () => self.postMessage(TERMINATE_AGENT) },
+      worker: { port: agentPort, terminate: () => scope.postMessage(TERMINATE_AGENT) },
       args: program.args,
       env: program.env,
       namespace: built.namespace,
@@ -187,8 +194,8 @@ async function run(start: ChildStart, send: Send): Promise<void> {
 
 /** Runs the environment in this worker once the supervisor sends the bootstrap. */
 export function runChildWorker(): void {
-  self.onmessage = (e: MessageEvent<ChildStart>) => {
-    const send: Send = (msg) => self.postMessage(msg);
+  scope.onmessage = (e: MessageEvent<ChildStart>) => {
+    const send: Send = (msg) => scope.postMessage(msg);
     run(e.data, send).catch((err) => {
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       send({

@@ -23,7 +23,8 @@ function base64(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
- * import { buildNamespace, collectChanges, validateManifest } from "@oanix/oanix";
+ * import { buildNamespace, validateManifest } from "@oanix/oanix";
+ * import { collectChanges } from "./collect_changes.ts";
  * const built = buildNamespace(validateManifest({ mounts: { "/tmp": "mem" } }, "/"));
  * console.log(collectChanges(built)); // []
  * ```

@@ -15,7 +15,7 @@ import type { Namespace } from "../../namespace/namespace.ts";
  *
  * @example
  * ```ts
- * import type { Denial } from "@oanix/oanix";
+ * import type { Denial } from "./denial_audit.ts";
  * const d: Denial = { op: "open", path: "/task/spec.json", code: "EROFS" };
  * ```
  */
@@ -54,7 +54,8 @@ const AUDITED = new Set([
  *
  * @example
  * ```ts
- * import { auditDenials, MapFs, Namespace, writeText } from "@oanix/oanix";
+ * import { MapFs, Namespace, writeText } from "@oanix/oanix";
+ * import { auditDenials } from "./denial_audit.ts";
  * const ns = Namespace.builder().mount("/ro", MapFs.fromObject({ "/a": "A" })).build();
  * const seen: string[] = [];
  * const audited = auditDenials(ns, (d) => seen.push(`${d.op} ${d.path} ${d.code}`));

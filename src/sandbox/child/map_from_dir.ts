@@ -13,7 +13,7 @@ import { MapFs } from "../../fs/map_fs.ts";
  *
  * @example
  * ```ts ignore
- * import { mapFsFromDir } from "@oanix/oanix";
+ * import { mapFsFromDir } from "./map_from_dir.ts";
  * const assets = mapFsFromDir("./assets");
  * ```
  */

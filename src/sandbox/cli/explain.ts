@@ -33,7 +33,8 @@ function detailText(detail: Record<string, unknown>): string {
  *
  * @example
  * ```ts
- * import { explanationOf, validateManifest } from "@oanix/oanix/cli";
+ * import { explanationOf } from "./explain.ts";
+ * import { validateManifest } from "../manifest/manifest.ts";
  * const e = explanationOf(validateManifest({ mounts: { "/tmp": "mem" } }, "/srv"));
  * console.log(e.mounts[0].type, e.permissions.net); // "mem" []
  * ```
@@ -54,7 +55,8 @@ export interface Explanation {
  *
  * @example
  * ```ts
- * import { explanationOf, validateManifest } from "@oanix/oanix/cli";
+ * import { explanationOf } from "./explain.ts";
+ * import { validateManifest } from "../manifest/manifest.ts";
  * console.log(explanationOf(validateManifest({ mounts: { "/tmp": "mem" } }, "/srv")).command[0]);
  * // "deno"
  * ```
@@ -86,7 +88,8 @@ export function explanationOf(manifest: Manifest): Explanation {
  *
  * @example
  * ```ts
- * import { explainManifest, validateManifest } from "@oanix/oanix/cli";
+ * import { explainManifest } from "@oanix/oanix/cli";
+ * import { validateManifest } from "../manifest/manifest.ts";
  * console.log(explainManifest(validateManifest({ mounts: { "/tmp": "mem" } }, "/srv")));
  * ```
  */

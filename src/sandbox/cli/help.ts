@@ -73,7 +73,7 @@ Exit codes:
  *
  * @example
  * ```ts
- * import { COMMAND_HELP } from "@oanix/oanix/cli";
+ * import { COMMAND_HELP } from "./help.ts";
  * console.log(COMMAND_HELP.run.split("\n")[0]); // "Usage: oanix run <env.yaml> [options]"
  * ```
  */

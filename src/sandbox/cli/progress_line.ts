@@ -25,7 +25,7 @@ function seconds(ms: number): string {
  *
  * @example
  * ```ts
- * import { progressText } from "@oanix/oanix/cli";
+ * import { progressText } from "./progress_line.ts";
  * console.log(progressText({ phase: "running", elapsedMs: 1500, timeoutMs: 60000, events: 2, denials: 0, changes: 0 }));
  * // "[oanix] running 1.5 s / 60.0 s · 2 events · 0 denials · 0 changes"
  * ```

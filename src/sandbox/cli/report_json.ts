@@ -52,7 +52,7 @@ export function runReportJson(report: RunReport): Record<string, unknown> {
  *
  * @example
  * ```ts
- * import { errorJson } from "@oanix/oanix/cli";
+ * import { errorJson } from "./report_json.ts";
  * console.log(errorJson("usage", "unknown option --x").error.kind); // "usage"
  * ```
  */

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { VERSION } from "@oanix/oanix";
+ * import { VERSION } from "./version.ts";
  * console.log(VERSION); // e.g. "0.1.0"
  * ```
  */

@@ -29,7 +29,7 @@ export interface ManifestProblem {
  *
  * @example
  * ```ts
- * import { formatProblem } from "@oanix/oanix";
+ * import { formatProblem } from "./field_reader.ts";
  * console.log(formatProblem({ field: "limits.timeout", problem: "expected a number", line: 3 }));
  * // "limits.timeout: expected a number (line 3)"
  * ```
@@ -103,7 +103,7 @@ export type LineFinder = (path: string[]) => number | undefined;
  *
  * @example
  * ```ts
- * import { FieldReader } from "@oanix/oanix";
+ * import { FieldReader } from "./field_reader.ts";
  * const r = new FieldReader({ id: "t1", n: 3 }, ["task"]);
  * console.log(r.string("id"), r.optionalNumber("n")); // "t1" 3
  * r.done();
@@ -250,7 +250,7 @@ export class FieldReader {
  *
  * @example
  * ```ts
- * import { describeType } from "@oanix/oanix";
+ * import { describeType } from "./field_reader.ts";
  * console.log(describeType([1]), describeType(null)); // "a list" "null"
  * ```
  */

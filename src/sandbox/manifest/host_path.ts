@@ -13,7 +13,7 @@ import { isAbsolute, join, normalize } from "node:path/posix";
  *
  * @example
  * ```ts
- * import { resolveFrom } from "@oanix/oanix";
+ * import { resolveFrom } from "./host_path.ts";
  * console.log(resolveFrom("/srv/env", "./project")); // "/srv/env/project"
  * console.log(resolveFrom("/srv/env", "/abs")); // "/abs"
  * ```

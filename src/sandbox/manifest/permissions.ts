@@ -150,7 +150,7 @@ export function permissionsFor(manifest: Manifest, runtime?: RuntimeFiles): Perm
  *
  * @example
  * ```ts
- * import { flagsFor } from "@oanix/oanix";
+ * import { flagsFor } from "./permissions.ts";
  * console.log(flagsFor({ read: ["/a"], write: [], net: [] })); // ["--no-prompt", "--allow-read=/a"]
  * ```
  */

@@ -23,7 +23,7 @@ function keyPattern(key: string): RegExp {
  *
  * @example
  * ```ts
- * import { sourceLineFinder } from "@oanix/oanix";
+ * import { sourceLineFinder } from "./source_lines.ts";
  * const find = sourceLineFinder("task:\n  id: t1\nmounts:\n  /tmp:\n    type: mem\n");
  * console.log(find(["mounts", "/tmp", "type"])); // 5
  * ```

@@ -47,7 +47,7 @@ export interface PermissionCheck {
  *
  * @example
  * ```ts
- * import type { AuditLimits } from "@oanix/oanix";
+ * import type { AuditLimits } from "./audit.ts";
  * const limits: AuditLimits = { maxDistinct: 100, maxValueChars: 256 };
  * ```
  */
@@ -110,7 +110,7 @@ function splitHost(v: string): [string, string | undefined] {
  *
  * @example
  * ```ts
- * import { isGranted } from "@oanix/oanix";
+ * import { isGranted } from "./audit.ts";
  * const grant = { read: ["/srv/p"], write: [], net: ["127.0.0.1:80"] };
  * console.log(isGranted(grant, "read", "/srv/p/a.txt", "/"), isGranted(grant, "env", "HOME", "/"));
  * // true false
@@ -217,7 +217,7 @@ class AuditTally {
  *
  * @example
  * ```ts
- * import { parseAuditLog } from "@oanix/oanix";
+ * import { parseAuditLog } from "./audit.ts";
  * const log = '{"v":1,"datetime":"t","permission":"read","value":"/etc/passwd"}\n';
  * console.log(parseAuditLog(log, { read: [], write: [], net: [] }, "/")[0].denied); // true
  * ```
@@ -268,7 +268,7 @@ class LineCutter {
  *
  * @example
  * ```ts ignore
- * import { readAuditLog } from "@oanix/oanix";
+ * import { readAuditLog } from "./audit.ts";
  * const checks = await readAuditLog("audit.jsonl", { read: [], write: [], net: [] }, "/");
  * console.log(checks.filter((c) => c.denied).length);
  * ```

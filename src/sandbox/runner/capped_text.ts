@@ -22,7 +22,7 @@ function charStart(bytes: Uint8Array, at: number): number {
  *
  * @example
  * ```ts
- * import { CappedQueue } from "@oanix/oanix";
+ * import { CappedQueue } from "./capped_text.ts";
  * const q = new CappedQueue<string>(5, (s) => s.length);
  * q.push("abc");
  * q.push("def");
@@ -100,7 +100,7 @@ export class CappedQueue<T> {
  *
  * @example
  * ```ts
- * import { CappedText } from "@oanix/oanix";
+ * import { CappedText } from "./capped_text.ts";
  * const t = new CappedText(4);
  * t.append("abcdef");
  * console.log(t.text(), t.dropped); // "cdef" 2

@@ -16,7 +16,7 @@ import { denoDir } from "./deno_dir.ts";
  *
  * @example
  * ```ts
- * import type { ChildCommand } from "@oanix/oanix";
+ * import type { ChildCommand } from "./child_command.ts";
  * const show = (c: ChildCommand) => [c.denoPath, ...c.args].join(" ");
  * ```
  */
@@ -47,7 +47,8 @@ export interface ChildCommand {
  *
  * @example
  * ```ts
- * import { childArgs, permissionsFor, validateManifest } from "@oanix/oanix";
+ * import { permissionsFor, validateManifest } from "@oanix/oanix";
+ * import { childArgs } from "./child_command.ts";
  * const p = permissionsFor(validateManifest({ mounts: { "/tmp": "mem" } }, "/srv"));
  * console.log(childArgs(p, "http://oanix-run-x.invalid", "/cache/child.js")[0]); // "run"
  * ```
@@ -78,7 +79,8 @@ async function sha256Hex(text: string): Promise<string> {
  *
  * @example
  * ```ts ignore
- * import { childCommand, permissionsFor } from "@oanix/oanix";
+ * import { permissionsFor } from "@oanix/oanix";
+ * import { childCommand } from "./child_command.ts";
  * const cmd = await childCommand(manifest, permissionsFor(manifest));
  * console.log(cmd.args.join(" "));
  * await cmd.cleanup();

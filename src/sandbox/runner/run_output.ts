@@ -15,7 +15,7 @@ import { changesDiff } from "./changes_diff.ts";
  *
  * @example
  * ```ts
- * import type { RunRecord } from "@oanix/oanix";
+ * import type { RunRecord } from "./run_output.ts";
  * const r: Partial<RunRecord> = { status: { status: "completed" } };
  * ```
  */
@@ -65,7 +65,7 @@ function checkEvent(c: PermissionCheck): Record<string, unknown> {
  *
  * @example
  * ```ts ignore
- * import { writeRunOutput } from "@oanix/oanix";
+ * import { writeRunOutput } from "./run_output.ts";
  * await writeRunOutput("out/run-1", record);
  * ```
  */

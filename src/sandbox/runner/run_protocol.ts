@@ -25,7 +25,7 @@ import type { Manifest } from "../manifest/manifest.ts";
  *
  * @example
  * ```ts
- * import type { Bootstrap } from "@oanix/oanix";
+ * import type { Bootstrap } from "./run_protocol.ts";
  * const b: Partial<Bootstrap> = { nonce: "abc" };
  * ```
  */
@@ -73,7 +73,7 @@ export interface ChangeRecord {
  *
  * @example
  * ```ts
- * import type { ChildMessage } from "@oanix/oanix";
+ * import type { ChildMessage } from "./run_protocol.ts";
  * const m: ChildMessage = { type: "output", stream: "stdout", text: "hi\n" };
  * ```
  */
@@ -99,7 +99,7 @@ export type ChildMessage =
  *
  * @example
  * ```ts
- * import { encodeMessage } from "@oanix/oanix";
+ * import { encodeMessage } from "./run_protocol.ts";
  * console.log(encodeMessage("n1", { type: "status", status: {} })); // '@@oanix:n1 {"type":"status","status":{}}\n'
  * ```
  */
@@ -145,7 +145,7 @@ function wellFormed(msg: Record<string, unknown>): boolean {
  *
  * @example
  * ```ts
- * import { decodeMessage, encodeMessage } from "@oanix/oanix";
+ * import { decodeMessage, encodeMessage } from "./run_protocol.ts";
  * const line = encodeMessage("n1", { type: "status", status: {} }).trimEnd();
  * console.log(decodeMessage("n1", line)?.type, decodeMessage("other", line)); // "status" undefined
  * ```

@@ -15,7 +15,7 @@ import { dirname, isAbsolute, join, normalize, relative } from "node:path/posix"
  *
  * @example
  * ```ts
- * import type { EscapingLink } from "@oanix/oanix";
+ * import type { EscapingLink } from "./symlink_scan.ts";
  * const l: EscapingLink = { path: "notes/passwd", target: "/etc/passwd" };
  * ```
  */
@@ -33,7 +33,7 @@ export interface EscapingLink {
  *
  * @example
  * ```ts
- * import type { SymlinkScanOptions } from "@oanix/oanix";
+ * import type { SymlinkScanOptions } from "./symlink_scan.ts";
  * const opts: SymlinkScanOptions = { movable: true };
  * ```
  */
@@ -59,7 +59,7 @@ function inside(path: string, root: string): boolean {
  *
  * @example
  * ```ts ignore
- * import { findEscapingSymlinks } from "@oanix/oanix";
+ * import { findEscapingSymlinks } from "./symlink_scan.ts";
  * const links = await findEscapingSymlinks("./project");
  * if (links.length > 0) console.log("refused:", links);
  * ```

@@ -41,7 +41,7 @@ const UNSAFE_IN_NAME = /[\x00-\x1f\x7f"\\]/;
  *
  * @example
  * ```ts
- * import { diffName } from "@oanix/oanix";
+ * import { diffName } from "./unified_diff.ts";
  * console.log(diffName("a/ok.txt"), diffName("a/bad\nname")); // a/ok.txt "a/bad\nname"
  * ```
  */
