@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix -- test-only packages stay out of the import map, so a first `deno task demo` does not install them (docs/decisions.md)
 /// <reference lib="dom" />
 /**
  * Drives the Namespace Explorer in Debian's Chromium with playwright-core
@@ -18,7 +17,7 @@
  */
 
 import assert from "@std/assert";
-import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [

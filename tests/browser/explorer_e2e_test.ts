@@ -48,7 +48,14 @@ Deno.test({
     assert.match(await index.text(), /OANIX Namespace Explorer/);
 
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "tests/browser/explorer_driver.ts", url, ARTIFACTS],
+      args: [
+        "run",
+        "--allow-all",
+        "--config=tests/deno.json",
+        "tests/browser/explorer_driver.ts",
+        url,
+        ARTIFACTS,
+      ],
       cwd: REPO,
       stdin: "null",
       stdout: "piped",

@@ -1,12 +1,11 @@
-// deno-lint-ignore-file no-import-prefix -- test-only packages stay out of the import map, so a first `deno task demo` does not install them (docs/decisions.md)
 /**
  * A real Nostr relay for tests: `@nostr-relay/core` in-process, served
  * over WebSocket by `Deno.serve` on 127.0.0.1 (port 0), with an in-memory
  * event repository.
  */
 
-import { NostrRelay } from "npm:@nostr-relay/core@0.0.40";
-import { EventRepository } from "npm:@nostr-relay/common@0.0.40";
+import { NostrRelay } from "@nostr-relay/core";
+import { EventRepository } from "@nostr-relay/common";
 import { type Filter, matchFilter } from "nostr-tools/filter";
 import type { NostrEvent } from "nostr-tools/pure";
 import { closeAll } from "./sockets.ts";

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix -- test-only packages stay out of the import map, so a first `deno task demo` does not install them (docs/decisions.md)
 /** Shared helpers for the WASI tests. */
 import { MapFs, MemFs, Namespace, WasiRuntime } from "./_mod.ts";
 
@@ -41,7 +40,7 @@ export function oks(stdout: string): Set<string> {
 
 /** Compiles WAT text to wasm bytes with npm:wabt. */
 export async function wat(text: string): Promise<Uint8Array> {
-  const { default: init } = await import("npm:wabt@1.0.39");
+  const { default: init } = await import("wabt");
   const wabt = await init();
   const mod = wabt.parseWat("guest.wat", text);
   try {

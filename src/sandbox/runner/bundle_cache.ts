@@ -39,8 +39,6 @@ export interface BundleSpec {
   cwd: string;
   /** A configuration file to use, or `null` for none (`--no-config`). */
   config?: string | null;
-  /** A lock file to resolve against (and extend); with `config: null`, no lock otherwise. */
-  lock?: string;
   /** `inline` puts the source map in the bundle (stack traces then name the original files). */
   sourceMap: "inline" | "linked";
   /** Hosts (besides a remote entry's own) the graph may import from, beyond Deno's defaults. */
@@ -165,7 +163,6 @@ async function build(spec: BundleSpec): Promise<Bundle> {
     : spec.config === undefined
     ? []
     : [`--config=${spec.config}`];
-  if (spec.lock !== undefined) config.push(`--lock=${spec.lock}`);
   const result = await new Deno.Command(spec.denoPath, {
     args: [
       "bundle",

@@ -16,25 +16,25 @@ import { denoDir } from "./deno_dir.ts";
 const CHILD_ENTRY = new URL("../child/child_main.ts", import.meta.url);
 const WORKER_RUNTIME = new URL("../agent/agent_worker_runtime.ts", import.meta.url);
 /**
- * The lock file of the runtime's own npm packages, when the package is a
- * folder on disk (a checkout or a local path): only what the library needs,
- * apart from the development lock, so bundling never fetches test packages.
+ * The package's own configuration, when it is a folder on disk (a checkout
+ * or a local path): its lock holds the library's npm packages only (the
+ * tests have a configuration and a lock of their own).
  */
-const RUNTIME_LOCK = new URL("../../../runtime.lock", import.meta.url);
+const PACKAGE_CONFIG = new URL("../../../deno.json", import.meta.url);
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return new Uint8Array(digest).toHex();
 }
 
-async function runtimeLock(): Promise<string | undefined> {
-  if (RUNTIME_LOCK.protocol !== "file:") return undefined;
+async function packageConfig(): Promise<string | null> {
+  if (PACKAGE_CONFIG.protocol !== "file:") return null;
   try {
-    const path = fileURLToPath(RUNTIME_LOCK);
+    const path = fileURLToPath(PACKAGE_CONFIG);
     await Deno.stat(path);
     return path;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
@@ -52,10 +52,9 @@ export async function bundleCacheRoot(denoPath: string): Promise<string> {
 
 /**
  * Bundles (or finds, unchanged, in the cache) the child's entry of this
- * package; returns the bundle's path. It is bundled with no configuration
- * (never the user's, nor our development one); a package on disk (a
- * checkout, a local path) resolves its npm packages against its
- * `runtime.lock`.
+ * package; returns the bundle's path. A package on disk (a checkout, a
+ * local path) is bundled under its own `deno.json` and lock; one loaded by
+ * URL (JSR, HTTP) with no configuration (never the user's).
  *
  * @throws {BundleError} when bundling fails.
  *
@@ -65,7 +64,7 @@ export async function bundleCacheRoot(denoPath: string): Promise<string> {
  * ```
  */
 export async function childRuntime(denoPath: string): Promise<string> {
-  const lock = await runtimeLock();
+  const config = await packageConfig();
   const bundle = await bundleCached({
     entry: CHILD_ENTRY,
     cacheDir: join(
@@ -74,9 +73,8 @@ export async function childRuntime(denoPath: string): Promise<string> {
       await sha256Hex(`${Deno.version.deno} ${CHILD_ENTRY.href}`),
     ),
     denoPath,
-    cwd: lock === undefined ? Deno.cwd() : dirname(lock),
-    config: null,
-    ...(lock === undefined ? {} : { lock }),
+    cwd: config === null ? Deno.cwd() : dirname(config),
+    config,
     sourceMap: "linked",
   });
   return bundle.path;
