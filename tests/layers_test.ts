@@ -65,6 +65,7 @@ Deno.test("below the sandbox, only WorkspaceFs and the WASI/env loaders read hos
     "env/wasi_job_runner.ts",
     "env/script_runner.ts",
     "executor/dns_guard.ts",
+    "executor/record/transcript_files.ts",
   ]);
   const touching = sources()
     .filter(({ layer }) => layer !== "sandbox")
