@@ -5,7 +5,17 @@
  */
 import assert from "@std/assert";
 
-const ORDER = ["fs", "namespace", "services", "capabilities", "executor", "wasi", "env", "sandbox"];
+const ORDER = [
+  "fs",
+  "namespace",
+  "services",
+  "capabilities",
+  "executor",
+  "wasi",
+  "shell",
+  "env",
+  "sandbox",
+];
 const src = new URL("../src/", import.meta.url);
 
 const HOST_FS = /Deno\.(open|read|write|stat|lstat|mkdir|remove|rename|realPath|Command)/;
