@@ -10,6 +10,12 @@
  *
  *   deno bench --allow-net bench/record_bench.ts
  *
+ * The load of the shared machine changes between groups; the same file
+ * run as a program interleaves live and recorded runs, round by round, and
+ * prints the median ratio (the time recorded over the time live):
+ *
+ *   deno run --allow-net bench/record_bench.ts [rounds]
+ *
  * @module
  */
 
@@ -93,4 +99,28 @@ Deno.bench({ name: "incremental over the pages (recorder)", group: "sha256" }, (
   sha256Hex(pages);
 });
 
-globalThis.addEventListener("unload", () => void server.shutdown());
+/** Live and recorded runs, interleaved: the median and the range of their time ratio. */
+async function interleaved(rounds: number): Promise<void> {
+  const ratios: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    let t = performance.now();
+    await requests();
+    const live = performance.now() - t;
+    t = performance.now();
+    await recorded();
+    ratios.push((performance.now() - t) / live);
+  }
+  ratios.sort((a, b) => a - b);
+  const f = (x: number) => x.toFixed(2);
+  console.log(
+    `${rounds} rounds of ${N} requests @${CONCURRENCY}: recorded / live time, median ` +
+      `${f(ratios[rounds >> 1])} (range ${f(ratios[0])}-${f(ratios[rounds - 1])})`,
+  );
+}
+
+if (import.meta.main) {
+  await interleaved(Number(Deno.args[0] ?? "15"));
+  await server.shutdown();
+} else {
+  globalThis.addEventListener("unload", () => void server.shutdown());
+}
