@@ -74,9 +74,61 @@ interface Parts {
   counted: Counts | undefined;
   /** For a level's read-only view: that level's own layer (otherwise a fresh one is made). */
   frozen?: CowLayer;
+  /** A layer made ready over the base (a restored snapshot's), to take as it is. */
+  ready?: CowLayer;
 }
 
 let handoff: Parts | undefined;
+
+/** Reads a CowFs's changes as one layer over its base; set by the class. */
+let layerOverBase: (cow: CowFs) => CowLayer;
+
+/**
+ * What `cow` changed, as one layer over its base (its frozen levels and
+ * its layer merged): for snapshots. Read it, never change it. Internal.
+ *
+ * @example
+ * ```ts
+ * import { changesOf, CowFs } from "./cow_fs.ts";
+ * import { MemFs } from "./mem_fs.ts";
+ * console.log(changesOf(new CowFs(new MemFs())).dirty); // false
+ * ```
+ */
+export function changesOf(cow: CowFs): CowLayer {
+  return layerOverBase(cow);
+}
+
+/**
+ * A CowFs over `base` whose changes are `layer`, a layer made over that
+ * base with the quota for `limits`: a restored snapshot's. Internal.
+ *
+ * @example
+ * ```ts
+ * import { cowWithLayer } from "./cow_fs.ts";
+ * import { CowLayer } from "./cow_layer.ts";
+ * import { MemFs } from "./mem_fs.ts";
+ * const base = new MemFs();
+ * const layer = new CowLayer(undefined);
+ * layer.clear(base.stat("/"));
+ * console.log(cowWithLayer(base, layer, undefined).diff()); // []
+ * ```
+ */
+export function cowWithLayer(
+  base: FileService,
+  layer: CowLayer,
+  limits: CowFsOptions | undefined,
+): CowFs {
+  return assemble({
+    base,
+    limits,
+    numbering: OVER_ANY_BASE,
+    baseCounts: undefined,
+    baseLinked: [],
+    level: undefined,
+    counted: undefined,
+    ready: layer,
+  });
+}
 
 /** A CowFs made of `parts`. */
 function assemble(parts: Parts): CowFs {
@@ -241,7 +293,8 @@ export class CowFs implements FileService {
     this.#baseLinked = parts.baseLinked;
     this.#level = parts.level;
     this.#lower = parts.level?.service ?? parts.base;
-    const layer = parts.frozen ??
+    const given = parts.frozen ?? parts.ready;
+    const layer = given ??
       new CowLayer(
         DiskQuota.from(parts.limits, "CowFs"),
         undefined,
@@ -250,7 +303,11 @@ export class CowFs implements FileService {
     this.#layer = layer;
     this.#view = new CowView(this.#lower, layer);
     this.#host = this.#view.host;
-    if (parts.frozen === undefined) this.#startLayer(parts.counted, undefined);
+    if (given === undefined) this.#startLayer(parts.counted, undefined);
+  }
+
+  static {
+    layerOverBase = (cow) => overBase(cow.#level, cow.#layer);
   }
 
   /** How a layer standing on `level` numbers its nodes. */
