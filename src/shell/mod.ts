@@ -11,3 +11,5 @@ export * from "./shell_limits.ts";
 export * from "./shell_options.ts";
 export * from "./cap_http_fetch.ts";
 export * from "./shell_commands.ts";
+export * from "./shell_fs_types.ts";
+export type { ShellEncoding } from "./shell_encoding.ts";

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix -- full specifiers: the package works without our import map (docs/decisions.md)
 /**
  * An OANIX namespace as just-bash's file system: every read, write,
  * listing and rename a shell command makes goes through the namespace, so
@@ -8,28 +7,15 @@
  * @module
  */
 
-import {
-  type BufferEncoding,
-  type ByteString,
-  type CpOptions,
-  type FileContent,
-  type FsStat,
-  type IFileSystem,
-  type MkdirOptions,
-  type RmOptions,
-  unsafeBytesFromLatin1,
-} from "npm:just-bash@3.4.2";
 import { FsError, isFsError } from "../fs/errors.ts";
 import { writeFile } from "../fs/file_io.ts";
 import type { FileService, Stat } from "../fs/types.ts";
 import { describeValue } from "../services/json_value.ts";
-import { bytesOf, encodingOf, latin1Of, textOf } from "./shell_encoding.ts";
+import { bytesOf, encodingOf, textOf } from "./shell_encoding.ts";
+import type { ShellDirent, ShellEncodingOption, ShellFileStat } from "./shell_fs_types.ts";
 import { realPath, resolveShellPath } from "./shell_paths.ts";
 import { copyTree, makeDirs, moveTree, removeTree } from "./shell_tree.ts";
 import { readWhole } from "./waiting_read.ts";
-
-type Dirent = Awaited<ReturnType<NonNullable<IFileSystem["readdirWithFileTypes"]>>>[number];
-type Encoding = BufferEncoding | { encoding?: BufferEncoding | null } | null | undefined;
 
 const APPEND = Object.freeze({ write: true, create: true, append: true });
 /** How long the shell may run on without letting the event loop in (executors, timers). */
@@ -60,7 +46,7 @@ function modeOf(st: Stat): number {
   return st.readOnly ? 0o555 : 0o755;
 }
 
-function fsStatOf(st: Stat): FsStat {
+function fsStatOf(st: Stat): ShellFileStat {
   return {
     isFile: st.kind === "file",
     isDirectory: st.kind === "dir",
@@ -74,7 +60,7 @@ function fsStatOf(st: Stat): FsStat {
 
 /**
  * just-bash's `IFileSystem` over an OANIX {@linkcode FileService} (a
- * Namespace, usually). Nothing is kept here: every call is a namespace
+ * Namespace, usually): pass it as `new Bash({ fs })`. Nothing is kept here: every call is a namespace
  * call, made when just-bash makes it. Errors are the namespace's
  * `FsError`s, whose messages start with the code (`ENOENT: ...`) as
  * just-bash's commands expect.
@@ -100,12 +86,14 @@ function fsStatOf(st: Stat): FsStat {
  * console.log(readText(ns, "/tmp/greeting.txt")); // "hello\n"
  * ```
  */
-export class NamespaceShellFs implements IFileSystem {
+export class NamespaceShellFs {
   #fs: FileService;
   #signal: AbortSignal | undefined;
   #breathedAt = performance.now();
 
   /**
+   * Makes the adapter; it keeps nothing but the namespace and the signal.
+   *
    * @param namespace the namespace (any FileService) the shell sees
    * @param options see {@linkcode NamespaceShellFsOptions}
    * @throws {TypeError} when `namespace` is not a FileService or the signal not an AbortSignal.
@@ -155,7 +143,7 @@ export class NamespaceShellFs implements IFileSystem {
   }
 
   /** Reads a whole file as text in `options`' encoding (UTF-8 by default). */
-  async readFile(path: string, options?: Encoding): Promise<string> {
+  async readFile(path: string, options?: ShellEncodingOption): Promise<string> {
     const encoding = encodingOf(options);
     return textOf(await readWhole(await this.#enter(), path, this.#signal), encoding);
   }
@@ -165,19 +153,22 @@ export class NamespaceShellFs implements IFileSystem {
     return await readWhole(await this.#enter(), path, this.#signal);
   }
 
-  /** Reads a whole file as a latin1-shaped byte string. */
-  async readFileBytes(path: string): Promise<ByteString> {
-    return unsafeBytesFromLatin1(latin1Of(await this.readFileBuffer(path)));
-  }
-
   /** Creates or replaces a file. */
-  async writeFile(path: string, content: FileContent, options?: Encoding): Promise<void> {
+  async writeFile(
+    path: string,
+    content: string | Uint8Array,
+    options?: ShellEncodingOption,
+  ): Promise<void> {
     const bytes = bytesOf(content, encodingOf(options));
     writeFile(await this.#enter(), path, bytes);
   }
 
   /** Appends to a file, creating it when missing. */
-  async appendFile(path: string, content: FileContent, options?: Encoding): Promise<void> {
+  async appendFile(
+    path: string,
+    content: string | Uint8Array,
+    options?: ShellEncodingOption,
+  ): Promise<void> {
     const bytes = bytesOf(content, encodingOf(options));
     const h = (await this.#enter()).open(path, APPEND);
     let written = false;
@@ -211,18 +202,18 @@ export class NamespaceShellFs implements IFileSystem {
   }
 
   /** Status, following symlinks. */
-  async stat(path: string): Promise<FsStat> {
+  async stat(path: string): Promise<ShellFileStat> {
     return fsStatOf((await this.#enter()).stat(path));
   }
 
   /** Status of the path itself. */
-  async lstat(path: string): Promise<FsStat> {
+  async lstat(path: string): Promise<ShellFileStat> {
     const fs = await this.#enter();
     return fsStatOf(fs.lstat === undefined ? fs.stat(path) : fs.lstat(path));
   }
 
   /** Creates a directory; with `recursive`, its missing parents too. */
-  async mkdir(path: string, options?: MkdirOptions): Promise<void> {
+  async mkdir(path: string, options?: { recursive?: boolean }): Promise<void> {
     const fs = await this.#enter();
     if (options?.recursive) makeDirs(fs, path);
     else fs.mkdir(path);
@@ -234,7 +225,7 @@ export class NamespaceShellFs implements IFileSystem {
   }
 
   /** The entries of a directory with their kinds. */
-  async readdirWithFileTypes(path: string): Promise<Dirent[]> {
+  async readdirWithFileTypes(path: string): Promise<ShellDirent[]> {
     return (await this.#enter()).readdir(path).map((e) => ({
       name: e.name,
       isFile: e.kind === "file",
@@ -244,7 +235,7 @@ export class NamespaceShellFs implements IFileSystem {
   }
 
   /** Removes a file or empty directory; `recursive` removes a tree, `force` ignores ENOENT. */
-  async rm(path: string, options?: RmOptions): Promise<void> {
+  async rm(path: string, options?: { recursive?: boolean; force?: boolean }): Promise<void> {
     const fs = await this.#enter();
     try {
       if (options?.recursive) removeTree(fs, path);
@@ -255,7 +246,7 @@ export class NamespaceShellFs implements IFileSystem {
   }
 
   /** Copies a file, or with `recursive` a directory tree. */
-  async cp(src: string, dest: string, options?: CpOptions): Promise<void> {
+  async cp(src: string, dest: string, options?: { recursive?: boolean }): Promise<void> {
     const fs = await this.#enter();
     await copyTree(fs, src, dest, { recursive: options?.recursive === true, signal: this.#signal });
   }

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-import-prefix -- full specifiers: the package works without our import map (docs/decisions.md)
 /**
  * The few device files a shell script expects, served by the shell itself
  * rather than the namespace: `/dev/null`, and the two files each
@@ -7,13 +6,11 @@
  * @module
  */
 
-import type { FileContent, FsStat } from "npm:just-bash@3.4.2";
 import type { FileService } from "../fs/types.ts";
 import { NamespaceShellFs, type NamespaceShellFsOptions } from "./namespace_shell_fs.ts";
 import { STREAM_PATHS } from "./output_streams.ts";
 import { bytesOf, encodingOf } from "./shell_encoding.ts";
-
-type Encoding = Parameters<NamespaceShellFs["appendFile"]>[2];
+import type { ShellEncodingOption, ShellFileStat } from "./shell_fs_types.ts";
 
 /**
  * Receives the bytes of one output stream, in order.
@@ -48,6 +45,8 @@ export class ShellDevicesFs extends NamespaceShellFs {
   #devices: Map<string, OutputSink>;
 
   /**
+   * Makes the file system: the namespace, plus the devices.
+   *
    * @param namespace the namespace the shell sees
    * @param sinks where standard output and error go
    * @param options see {@linkcode NamespaceShellFsOptions}
@@ -70,7 +69,7 @@ export class ShellDevicesFs extends NamespaceShellFs {
   }
 
   /** Writes to a device; false when `path` is not one. */
-  #write(path: string, content: FileContent, options: Encoding): boolean {
+  #write(path: string, content: string | Uint8Array, options: ShellEncodingOption): boolean {
     const sink = this.#devices.get(path);
     if (sink === undefined) return false;
     const bytes = bytesOf(content, encodingOf(options));
@@ -78,7 +77,7 @@ export class ShellDevicesFs extends NamespaceShellFs {
     return true;
   }
 
-  #stat(): FsStat {
+  #stat(): ShellFileStat {
     return {
       isFile: true,
       isDirectory: false,
@@ -89,15 +88,23 @@ export class ShellDevicesFs extends NamespaceShellFs {
     };
   }
 
-  override async appendFile(path: string, content: FileContent, options?: Encoding) {
+  override async appendFile(
+    path: string,
+    content: string | Uint8Array,
+    options?: ShellEncodingOption,
+  ) {
     if (!this.#write(path, content, options)) await super.appendFile(path, content, options);
   }
 
-  override async writeFile(path: string, content: FileContent, options?: Encoding) {
+  override async writeFile(
+    path: string,
+    content: string | Uint8Array,
+    options?: ShellEncodingOption,
+  ) {
     if (!this.#write(path, content, options)) await super.writeFile(path, content, options);
   }
 
-  override async readFile(path: string, options?: Encoding): Promise<string> {
+  override async readFile(path: string, options?: ShellEncodingOption): Promise<string> {
     return this.#devices.has(path) ? "" : await super.readFile(path, options);
   }
 
@@ -109,11 +116,11 @@ export class ShellDevicesFs extends NamespaceShellFs {
     return this.#devices.has(path) || await super.exists(path);
   }
 
-  override async stat(path: string): Promise<FsStat> {
+  override async stat(path: string): Promise<ShellFileStat> {
     return this.#devices.has(path) ? this.#stat() : await super.stat(path);
   }
 
-  override async lstat(path: string): Promise<FsStat> {
+  override async lstat(path: string): Promise<ShellFileStat> {
     return this.#devices.has(path) ? this.#stat() : await super.lstat(path);
   }
 }
