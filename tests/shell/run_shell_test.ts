@@ -103,7 +103,7 @@ Deno.test("runShell: output streams as each top-level command ends", async () =>
         seen.push(text(chunk));
         if (!answered) {
           answered = true;
-          // The first command's output arrived while the second still waits.
+          // Only this answer lets the script end: its first output came before its end.
           http.takePending(id);
           http.completeRequest({ requestId: id, status: 204 });
         }
