@@ -130,6 +130,13 @@ export class LogsFs implements FileService {
    * @throws {TypeError} when `maxBytesPerStream` is not a positive integer.
    */
   constructor(options: LogsFsOptions = {}) {
+    const from = forking;
+    forking = undefined;
+    if (from !== undefined) {
+      this.#createdNs = from.#createdNs;
+      this.#streams = from.#streams.fork();
+      return;
+    }
     if (options === null || typeof options !== "object") {
       throw new TypeError(`LogsFs: options must be an object, got ${describeValue(options)}`);
     }
@@ -222,10 +229,8 @@ export class LogsFs implements FileService {
    * ```
    */
   fork(): LogsFs {
-    const out = new LogsFs({ maxBytesPerStream: this.#streams.cap });
-    out.#createdNs = this.#createdNs;
-    out.#streams = this.#streams.fork();
-    return out;
+    forking = this;
+    return new LogsFs();
   }
 
   /** The cap per stream, in bytes. */
@@ -428,6 +433,9 @@ export class LogsFs implements FileService {
     return { max_bytes_per_stream: this.#streams.cap };
   }
 }
+
+/** The logs a LogsFs being made by `fork()` copies. */
+let forking: LogsFs | undefined;
 
 function checkNs(value: unknown, what: string): void {
   if (typeof value !== "bigint" || value < 0n) {

@@ -58,6 +58,9 @@ export interface TaskFsState {
   result?: { bytes: Uint8Array; mtimeNs: bigint };
 }
 
+/** The task a TaskFs being made by `fork()` copies. */
+let copying: TaskFs | undefined;
+
 function checkNs(value: unknown, what: string): bigint {
   if (typeof value !== "bigint" || value < 0n) {
     throw new TypeError(`TaskFs.fromState: ${what} must be bigint nanoseconds ≥ 0`);
@@ -121,6 +124,24 @@ export class TaskFs implements FileService {
    * @throws {TypeError} naming the first missing or ill-typed field
    */
   constructor(spec: TaskSpec, meta?: Partial<TaskMeta>) {
+    const from = copying;
+    copying = undefined;
+    if (from !== undefined) {
+      // A fork: the spec, the meta and their files never change, so they are shared.
+      this.#spec = from.#spec;
+      this.#meta = from.#meta;
+      this.#specBytes = from.#specBytes;
+      this.#metaBytes = from.#metaBytes;
+      this.#createdNs = from.#createdNs;
+      this.#status = from.#status;
+      this.#statusBytes = from.#statusBytes;
+      this.#statusNs = from.#statusNs;
+      const r = from.#result;
+      if (r !== undefined) {
+        this.#result = { buffer: new ByteBuffer(r.buffer.view()), mtimeNs: r.mtimeNs };
+      }
+      return;
+    }
     this.#spec = validateTaskSpec(spec, "TaskFs: spec");
     this.#createdNs = nowNs();
     this.#meta = validateTaskMeta(meta, Math.floor(nsToMs(this.#createdNs)), "TaskFs: meta");
@@ -233,7 +254,8 @@ export class TaskFs implements FileService {
    * ```
    */
   fork(): TaskFs {
-    return TaskFs.fromState(this.exportState());
+    copying = this;
+    return new TaskFs(this.#spec, this.#meta);
   }
 
   /** The assignment (frozen). */
