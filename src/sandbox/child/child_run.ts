@@ -17,21 +17,10 @@ import type { Bootstrap, ChildMessage } from "../runner/run_protocol.ts";
 import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
+import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
 import { refusalEvent, RefusalTally } from "./refusal_tally.ts";
 
-/** The name the supervisor gives the environment's worker (how the entry knows its part). */
-export const CHILD_WORKER_NAME = "oanix-child";
 
-/** What the environment's worker asks of the supervisor: to stop the agent's worker. */
-export const TERMINATE_AGENT = "oanix:terminate-agent";
-
-/** What the supervisor sends the environment's worker. */
-export interface ChildStart {
-  /** The run's bootstrap. */
-  boot: Bootstrap;
-  /** A module agent's worker, started by the supervisor: its RPC port. */
-  agentPort?: MessagePort;
-}
 
 type Send = (msg: ChildMessage) => void;
 

@@ -20,7 +20,7 @@
 
 import { createAgentWorker } from "../agent/agent_worker_handle.ts";
 import { type Bootstrap, type ChildMessage, encodeMessage } from "../runner/run_protocol.ts";
-import { CHILD_WORKER_NAME, type ChildStart, TERMINATE_AGENT } from "./child_run.ts";
+import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
 
 /** Exit code when the runner went away. */
 export const EXIT_ORPHANED = 129;
@@ -87,9 +87,19 @@ function readStdin(onClosed: () => void): Promise<Bootstrap> {
 
 /**
  * Runs the child: the supervisor here, the environment in a worker started
- * from `entry` (this same bundle).
+ * from `args[0]` (its bundle), a module agent in a worker started from
+ * `args[1]` (its bundle), both started before the bootstrap is read.
  */
-export async function supervise(entry: URL): Promise<void> {
+export async function supervise(args: string[]): Promise<void> {
+  const [environment, agentBundle] = args;
+  if (environment === undefined) throw new Error("the child needs its environment's bundle");
+  // The environment's worker holds the child's whole grant ("inherit"). A module agent's worker
+  // holds none; it is started here, not from the environment's worker (a worker's own workers
+  // take about a second to start), and served by the environment through a port.
+  const worker = new Worker(new URL(`file://${environment}`), { type: "module" });
+  const agent = agentBundle === undefined
+    ? undefined
+    : createAgentWorker(new URL(`file://${agentBundle}`), false);
   const boot = await readStdin(() => Deno.exit(EXIT_ORPHANED));
   const send = (msg: ChildMessage) => writeAll(encoder.encode(encodeMessage(boot.nonce, msg)));
   const limitMs = boot.manifest.limits.timeoutSecs * 1000 + DEADLINE_GRACE_MS;
@@ -98,11 +108,6 @@ export async function supervise(entry: URL): Promise<void> {
     send({ type: "limit", limit: "memory", message });
     Deno.exit(EXIT_MEMORY);
   });
-  // The environment's worker holds the child's whole grant ("inherit"). A module agent's worker
-  // holds none; it is started here, not from the environment's worker (a worker's own workers
-  // take about a second to start), and served by the environment through a port.
-  const worker = new Worker(entry, { type: "module", name: CHILD_WORKER_NAME });
-  const agent = boot.agent && createAgentWorker(new URL(`file://${boot.agent.bundle}`), false);
   worker.onmessage = (e: MessageEvent<ChildMessage | typeof TERMINATE_AGENT>) => {
     if (e.data === TERMINATE_AGENT) return agent?.terminate();
     if (e.data?.type === "status") memory.start();

@@ -84,6 +84,8 @@ function relayHost(url: string): string {
 export interface RuntimeFiles {
   /** The child's bundled entry. */
   child: string;
+  /** The child's environment worker, bundled. */
+  environment?: string;
   /** The agent's worker entry, bundled with the agent. */
   agent?: string;
 }
@@ -132,6 +134,7 @@ export function permissionsFor(manifest: Manifest, runtime?: RuntimeFiles): Perm
     }
   }
   if (runtime !== undefined) read.push(runtime.child);
+  if (runtime?.environment !== undefined) read.push(runtime.environment);
   if (manifest.program?.kind === "module" && runtime?.agent !== undefined) {
     read.push(runtime.agent);
   } else if (manifest.program) read.push(manifest.program.path);

@@ -85,12 +85,15 @@ export async function runSandboxed(
     ...(options.outDir === undefined ? {} : { outDir: resolve(options.outDir) }),
   });
   if (checked.problems.length > 0) throw new RunRefusedError(checked.problems);
-  const childEntry = await childRuntime(denoPath);
+  const bundles = await childRuntime(denoPath);
   const agent = checked.agent && { bundle: checked.agent.path };
-  const runtime: RuntimeFiles = { child: childEntry, ...(agent ? { agent: agent.bundle } : {}) };
+  const runtime: RuntimeFiles = { ...bundles, ...(agent ? { agent: agent.bundle } : {}) };
   const permissions = permissionsFor(manifest, runtime);
   const secrets = await prepareSecrets(manifest);
-  const cmd = await childCommand(manifest, permissions, childEntry);
+  const cmd = await childCommand(manifest, permissions, bundles.child, [
+    bundles.environment,
+    ...(agent ? [agent.bundle] : []),
+  ]);
   const outDir = options.outDir ?? join("out", cmd.runId);
   const tail = new AuditTail(cmd.auditPath, permissions.grant, cmd.workDir);
   audit.tail = tail;
@@ -110,7 +113,7 @@ export async function runSandboxed(
     session.kill();
   };
 
-  const bootstrap = { ...secrets, manifest, nonce: cmd.nonce, ...(agent ? { agent } : {}) };
+  const bootstrap = { ...secrets, manifest, nonce: cmd.nonce };
   const session = startChild(cmd, bootstrap, {
     onMessage: (msg) => {
       if (msg.type === "output") {
