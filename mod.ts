@@ -216,6 +216,10 @@ export {
   type ChangeRecord,
   changesDiff,
   type ChangesDiffOptions,
+  type ChildCommand,
+  ChildPool,
+  type ChildPoolOptions,
+  type ChildPoolStats,
   DEFAULT_MAX_OUTPUT_BYTES,
   DEFAULT_MEMORY_MB,
   DEFAULT_THREADS,
@@ -257,6 +261,7 @@ export {
   runSandboxed,
   type RuntimeFiles,
   type SecretSpec,
+  type SpawnedChild,
   unifiedDiff,
   validateManifest,
 } from "./src/sandbox/mod.ts";

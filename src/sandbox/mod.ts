@@ -24,6 +24,8 @@ export * from "./runner/run_output.ts";
 export * from "./runner/apply_changes.ts";
 export * from "./runner/preflight.ts";
 export * from "./runner/runner.ts";
+export * from "./runner/child_pool.ts";
+export * from "./runner/child_session.ts";
 export * from "./child/map_from_dir.ts";
 export * from "./child/build_namespace.ts";
 export * from "./child/collect_changes.ts";

@@ -20,8 +20,6 @@ import { auditDenials } from "./denial_audit.ts";
 import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
 import { refusalEvent, RefusalTally } from "./refusal_tally.ts";
 
-
-
 type Send = (msg: ChildMessage) => void;
 
 /**

@@ -17,7 +17,7 @@ import { AuditTail } from "./audit.ts";
 import { CappedQueue, CappedText } from "./capped_text.ts";
 import { childCommand } from "./child_command.ts";
 import { prepareSecrets } from "./host_secrets.ts";
-import { startChild } from "./child_session.ts";
+import { spawnChild, startChild } from "./child_session.ts";
 import { HostEvidence } from "./evidence.ts";
 import { preflight, RunRefusedError } from "./preflight.ts";
 import type { ChildMessage } from "./run_protocol.ts";
@@ -90,10 +90,13 @@ export async function runSandboxed(
   const runtime: RuntimeFiles = { ...bundles, ...(agent ? { agent: agent.bundle } : {}) };
   const permissions = permissionsFor(manifest, runtime);
   const secrets = await prepareSecrets(manifest);
-  const cmd = await childCommand(manifest, permissions, bundles.child, [
-    bundles.environment,
-    ...(agent ? [agent.bundle] : []),
-  ]);
+  const entryArgs = [bundles.environment, ...(agent ? [agent.bundle] : [])];
+  const make = () => childCommand(manifest, permissions, bundles.child, entryArgs);
+  // A pooled child was started with this very grant and these bundles (its per-run parts aside).
+  const spawned = options.pool
+    ? await options.pool.take(JSON.stringify([permissions.flags, bundles.child, entryArgs]), make)
+    : spawnChild(await make());
+  const cmd = spawned.cmd;
   const outDir = options.outDir ?? join("out", cmd.runId);
   const tail = new AuditTail(cmd.auditPath, permissions.grant, cmd.workDir);
   audit.tail = tail;
@@ -114,7 +117,7 @@ export async function runSandboxed(
   };
 
   const bootstrap = { ...secrets, manifest, nonce: cmd.nonce };
-  const session = startChild(cmd, bootstrap, {
+  const session = startChild(spawned, bootstrap, {
     onMessage: (msg) => {
       if (msg.type === "output") {
         (msg.stream === "stdout" ? stdout : stderr).append(msg.text);
