@@ -58,6 +58,7 @@ async function runProgram(
   built: BuiltNamespace,
   send: Send,
   deadline: AbortSignal,
+  terminateAgent: () => void,
 ): Promise<number> {
   const program = boot.manifest.program!;
   const decode = outputDecoder();
@@ -90,7 +91,7 @@ async function runProgram(
   try {
     return await runAgentInWorker({
       program: program.path,
-      worker: { port: agentPort, terminate: () => scope.postMessage(TERMINATE_AGENT) },
+      worker: { port: agentPort, terminate: terminateAgent },
       args: program.args,
       env: program.env,
       namespace: built.namespace,
@@ -105,7 +106,33 @@ async function runProgram(
   }
 }
 
-async function run(start: ChildStart, send: Send): Promise<void> {
+/**
+ * Runs the environment of one run: builds the namespace, starts the
+ * executors, runs the program until it ends or its time is up, and reports
+ * it all through `send`, ending with the final message. `terminateAgent`
+ * stops a module agent's worker (which the supervisor owns).
+ */
+export async function runEnvironment(
+  start: ChildStart,
+  send: Send,
+  terminateAgent: () => void,
+): Promise<void> {
+  try {
+    await run(start, send, terminateAgent);
+  } catch (err) {
+    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    send({
+      type: "final",
+      status: { status: "failed" },
+      exitCode: 1,
+      result: null,
+      changes: [],
+      error,
+    });
+  }
+}
+
+async function run(start: ChildStart, send: Send, terminateAgent: () => void): Promise<void> {
   const boot = start.boot;
   const built = buildNamespace(boot.manifest, { nostrKeyHex: boot.secrets.nostrKeyHex });
   const decode = outputDecoder();
@@ -140,7 +167,13 @@ async function run(start: ChildStart, send: Send): Promise<void> {
   let error: string | undefined;
   let timedOut = false;
   try {
-    exitCode = await runProgram(start, { ...built, namespace: agentView }, send, deadline.signal);
+    exitCode = await runProgram(
+      start,
+      { ...built, namespace: agentView },
+      send,
+      deadline.signal,
+      terminateAgent,
+    );
     if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
   } catch (e) {
     exitCode = 1;
@@ -182,17 +215,10 @@ async function run(start: ChildStart, send: Send): Promise<void> {
 /** Runs the environment in this worker once the supervisor sends the bootstrap. */
 export function runChildWorker(): void {
   scope.onmessage = (e: MessageEvent<ChildStart>) => {
-    const send: Send = (msg) => scope.postMessage(msg);
-    run(e.data, send).catch((err) => {
-      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      send({
-        type: "final",
-        status: { status: "failed" },
-        exitCode: 1,
-        result: null,
-        changes: [],
-        error,
-      });
-    });
+    runEnvironment(
+      e.data,
+      (msg) => scope.postMessage(msg),
+      () => scope.postMessage(TERMINATE_AGENT),
+    );
   };
 }

@@ -1,7 +1,9 @@
 /**
- * The environment's worker entry (bundled apart from the supervisor's, so
- * the child's main thread loads only what it needs and starts this worker
- * at once).
+ * The environment's bundle entry (bundled apart from the supervisor's). The
+ * supervisor either starts it as a worker (a WASI program: a guest spinning
+ * with no host call must not hold the main thread) or imports it into its
+ * own thread (a module agent, which runs in a worker of its own anyway: one
+ * thread fewer, a faster start).
  *
  * Not part of the public API.
  *
@@ -10,4 +12,9 @@
 
 import { runChildWorker } from "./child_run.ts";
 
-runChildWorker();
+export { runEnvironment } from "./child_run.ts";
+
+/** The name the supervisor gives the environment's worker. */
+export const ENVIRONMENT_WORKER = "oanix-environment";
+
+if ((globalThis as { name?: unknown }).name === ENVIRONMENT_WORKER) runChildWorker();
