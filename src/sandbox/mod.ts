@@ -36,3 +36,7 @@ export * from "./agent/agent_worker_handle.ts";
 export type { Bundle } from "./runner/bundle_cache.ts";
 export type { AgentBundle } from "./runner/runtime_bundles.ts";
 export * from "./cli/explain.ts";
+export * from "./bench/bench_config.ts";
+export * from "./bench/trial_result.ts";
+export * from "./bench/run_bench.ts";
+export * from "./bench/report_html.ts";

@@ -10,6 +10,7 @@ import type { Manifest } from "../manifest/manifest.ts";
 import { preflight, RunRefusedError } from "../runner/preflight.ts";
 import { EXIT_CODES, type RunReport, runSandboxed } from "../runner/runner.ts";
 import { AgentOutput, neutralize } from "./agent_output.ts";
+import { benchCommand } from "./bench_command.ts";
 import { type Command, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { explainManifest, explanationOf } from "./explain.ts";
 import { CLI_HELP, COMMAND_HELP } from "./help.ts";
@@ -78,6 +79,7 @@ export async function runCli(args: string[], io: CliIo = defaultIo()): Promise<n
   if (parsed.file === undefined) {
     return usage(io, parsed.json, "give the manifest file", parsed.command);
   }
+  if (parsed.command === "bench") return await benchCommand(parsed, io);
   let manifest: Manifest;
   try {
     manifest = await loadManifest(parsed.file, { vars: parsed.vars });

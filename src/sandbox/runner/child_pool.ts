@@ -22,7 +22,11 @@ import { spawnChild, type SpawnedChild } from "./child_session.ts";
  * ```
  */
 export interface ChildPoolOptions {
-  /** Children kept ready for each kind of run (default 2). */
+  /**
+   * Children kept ready, in all (default 2): after a run of one kind takes
+   * a child, one of that kind is started; past the size, the longest-waiting
+   * children of other kinds are stopped.
+   */
   size?: number;
 }
 
@@ -64,6 +68,7 @@ export class ChildPool {
   readonly #size: number;
   readonly #ready = new Map<string, SpawnedChild[]>();
   readonly #starting = new Set<Promise<void>>();
+  readonly #retiring = new Set<Promise<void>>();
   #closed = false;
   #stats = { started: 0, takenReady: 0 };
 
@@ -83,9 +88,7 @@ export class ChildPool {
 
   /** How the pool has served so far. */
   stats(): ChildPoolStats {
-    let idle = 0;
-    for (const list of this.#ready.values()) idle += list.length;
-    return { ...this.#stats, idle };
+    return { ...this.#stats, idle: this.#idleCount() };
   }
 
   /**
@@ -115,7 +118,16 @@ export class ChildPool {
 
   #refill(key: string, make: () => Promise<ChildCommand>): void {
     const list = this.#ready.get(key)!;
-    const wanted = this.#size - list.length;
+    const wanted = Math.min(1, this.#size - list.length);
+    // Room for it, from the children of other kinds that have waited longest.
+    while (wanted > 0 && this.#idleCount() + this.#starting.size >= this.#size) {
+      const oldest = this.#oldestElsewhere(key);
+      if (oldest === undefined) return;
+      const retiring: Promise<void> = retire(oldest).finally(() => {
+        this.#retiring.delete(retiring);
+      });
+      this.#retiring.add(retiring);
+    }
     for (let i = 0; i < wanted; i++) {
       const starting: Promise<void> = make().then((cmd) => {
         this.#starting.delete(starting);
@@ -130,10 +142,29 @@ export class ChildPool {
     }
   }
 
+  #idleCount(): number {
+    let n = 0;
+    for (const list of this.#ready.values()) n += list.length;
+    return n;
+  }
+
+  /** Takes the longest-waiting child of another kind than `key` off its list. */
+  #oldestElsewhere(key: string): SpawnedChild | undefined {
+    let best: { list: SpawnedChild[]; child: SpawnedChild } | undefined;
+    for (const [k, list] of this.#ready) {
+      if (k === key || list.length === 0) continue;
+      if (best === undefined || list[0].startedAt < best.child.startedAt) {
+        best = { list, child: list[0] };
+      }
+    }
+    best?.list.shift();
+    return best?.child;
+  }
+
   /** Stops every waiting child and removes its folders; the pool takes nothing more. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all([...this.#starting]);
+    await Promise.all([...this.#starting, ...this.#retiring]);
     const idle = [...this.#ready.values()].flat();
     this.#ready.clear();
     await Promise.all(idle.map(retire));

@@ -66,6 +66,8 @@ export interface SpawnedChild {
   process: Deno.ChildProcess;
   /** True once the process has ended. */
   exited: boolean;
+  /** When it was started (performance.now()). */
+  startedAt: number;
 }
 
 /**
@@ -87,7 +89,7 @@ export function spawnChild(cmd: ChildCommand): SpawnedChild {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const spawned: SpawnedChild = { cmd, process, exited: false };
+  const spawned: SpawnedChild = { cmd, process, exited: false, startedAt: performance.now() };
   process.status.then(() => spawned.exited = true);
   return spawned;
 }
