@@ -5,7 +5,17 @@
  */
 import assert from "@std/assert";
 
-const ORDER = ["fs", "namespace", "services", "capabilities", "executor", "wasi", "env", "sandbox"];
+const ORDER = [
+  "fs",
+  "namespace",
+  "services",
+  "capabilities",
+  "executor",
+  "wasi",
+  "shell",
+  "env",
+  "sandbox",
+];
 const src = new URL("../src/", import.meta.url);
 
 const HOST_FS = /Deno\.(open|read|write|stat|lstat|mkdir|remove|rename|realPath|Command)/;
@@ -65,6 +75,7 @@ Deno.test("below the sandbox, only WorkspaceFs and the WASI/env loaders read hos
     "env/wasi_job_runner.ts",
     "env/script_runner.ts",
     "executor/dns_guard.ts",
+    "executor/record/transcript_files.ts",
   ]);
   const touching = sources()
     .filter(({ layer }) => layer !== "sandbox")

@@ -80,3 +80,69 @@ export interface EnvStatusInfo {
   /** The mount points, sorted. */
   mounts: string[];
 }
+
+/**
+ * Checks an environment status and returns a copy.
+ *
+ * @throws {TypeError} naming the field, for a shape that is not one of
+ * {@linkcode EnvStatus}.
+ *
+ * @example
+ * ```ts
+ * import { validateEnvStatus } from "./env_status.ts";
+ * console.log(validateEnvStatus({ state: "running", startedAt: 5 })); // { state: "running", startedAt: 5 }
+ * ```
+ */
+export function validateEnvStatus(value: unknown, what = "status"): EnvStatus {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TypeError(`${what} must be an object`);
+  }
+  const obj = value as Record<string, unknown>;
+  const time = (field: string): number => {
+    const t = obj[field];
+    if (typeof t !== "number" || !Number.isFinite(t) || t < 0) {
+      throw new TypeError(`${what}.${field} must be milliseconds since the epoch`);
+    }
+    return t;
+  };
+  const only = (...fields: string[]): void => {
+    for (const key of Object.keys(obj)) {
+      if (key !== "state" && !fields.includes(key)) {
+        throw new TypeError(`${what} has an unknown field "${key}"`);
+      }
+    }
+  };
+  switch (obj.state) {
+    case "created":
+      only();
+      return { state: "created" };
+    case "running":
+      only("startedAt");
+      return { state: "running", startedAt: time("startedAt") };
+    case "completed": {
+      only("exitCode", "startedAt", "finishedAt");
+      const code = obj.exitCode;
+      if (typeof code !== "number" || !Number.isSafeInteger(code)) {
+        throw new TypeError(`${what}.exitCode must be an integer`);
+      }
+      return {
+        state: "completed",
+        exitCode: code,
+        startedAt: time("startedAt"),
+        finishedAt: time("finishedAt"),
+      };
+    }
+    case "failed": {
+      only("error", "startedAt", "finishedAt");
+      if (typeof obj.error !== "string") throw new TypeError(`${what}.error must be a string`);
+      return {
+        state: "failed",
+        error: obj.error,
+        startedAt: time("startedAt"),
+        finishedAt: time("finishedAt"),
+      };
+    }
+    default:
+      throw new TypeError(`${what}.state must be created, running, completed or failed`);
+  }
+}

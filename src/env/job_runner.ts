@@ -1,14 +1,17 @@
 /**
- * Running one job by its kind: custom handlers, the WASI hook, scripts.
+ * Running one job by its kind: custom handlers, the WASI hook, scripts in
+ * the namespace, and host scripts.
  *
  * @module
  */
 
 import { WorkspaceFs } from "../fs/workspace_fs.ts";
 import { describeValue } from "../services/json_value.ts";
+import type { ShellLimits } from "../shell/shell_limits.ts";
 import type { CustomJobHandler, ScheduledJob, WasiRunner } from "./job_types.ts";
 import type { OanixEnv } from "./oanix_env.ts";
 import { runScript } from "./script_runner.ts";
+import { runShellJob } from "./shell_job_runner.ts";
 
 /** What running a job needs from its scheduler. */
 export interface JobRunnerDeps {
@@ -16,8 +19,10 @@ export interface JobRunnerDeps {
   handlers: ReadonlyMap<string, CustomJobHandler>;
   /** The WASI hook, if one is set. */
   wasiRunner: WasiRunner | undefined;
-  /** Whether script jobs may run. */
+  /** Whether host script jobs may run. */
   allowScripts: boolean;
+  /** The limits of script jobs. */
+  scriptLimits: ShellLimits;
 }
 
 function exitCodeOf(value: unknown, who: string): number {
@@ -58,11 +63,13 @@ export async function runJob(
       return exitCodeOf(result?.exitCode, "the WASI runner's exitCode");
     }
     case "script":
-      return await runScriptJob(kind.command, job, env, signal, deps);
+      return await runShellJob(kind.command, job, env, signal, deps.scriptLimits);
+    case "hostScript":
+      return await runHostScriptJob(kind.command, job, env, signal, deps);
   }
 }
 
-async function runScriptJob(
+async function runHostScriptJob(
   command: string,
   job: ScheduledJob,
   env: OanixEnv,
@@ -70,7 +77,11 @@ async function runScriptJob(
   deps: JobRunnerDeps,
 ): Promise<number> {
   if (!deps.allowScripts) {
-    throw new Error("script jobs are disabled: create the Scheduler with { allowScripts: true }");
+    throw new Error(
+      "host script jobs are disabled: create the Scheduler with { allowScripts: true } " +
+        "(JobKind.hostScript runs sh -c on the host, outside every wall; " +
+        "JobKind.script runs inside the namespace and needs nothing)",
+    );
   }
   const ws = env.mounted("/workspace");
   if (!(ws instanceof WorkspaceFs) || ws.readOnly) {
@@ -80,7 +91,7 @@ async function runScriptJob(
       ? "it is read-only"
       : `found a ${ws.kind} service`;
     throw new Error(
-      `script jobs need a read-write WorkspaceFs mounted at /workspace (${found}); a script runs in a real directory, and under a CowFs it would change the original`,
+      `host script jobs need a read-write WorkspaceFs mounted at /workspace (${found}); a host script runs in a real directory, and under a CowFs it would change the original`,
     );
   }
   const logs = env.logs();

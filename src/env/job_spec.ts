@@ -24,14 +24,16 @@ import {
 export type WasiModuleSource = string | URL | Uint8Array | WebAssembly.Module;
 
 /**
- * What a job runs: a WASI program, a shell script, or a custom handler.
+ * What a job runs: a WASI program, a bash script inside the job's
+ * namespace, a custom handler, or (only when the Scheduler allows it) a
+ * `sh -c` command on the host.
  *
  * @example
  * ```ts
  * import { JobKind } from "@oanix/oanix";
  * const kinds: JobKind[] = [
  *   JobKind.wasi("agent.wasm", ["--fast"]),
- *   JobKind.script("echo hello"),
+ *   JobKind.script("grep -rn TODO . > /tmp/todos.txt"),
  *   JobKind.custom("review", { depth: 2 }),
  * ];
  * ```
@@ -39,6 +41,7 @@ export type WasiModuleSource = string | URL | Uint8Array | WebAssembly.Module;
 export type JobKind =
   | { readonly type: "wasi"; readonly module: WasiModuleSource; readonly args: readonly string[] }
   | { readonly type: "script"; readonly command: string }
+  | { readonly type: "hostScript"; readonly command: string }
   | { readonly type: "custom"; readonly name: string; readonly data: JsonValue };
 
 function nonEmpty(value: unknown, what: string): string {
@@ -61,8 +64,13 @@ function nonEmpty(value: unknown, what: string): string {
 export interface JobKindFactory {
   /** A WASI command module and its arguments (`argv[1..]`). */
   wasi(module: WasiModuleSource, args?: readonly string[]): JobKind;
-  /** A shell command, run with `sh -c` (see `Scheduler`). */
+  /** A bash script, run by the shell inside the job's namespace (see `runShell`). */
   script(command: string): JobKind;
+  /**
+   * A command run with `sh -c` **on the host, outside every wall** (see
+   * `Scheduler`); needs `allowScripts: true`.
+   */
+  hostScript(command: string): JobKind;
   /** A job run by the handler registered under `name`, with JSON `data` (default null). */
   custom(name: string, data?: JsonValue): JobKind;
 }
@@ -102,11 +110,25 @@ export const JobKind: JobKindFactory = Object.freeze({
     });
     return Object.freeze({ type: "wasi" as const, module, args: Object.freeze([...args]) });
   },
-  /** A shell command, run with `sh -c` (see {@linkcode Scheduler}). */
+  /**
+   * A bash script, run by the shell (just-bash) inside the job's namespace:
+   * it sees the namespace and nothing else (see `runShell`).
+   */
   script(command: string): JobKind {
     return Object.freeze({
       type: "script" as const,
       command: nonEmpty(command, "JobKind.script: command"),
+    });
+  },
+  /**
+   * A command run with `sh -c` in a host subprocess. **It is not confined
+   * by the namespace or by Deno's permissions: it can do whatever the host
+   * user can.** The Scheduler runs it only with `allowScripts: true`.
+   */
+  hostScript(command: string): JobKind {
+    return Object.freeze({
+      type: "hostScript" as const,
+      command: nonEmpty(command, "JobKind.hostScript: command"),
     });
   },
   /** A job run by the handler registered under `name`, with JSON `data`. */
@@ -120,6 +142,7 @@ export const JobKind: JobKindFactory = Object.freeze({
 });
 
 const ENV_KEY = /^[^=\0]+$/;
+const KIND_TYPES = ["wasi", "script", "hostScript", "custom"];
 
 /** A frozen copy of `spec` with `changes` (no constructor run, so no re-checks). */
 function derive(spec: JobSpec, changes: Partial<JobSpec>): JobSpec {
@@ -132,7 +155,7 @@ function checkKind(kind: unknown): JobKind {
   if (k === null || typeof k !== "object") {
     throw new TypeError(`JobSpec: kind must be a JobKind, got ${describeValue(kind)}`);
   }
-  if (Object.isFrozen(k) && (k.type === "wasi" || k.type === "script" || k.type === "custom")) {
+  if (Object.isFrozen(k) && KIND_TYPES.includes(k.type as string)) {
     return k as JobKind; // made by JobKind, so already checked
   }
   switch (k.type) {
@@ -140,11 +163,15 @@ function checkKind(kind: unknown): JobKind {
       return JobKind.wasi(k.module as WasiModuleSource, (k.args ?? []) as string[]);
     case "script":
       return JobKind.script(k.command as string);
+    case "hostScript":
+      return JobKind.hostScript(k.command as string);
     case "custom":
       return JobKind.custom(k.name as string, (k.data ?? null) as JsonValue);
   }
   throw new TypeError(
-    `JobSpec: kind.type must be "wasi", "script" or "custom", got ${describeValue(k.type)}`,
+    `JobSpec: kind.type must be "wasi", "script", "hostScript" or "custom", got ${
+      describeValue(k.type)
+    }`,
   );
 }
 

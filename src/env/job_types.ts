@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { ShellLimits } from "../shell/shell_limits.ts";
 import type { JobSpec } from "./job_spec.ts";
 import type { OanixEnv } from "./oanix_env.ts";
 
@@ -154,16 +155,25 @@ export interface SchedulerOptions {
    */
   wasiRunner?: WasiRunner;
   /**
-   * Let `run()` execute script jobs (`sh -c` in a subprocess). Default
-   * false. **The subprocess is not confined by Deno's permissions**: it can
-   * do whatever the host user can.
+   * Let `run()` execute host script jobs (`JobKind.hostScript`: `sh -c` in a
+   * subprocess). Default false. **The subprocess is not confined by the
+   * namespace or by Deno's permissions**: it can do whatever the host user
+   * can. Script jobs (`JobKind.script`) run inside their namespace and need
+   * no permission.
    */
   allowScripts?: boolean;
+  /**
+   * The limits of every script job (`JobKind.script`): commands, loop
+   * iterations, output bytes, time. Default: the shell's defaults (10,000
+   * commands and loop iterations, 10 MiB of output, 30 s). A job's own
+   * timeout applies as well.
+   */
+  scriptLimits?: ShellLimits;
   /** How many finished jobs `result(id)` remembers; older ones are forgotten. Default 10,000. */
   maxRetainedResults?: number;
   /**
    * After a timeout or cancel, how long `run()` waits for the job to let go
-   * (a handler honouring its signal, a killed script being reaped) before
+   * (a handler honouring its signal, a killed host script being reaped) before
    * freeing its slot anyway. Default 1000 ms.
    */
   abortGraceMs?: number;

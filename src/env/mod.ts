@@ -13,3 +13,4 @@ export * from "./job_spec.ts";
 export * from "./job_types.ts";
 export * from "./scheduler.ts";
 export * from "./wasi_job_runner.ts";
+export * from "./snapshot/mod.ts";

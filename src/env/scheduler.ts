@@ -6,6 +6,7 @@
  */
 
 import { assertInteger, describeValue } from "../services/json_value.ts";
+import { resolveShellLimits, type ShellLimits } from "../shell/shell_limits.ts";
 import { JobQueue } from "./job_queue.ts";
 import { JobSpec } from "./job_spec.ts";
 import { superviseJob } from "./job_supervisor.ts";
@@ -46,17 +47,22 @@ function positiveInt(value: unknown, what: string, min: number): number {
  *   by default; another hook with the `wasiRunner` option or
  *   `setWasiRunner`); with the hook removed they fail with "WASI runtime
  *   not available";
- * - **script** jobs run `sh -c COMMAND` in a subprocess whose working
- *   directory is the root of the read-write {@linkcode WorkspaceFs} mounted
- *   at `/workspace` (anything else there, a CowFs included, is refused, as
- *   the script would change the real directory). Output goes to the LogsFs
- *   at `/logs` when there is one. The environment is cleared but for PATH
- *   and the job's variables. They need `{ allowScripts: true }` and
- *   `--allow-run`. **The subprocess is not confined by Deno permissions.**
+ * - **script** jobs run a bash script inside the job's namespace, through
+ *   the shell (`runShell`, just-bash): it sees the namespace and nothing
+ *   else, in `/workspace` when there is one, with the job's variables,
+ *   bounded by `scriptLimits`. Output goes to the LogsFs at `/logs` when
+ *   there is one. They need no permission;
+ * - **hostScript** jobs run `sh -c COMMAND` in a host subprocess whose
+ *   working directory is the root of the read-write WorkspaceFs mounted at
+ *   `/workspace` (anything else there, a CowFs included, is refused, as
+ *   the command would change the real directory). The environment is
+ *   cleared but for PATH and the job's variables. They need
+ *   `{ allowScripts: true }` and `--allow-run`. **The subprocess is not
+ *   confined by the namespace or by Deno permissions.**
  *
  * A job's timeout ends it as failed (`timedOut: true`): its signal aborts
- * (handlers should stop), a script's whole process group is killed. A
- * cancelled running job is aborted the same way.
+ * (handlers and script jobs stop), a host script's whole process group is
+ * killed. A cancelled running job is aborted the same way.
  *
  * Finished jobs are kept for `result(id)` and `jobsWithTag` up to
  * `maxRetainedResults` (oldest forgotten first), so memory stays flat
@@ -83,6 +89,7 @@ export class Scheduler {
   #max: number;
   #wasiRunner: WasiRunner | undefined;
   #allowScripts: boolean;
+  #scriptLimits: ShellLimits;
   #maxRetained: number;
   #graceMs: number;
   #envs = new Map<string, OanixEnv>();
@@ -118,6 +125,7 @@ export class Scheduler {
       throw new TypeError("Scheduler: allowScripts must be a boolean");
     }
     this.#allowScripts = options.allowScripts === true;
+    this.#scriptLimits = resolveShellLimits(options.scriptLimits, "Scheduler: scriptLimits");
     // The WASI runtime is the default hook; `wasiRunner: undefined` given explicitly opts out.
     this.setWasiRunner("wasiRunner" in options ? options.wasiRunner : wasiJobRunner());
   }
@@ -392,6 +400,7 @@ export class Scheduler {
       handlers: this.#handlers,
       wasiRunner: this.#wasiRunner,
       allowScripts: this.#allowScripts,
+      scriptLimits: this.#scriptLimits,
     };
     const env = this.#envs.get(job.spec.envId)!;
     const outcome = await superviseJob(job, env, deps, controller, this.#graceMs);

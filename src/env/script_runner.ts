@@ -1,5 +1,8 @@
 /**
- * Running a script job: `sh -c COMMAND` in a subprocess.
+ * Running a host script job (`JobKind.hostScript`): `sh -c COMMAND` in a
+ * subprocess. **Nothing confines it**: not the namespace, not Deno's
+ * permissions. Script jobs (`JobKind.script`) run in the namespace instead
+ * (`shell_job_runner.ts`).
  *
  * @module
  */

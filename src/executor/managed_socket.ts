@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { Resolver } from "./dns_guard.ts";
+
 /**
  * What a {@linkcode ManagedSocket} reports.
  *
@@ -37,6 +39,82 @@ export interface SocketHandlers {
 }
 
 /**
+ * What the connectors need of a socket: {@linkcode ManagedSocket} is the
+ * real one; a transcript records one or stands in for one (see
+ * `record/`).
+ *
+ * @example
+ * ```ts
+ * import type { TransportSocket } from "./managed_socket.ts";
+ * function hello(s: TransportSocket) {
+ *   if (s.isOpen) s.send("hello");
+ * }
+ * ```
+ */
+export interface TransportSocket {
+  /** Resolves once the socket is closed and `onClose` has run. */
+  readonly closed: Promise<void>;
+  /** True while the socket is open. */
+  readonly isOpen: boolean;
+  /** Sends a text (string) or binary (bytes) message; false when not open. */
+  send(data: string | Uint8Array): boolean;
+  /** Starts closing (also while connecting); await `closed` for the end. */
+  close(code?: number, reason?: string): void;
+}
+
+/**
+ * Opens a socket: the connectors call it for every connection attempt.
+ *
+ * @example
+ * ```ts
+ * import { ManagedSocket, type SocketFactory } from "./managed_socket.ts";
+ * const live: SocketFactory = (url, timeoutMs, handlers) =>
+ *   new ManagedSocket(url, timeoutMs, handlers);
+ * ```
+ */
+export type SocketFactory = (
+  url: string,
+  connectTimeoutMs: number,
+  handlers: SocketHandlers,
+) => TransportSocket;
+
+/**
+ * Options of the socket connectors (WsConnector, NostrRelayConnector).
+ *
+ * @example
+ * ```ts
+ * import { type ConnectorOptions, liveSockets } from "./managed_socket.ts";
+ * const opts: ConnectorOptions = {
+ *   resolve: () => Promise.resolve(["93.184.216.34"]),
+ *   sockets: liveSockets,
+ * };
+ * ```
+ */
+export interface ConnectorOptions {
+  /** How host names are resolved for the address guard (default `Deno.resolveDns`). */
+  resolve?: Resolver;
+  /** How sockets are opened (default: real WebSockets, {@linkcode liveSockets}). */
+  sockets?: SocketFactory;
+}
+
+/**
+ * The factory of real sockets.
+ *
+ * @example
+ * ```ts
+ * import { liveSockets } from "./managed_socket.ts";
+ * // const s = liveSockets("wss://relay.example.com", 5000, handlers);
+ * ```
+ */
+export function liveSockets(
+  url: string,
+  connectTimeoutMs: number,
+  handlers: SocketHandlers,
+): TransportSocket {
+  return new ManagedSocket(url, connectTimeoutMs, handlers);
+}
+
+/**
  * A WebSocket that reports through {@linkcode SocketHandlers}.
  *
  * @example
@@ -50,7 +128,7 @@ export interface SocketHandlers {
  * await s.closed;
  * ```
  */
-export class ManagedSocket {
+export class ManagedSocket implements TransportSocket {
   /** Resolves once the socket is closed and `onClose` has run. */
   readonly closed: Promise<void>;
   #ws: WebSocket;

@@ -17,4 +17,5 @@ export * from "./http/mod.ts";
 export * from "./managed_socket.ts";
 export * from "./ws/ws_connector.ts";
 export * from "./nostr/nostr_relay_connector.ts";
+export * from "./record/mod.ts";
 export * from "./executor_manager.ts";

@@ -111,12 +111,9 @@ export function collect(view: CowView, found: Found): Array<[string, CowNode]> {
       return;
     }
     // A fresh directory node (its entries are attached one by one).
-    const ino = node?.ino ?? layer.nextIno();
+    const ino = node?.ino ?? layer.inoFor(st);
     const dir = new CowNode("dir", ino, node ? undefined : st, layer.quota);
-    if (node !== undefined) {
-      dir.origin = node.origin;
-      dir.copyTimesFrom(node);
-    }
+    if (node !== undefined) dir.copyTimesFrom(node);
     out.push([rel, dir]);
     for (const e of view.list({ path, node, base: st, plain: false })) {
       const child = joinPath(path, e.name);

@@ -5,17 +5,30 @@
  */
 
 import { copyUp } from "./cow_copy.ts";
-import { applyChanges, computeChanges, type CowChange } from "./cow_diff.ts";
+import { applyChanges, computeChanges, type CowChange, type PendingChange } from "./cow_diff.ts";
+import { flattenLayers } from "./cow_flatten.ts";
 import { PassHandle, type PassHost } from "./cow_handle.ts";
-import { CowLayer } from "./cow_layer.ts";
+import { CowLayer, type LayerNumbering } from "./cow_layer.ts";
+import {
+  copyNode,
+  type Counts,
+  type CowLevel,
+  layersOf,
+  levelsUsage,
+  type LinkedFile,
+  MAX_LEVELS,
+  type NamedNode,
+  overBase,
+  takeCarried,
+} from "./cow_levels.ts";
 import { linkEntry, renameEntry } from "./cow_moves.ts";
 import { CowView, kindOf } from "./cow_view.ts";
 import { sortedEntries } from "./dir_listing.ts";
-import { DiskQuota } from "./disk_quota.ts";
+import { DiskQuota, type QuotaBuffer } from "./disk_quota.ts";
 import { FsError } from "./errors.ts";
 import { readFile } from "./file_io.ts";
 import { type ResolvedOpenFlags, resolveOpenFlags } from "./open_flags.ts";
-import { normalizePath } from "./path.ts";
+import { normalizePath, parentPath } from "./path.ts";
 import type {
   DirEntry,
   DiskUsage,
@@ -39,6 +52,124 @@ const EMPTY = new Uint8Array(0);
  * ```
  */
 export type CowFsOptions = QuotaOptions;
+
+/** How the layers of a CowFs over any base number their nodes. */
+const OVER_ANY_BASE: LayerNumbering = { keepBaseIno: false, firstIno: 1 };
+
+/** What CowFs's own constructions give the constructor in place of its arguments. */
+interface Parts {
+  /** The base: what `diff` and `commit` compare with. */
+  base: FileService;
+  /** The limits, as given. */
+  limits: CowFsOptions | undefined;
+  /** How layers standing on the base number their nodes. */
+  numbering: LayerNumbering;
+  /** What the quota counts when the overlay stands on the base with no change. */
+  baseCounts: Counts | undefined;
+  /** The base's files with several names, when the base is a frozen MemFs tree. */
+  baseLinked: readonly LinkedFile[];
+  /** The frozen level to stand on (undefined: the base). */
+  level: CowLevel | undefined;
+  /** What the quota counts to begin with. */
+  counted: Counts | undefined;
+  /** For a level's read-only view: that level's own layer (otherwise a fresh one is made). */
+  frozen?: CowLayer;
+  /** A layer made ready over the base (a restored snapshot's), to take as it is. */
+  ready?: CowLayer;
+}
+
+let handoff: Parts | undefined;
+
+/** Reads a CowFs's changes as one layer over its base; set by the class. */
+let layerOverBase: (cow: CowFs) => CowLayer;
+
+/**
+ * What `cow` changed, as one layer over its base (its frozen levels and
+ * its layer merged): for snapshots. Read it, never change it. Internal.
+ *
+ * @example
+ * ```ts
+ * import { changesOf, CowFs } from "./cow_fs.ts";
+ * import { MemFs } from "./mem_fs.ts";
+ * console.log(changesOf(new CowFs(new MemFs())).dirty); // false
+ * ```
+ */
+export function changesOf(cow: CowFs): CowLayer {
+  return layerOverBase(cow);
+}
+
+/**
+ * A CowFs over `base` whose changes are `layer`, a layer made over that
+ * base with the quota for `limits`: a restored snapshot's. Internal.
+ *
+ * @example
+ * ```ts
+ * import { cowWithLayer } from "./cow_fs.ts";
+ * import { CowLayer } from "./cow_layer.ts";
+ * import { MemFs } from "./mem_fs.ts";
+ * const base = new MemFs();
+ * const layer = new CowLayer(undefined);
+ * layer.clear(base.stat("/"));
+ * console.log(cowWithLayer(base, layer, undefined).diff()); // []
+ * ```
+ */
+export function cowWithLayer(
+  base: FileService,
+  layer: CowLayer,
+  limits: CowFsOptions | undefined,
+): CowFs {
+  return assemble({
+    base,
+    limits,
+    numbering: OVER_ANY_BASE,
+    baseCounts: undefined,
+    baseLinked: [],
+    level: undefined,
+    counted: undefined,
+    ready: layer,
+  });
+}
+
+/** A CowFs made of `parts`. */
+function assemble(parts: Parts): CowFs {
+  handoff = parts;
+  try {
+    return new CowFs(parts.base);
+  } finally {
+    handoff = undefined;
+  }
+}
+
+/**
+ * An overlay over a frozen MemFs tree (`frozen`, whose numbers are kept
+ * as they are), counting `counted` to begin with: what a MemFs turns into
+ * at its first fork. Internal.
+ *
+ * @example
+ * ```ts
+ * import { overFrozenTree } from "./cow_fs.ts";
+ * import { MapFs } from "./map_fs.ts";
+ * const cow = overFrozenTree(MapFs.fromObject({ "/a": "A" }), 10, undefined, undefined, []);
+ * console.log(cow.stat("/a").ino); // the tree's own number
+ * ```
+ */
+export function overFrozenTree(
+  frozen: FileService,
+  firstIno: number,
+  limits: CowFsOptions | undefined,
+  counted: Counts | undefined,
+  linked: readonly LinkedFile[],
+): CowFs {
+  return assemble({
+    base: frozen,
+    limits,
+    numbering: { keepBaseIno: true, firstIno },
+    baseCounts: counted,
+    baseLinked: linked,
+    level: undefined,
+    counted,
+  });
+}
 
 function checkTimes(path: unknown, ...times: unknown[]): void {
   for (const t of times) {
@@ -106,10 +237,20 @@ function checkTimes(path: unknown, ...times: unknown[]): void {
  */
 export class CowFs implements FileService {
   readonly kind: string = "cow";
+  /** The base: what `diff` and `commit` compare with. */
   #base: FileService;
+  /** What the layer stands over: the base, or the frozen level's view. */
+  #lower: FileService;
+  #level: CowLevel | undefined;
   #layer: CowLayer;
   #host: PassHost;
   #view: CowView;
+  #limits: CowFsOptions | undefined;
+  #numbering: LayerNumbering;
+  #baseCounts: Counts | undefined;
+  #baseLinked: readonly LinkedFile[];
+  #checkpoints: Map<number, CowLevel | null> | undefined = undefined;
+  #nextCheckpoint = 1;
 
   /**
    * Makes an overlay over `base`, with no changes yet.
@@ -120,19 +261,99 @@ export class CowFs implements FileService {
    * that is not an integer ≥ 0.
    */
   constructor(base: FileService, options?: CowFsOptions) {
-    if (
-      base === null || typeof base !== "object" || typeof base.open !== "function" ||
-      typeof base.readdir !== "function" || typeof base.stat !== "function"
-    ) {
-      throw new TypeError(
-        `CowFs: expected a FileService, got ${base === null ? "null" : typeof base}`,
-      );
+    let parts = handoff;
+    handoff = undefined;
+    if (parts === undefined) {
+      if (
+        base === null || typeof base !== "object" || typeof base.open !== "function" ||
+        typeof base.readdir !== "function" || typeof base.stat !== "function"
+      ) {
+        throw new TypeError(
+          `CowFs: expected a FileService, got ${base === null ? "null" : typeof base}`,
+        );
+      }
+      DiskQuota.from(options, "CowFs"); // checks the limits
+      const limits = options === undefined
+        ? undefined
+        : { maxBytes: options.maxBytes, maxFiles: options.maxFiles };
+      parts = {
+        base,
+        limits,
+        numbering: OVER_ANY_BASE,
+        baseCounts: undefined,
+        baseLinked: [],
+        level: undefined,
+        counted: undefined,
+      };
     }
-    this.#base = base;
-    this.#layer = new CowLayer(DiskQuota.from(options, "CowFs"));
-    this.#view = new CowView(base, this.#layer);
+    this.#base = parts.base;
+    this.#limits = parts.limits;
+    this.#numbering = parts.numbering;
+    this.#baseCounts = parts.baseCounts;
+    this.#baseLinked = parts.baseLinked;
+    this.#level = parts.level;
+    this.#lower = parts.level?.service ?? parts.base;
+    const given = parts.frozen ?? parts.ready;
+    const layer = given ??
+      new CowLayer(
+        DiskQuota.from(parts.limits, "CowFs"),
+        undefined,
+        this.#numberingOver(parts.level),
+      );
+    this.#layer = layer;
+    this.#view = new CowView(this.#lower, layer);
     this.#host = this.#view.host;
-    this.#layer.clear(this.#view.rootStat());
+    if (given === undefined) this.#startLayer(parts.counted, undefined);
+  }
+
+  static {
+    layerOverBase = (cow) => overBase(cow.#level, cow.#layer);
+  }
+
+  /** How a layer standing on `level` numbers its nodes. */
+  #numberingOver(level: CowLevel | undefined): LayerNumbering {
+    return level === undefined
+      ? this.#numbering
+      : { keepBaseIno: true, firstIno: level.layer.nextFreeIno };
+  }
+
+  /**
+   * Gives the (fresh) layer its root, the quota its counts, and the files
+   * that go on in it: `live` when given (the nodes of the layer just
+   * frozen), else copies of the frozen state's files with several names.
+   */
+  #startLayer(counted: Counts | undefined, live: readonly NamedNode[] | undefined): void {
+    const layer = this.#layer;
+    layer.clear(this.#view.rootStat());
+    const quota = layer.quota;
+    if (quota !== undefined && counted !== undefined) {
+      quota.bytes = counted.bytes;
+      quota.files = counted.files;
+    }
+    const carried = live ??
+      (this.#level?.linked ?? this.#baseLinked).map(({ node, paths }) => ({
+        node: copyNode(node, quota),
+        paths,
+      }));
+    for (const { node, paths } of carried) {
+      for (const path of paths) layer.adopt(path, node, this.#view.ensureDir(parentPath(path)));
+      if (quota !== undefined) (node.data as QuotaBuffer | undefined)?.markCounted();
+    }
+  }
+
+  /** Puts a fresh layer on `level` (or on the base) in place of the present one. */
+  #standOn(
+    level: CowLevel | undefined,
+    counted: Counts | undefined,
+    live?: readonly NamedNode[],
+  ): void {
+    const old = this.#layer;
+    const layer = new CowLayer(old.quota, old.clock, this.#numberingOver(level));
+    this.#level = level;
+    this.#lower = level?.service ?? this.#base;
+    this.#layer = layer;
+    this.#view.rebase(this.#lower, layer);
+    this.#startLayer(counted, live);
   }
 
   /**
@@ -161,7 +382,198 @@ export class CowFs implements FileService {
    * ```
    */
   usage(): DiskUsage {
-    return this.#layer.usage();
+    const layer = this.#layer;
+    if (layer.quota !== undefined) return layer.quota.usage();
+    // A frozen MemFs tree under the overlay counts too (see MemFs.fork).
+    const own = layer.usage();
+    const below = levelsUsage(this.#level);
+    const base = this.#baseCounts ?? { bytes: 0, files: 0 };
+    own.bytes += below.bytes + base.bytes;
+    own.files += below.files + base.files;
+    return own;
+  }
+
+  // ---- forks and checkpoints ----------------------------------------------
+
+  /**
+   * A new, independent CowFs over the same base, showing what this one
+   * shows now. It costs the same whatever the overlay holds: the overlay's
+   * layer is frozen (file contents are never copied) and both this CowFs
+   * and the fork go on with a fresh layer of their own over it. This CowFs
+   * stays as it was in every way that can be seen: its view, its diff,
+   * its checkpoints, its handles (a file open for writing goes on being
+   * written, and the fork gets a copy of what it held). The fork has the
+   * same limits and counts what the overlay held as its own, and has no
+   * checkpoints.
+   *
+   * `commit()` from a fork (or from this CowFs) writes into the base they
+   * share, which the others then see below their changes; commit only
+   * once the others are done.
+   *
+   * @example
+   * ```ts
+   * import { CowFs, MapFs, readText, writeText } from "@oanix/oanix";
+   * const prepared = new CowFs(MapFs.fromObject({ "/task.md": "fix the bug" }));
+   * writeText(prepared, "/setup.txt", "done");
+   * const trials = [1, 2, 3].map(() => prepared.fork());
+   * writeText(trials[0], "/answer.txt", "42");
+   * console.log(trials[0].diff().length, trials[1].diff().length); // 2 1
+   * console.log(readText(trials[2], "/setup.txt")); // "done"
+   * ```
+   */
+  fork(): CowFs {
+    const level = this.#seal();
+    return assemble({
+      base: this.#base,
+      limits: this.#limits,
+      numbering: this.#numbering,
+      baseCounts: this.#baseCounts,
+      baseLinked: this.#baseLinked,
+      level,
+      counted: level === undefined ? this.#baseCounts : level.counted,
+    });
+  }
+
+  /**
+   * Remembers the view as it is now and returns the checkpoint's id (1, 2,
+   * 3, ... in order) for {@linkcode CowFs.rewind}. Cheap and incremental:
+   * the overlay's layer is frozen (the changes since the checkpoint before,
+   * and nothing else) and a fresh one goes on top. Reads of files that
+   * have not changed since go down through the frozen layers; past 8 of
+   * them, the next checkpoint merges them into one (copying their index,
+   * never file contents). A file changed again after a checkpoint is
+   * copied into the new layer, so its old version is kept, and counted
+   * against the limits, as long as a checkpoint needs it.
+   *
+   * @example
+   * ```ts
+   * import { CowFs, MemFs, readText, writeText } from "@oanix/oanix";
+   * const cow = new CowFs(new MemFs());
+   * writeText(cow, "/plan.md", "step 1");
+   * const step1 = cow.checkpoint();
+   * writeText(cow, "/plan.md", "step 2 (a mistake)");
+   * cow.rewind(step1);
+   * console.log(readText(cow, "/plan.md")); // "step 1"
+   * ```
+   */
+  checkpoint(): number {
+    const level = this.#seal();
+    const id = this.#nextCheckpoint++;
+    (this.#checkpoints ??= new Map()).set(id, level ?? null);
+    return id;
+  }
+
+  /**
+   * Brings the view back to checkpoint `id`: every change made since is
+   * dropped (handles open on changed files keep working, detached, as
+   * after `reset`). Every checkpoint is kept, those taken after `id` too,
+   * so the view can go back and forth between them; ids are never reused.
+   *
+   * @throws {RangeError} when there is no checkpoint `id`.
+   *
+   * @example
+   * ```ts
+   * import { CowFs, exists, MemFs, writeText } from "@oanix/oanix";
+   * const cow = new CowFs(new MemFs());
+   * const empty = cow.checkpoint();
+   * writeText(cow, "/a", "1");
+   * const one = cow.checkpoint();
+   * cow.rewind(empty);
+   * console.log(exists(cow, "/a")); // false
+   * cow.rewind(one);
+   * console.log(exists(cow, "/a")); // true
+   * ```
+   */
+  rewind(id: number): void {
+    const level = this.#checkpointAt(id, "rewind");
+    this.#standOn(level, level === undefined ? this.#baseCounts : level.counted);
+  }
+
+  /**
+   * The ids of the checkpoints kept, oldest first.
+   *
+   * @example
+   * ```ts
+   * import { CowFs, MemFs } from "@oanix/oanix";
+   * const cow = new CowFs(new MemFs());
+   * cow.checkpoint();
+   * cow.checkpoint();
+   * console.log(cow.checkpoints()); // [1, 2]
+   * ```
+   */
+  checkpoints(): number[] {
+    return [...(this.#checkpoints?.keys() ?? [])];
+  }
+
+  /**
+   * Forgets checkpoint `id`, so that what only it kept can be freed.
+   *
+   * @throws {RangeError} when there is no checkpoint `id`.
+   *
+   * @example
+   * ```ts
+   * import { CowFs, MemFs } from "@oanix/oanix";
+   * const cow = new CowFs(new MemFs());
+   * const id = cow.checkpoint();
+   * cow.dropCheckpoint(id);
+   * console.log(cow.checkpoints()); // []
+   * ```
+   */
+  dropCheckpoint(id: number): void {
+    this.#checkpointAt(id, "dropCheckpoint");
+    this.#checkpoints!.delete(id);
+  }
+
+  #checkpointAt(id: number, method: string): CowLevel | undefined {
+    const level = this.#checkpoints?.get(id);
+    if (level === undefined) {
+      const known = this.checkpoints();
+      throw new RangeError(
+        `CowFs.${method}: no checkpoint ${String(id)} (${
+          known.length === 0 ? "none taken" : `known: ${known.join(", ")}`
+        })`,
+      );
+    }
+    return level ?? undefined;
+  }
+
+  /**
+   * Freezes the layer (when it holds changes) into a new level and puts a
+   * fresh layer on it; returns the level the view now stands on.
+   */
+  #seal(): CowLevel | undefined {
+    const layer = this.#layer;
+    if (!layer.dirty) return this.#level;
+    const { live, linked } = takeCarried(layer);
+    const quota = layer.quota;
+    const counted = quota === undefined ? undefined : { bytes: quota.bytes, files: quota.files };
+    let level = this.#frozen(this.#level, layer, counted, linked);
+    if (level.depth > MAX_LEVELS) {
+      level = this.#frozen(undefined, flattenLayers(layersOf(level)), counted, linked);
+    }
+    // Files open for writing or with several names go on in the new layer.
+    this.#standOn(level, counted, live);
+    return level;
+  }
+
+  /** A level made of `layer`, frozen, over `below` (or the base). */
+  #frozen(
+    below: CowLevel | undefined,
+    layer: CowLayer,
+    counted: Counts | undefined,
+    linked: readonly LinkedFile[],
+  ): CowLevel {
+    const service = assemble({
+      base: this.#base,
+      limits: undefined,
+      numbering: this.#numbering,
+      baseCounts: undefined,
+      baseLinked: [],
+      level: below,
+      counted: undefined,
+      frozen: layer,
+    });
+    return { service, layer, below, depth: (below?.depth ?? 0) + 1, counted, linked };
   }
 
   // ---- reads ---------------------------------------------------------------
@@ -174,7 +586,7 @@ export class CowFs implements FileService {
     ) {
       const p = this.#direct(path);
       if (p !== undefined) {
-        return new PassHandle(this.#host, this.#base.open(p, flags), flags?.read !== false);
+        return new PassHandle(this.#host, this.#lower.open(p, flags), flags?.read !== false);
       }
     }
     return this.#openSlow(path, resolveOpenFlags(flags, path));
@@ -182,7 +594,7 @@ export class CowFs implements FileService {
 
   readFile(path: string): Uint8Array {
     const p = this.#direct(path);
-    if (p !== undefined) return readFile(this.#base, p);
+    if (p !== undefined) return readFile(this.#lower, p);
     const found = this.#view.resolve(path, true);
     const node = found.node;
     if (node !== undefined) {
@@ -193,12 +605,12 @@ export class CowFs implements FileService {
     if (kind === undefined) throw new FsError("ENOENT", path);
     if (kind === "dir") throw new FsError("EISDIR", path);
     if (found.plain) this.#layer.addPlain(found.path);
-    return readFile(this.#base, found.path);
+    return readFile(this.#lower, found.path);
   }
 
   readdir(path: string): DirEntry[] {
     const p = this.#direct(path);
-    if (p !== undefined) return sortedEntries(this.#base.readdir(p));
+    if (p !== undefined) return sortedEntries(this.#lower.readdir(p));
     const found = this.#view.resolve(path, true);
     const kind = kindOf(found);
     if (kind === undefined) throw new FsError("ENOENT", path);
@@ -208,7 +620,7 @@ export class CowFs implements FileService {
 
   stat(path: string): Stat {
     const p = this.#direct(path);
-    if (p !== undefined) return this.#view.baseStat(this.#base.stat(p));
+    if (p !== undefined) return this.#view.baseStat(this.#lower.stat(p));
     return this.#view.statOf(this.#view.resolve(path, true), path);
   }
 
@@ -343,7 +755,12 @@ export class CowFs implements FileService {
    * ```
    */
   diff(): CowChange[] {
-    return computeChanges(this.#base, this.#layer).map(({ node: _, ...change }) => change);
+    return this.#changes().map(({ node: _, ...change }) => change);
+  }
+
+  /** Every change against the base, with the nodes holding the new content. */
+  #changes(): PendingChange[] {
+    return computeChanges(this.#base, overBase(this.#level, this.#layer));
   }
 
   /**
@@ -368,15 +785,16 @@ export class CowFs implements FileService {
    * ```
    */
   commit(): CowChange[] {
-    const changes = computeChanges(this.#base, this.#layer);
+    const changes = this.#changes();
     try {
       applyChanges(this.#base, changes);
     } catch (e) {
-      // Part of the changes reached the base: what the layer knew of it is stale.
+      // Part of the changes reached the base: what the layers knew of it is stale.
       this.#layer.forgetBase();
+      for (const layer of layersOf(this.#level)) layer.forgetBase();
       throw e;
     }
-    this.#layer.clear(this.#view.rootStat());
+    this.reset();
     return changes.map(({ node: _, ...change }) => change);
   }
 
@@ -393,7 +811,8 @@ export class CowFs implements FileService {
    * ```
    */
   reset(): void {
-    this.#layer.clear(this.#view.rootStat());
+    this.#checkpoints = undefined;
+    this.#standOn(undefined, this.#baseCounts);
   }
 
   describe(): Record<string, unknown> {
@@ -447,7 +866,7 @@ export class CowFs implements FileService {
       }
       if (found.node !== undefined) return this.#view.nodeHandle(found.path, found.node, f);
       if (found.plain) this.#layer.addPlain(found.path);
-      const inner = this.#base.open(found.path, { read: f.read, nonBlocking: f.nonBlocking });
+      const inner = this.#lower.open(found.path, { read: f.read, nonBlocking: f.nonBlocking });
       return new PassHandle(this.#host, inner, f.read);
     }
     if (!f.create) throw new FsError("ENOENT", path);

@@ -34,10 +34,11 @@ import type { DiskUsage, FileKind, Stat } from "./types.ts";
 export class CowNode extends Timestamped {
   /** What the node is. */
   readonly kind: FileKind;
-  /** A number unique within the layer. */
+  /**
+   * The inode number `stat` reports: the number of the base entry it copies
+   * (as the view shows it), or a number of the layer's own.
+   */
   readonly ino: number;
-  /** The base's inode number when the node is a copy of a base entry. */
-  origin: number | undefined = undefined;
   /** A file's content. */
   data: ByteBuffer | undefined;
   /** A symlink's target. */
@@ -58,11 +59,11 @@ export class CowNode extends Timestamped {
   handles = 0;
 
   /**
-   * Makes an empty node, stamped now or, given `copyOf`, a copy of that
-   * base entry's number and times.
+   * Makes an empty node, stamped now or, given `copyOf`, with the times of
+   * that base entry.
    *
    * @param kind what the node is
-   * @param ino its number within the layer
+   * @param ino the inode number it reports
    * @param copyOf the base entry this node copies
    * @param quota the quota its content counts against, if any
    */
@@ -70,10 +71,7 @@ export class CowNode extends Timestamped {
     super(copyOf === undefined ? Date.now() : 0);
     this.kind = kind;
     this.ino = ino;
-    if (copyOf !== undefined) {
-      this.origin = copyOf.ino;
-      this.copyTimesOf(copyOf);
-    }
+    if (copyOf !== undefined) this.copyTimesOf(copyOf);
     this.data = kind !== "file"
       ? undefined
       : quota === undefined
@@ -104,6 +102,30 @@ export interface CopyUpClock {
 }
 
 /**
+ * How a layer numbers its nodes.
+ *
+ * @example
+ * ```ts
+ * import { CowLayer, type LayerNumbering } from "./cow_layer.ts";
+ * const numbering: LayerNumbering = { keepBaseIno: true, firstIno: 100 };
+ * console.log(new CowLayer(undefined, undefined, numbering).newNode("file").ino); // 201
+ * ```
+ */
+export interface LayerNumbering {
+  /**
+   * True when the base is a frozen state of the same overlay (or a frozen
+   * MemFs), whose numbers are already the ones to report; false for any
+   * other base, whose numbers are doubled so that the layer's own (odd)
+   * numbers never collide with them.
+   */
+  keepBaseIno: boolean;
+  /** Where the layer's own numbers start (above every number below it). */
+  firstIno: number;
+}
+
+const PLAIN_BASE: LayerNumbering = { keepBaseIno: false, firstIno: 1 };
+
+/**
  * The upper layer's entries (by normalised path) and whiteouts.
  *
  * @example
@@ -130,34 +152,61 @@ export class CowLayer {
    * Emptied with `plain`; a node attached at one takes it out.
    */
   readonly plainDirs: Set<string> = new Set();
-  /** Bumped at every file copy-up. */
-  readonly clock: CopyUpClock = { gen: 0 };
+  /** Bumped at every file copy-up (shared by the layers that replace this one). */
+  readonly clock: CopyUpClock;
   /** The limits, when there are any. */
   readonly quota: DiskQuota | undefined;
   /** False until the first change: until then every call goes straight to the base. */
   dirty = false;
   /** How many whiteouts there are. */
   whiteoutCount = 0;
-  #ino = 1;
+  /** The nodes with a handle open for writing. */
+  readonly writing: Set<CowNode> = new Set();
+  /** The nodes that were given a second name (some may have only one left). */
+  readonly linked: Set<CowNode> = new Set();
+  /** Whether base numbers are kept as they are (see {@linkcode LayerNumbering}). */
+  readonly keepBaseIno: boolean;
+  #ino: number;
 
   /**
    * Makes an empty layer.
    *
    * @param quota the limits, if any
+   * @param clock the copy-up clock to share (a fresh one by default)
+   * @param numbering how nodes are numbered; by default, over a plain base
    */
-  constructor(quota: DiskQuota | undefined) {
+  constructor(
+    quota: DiskQuota | undefined,
+    clock: CopyUpClock = { gen: 0 },
+    numbering: LayerNumbering = PLAIN_BASE,
+  ) {
     this.quota = quota;
+    this.clock = clock;
+    this.keepBaseIno = numbering.keepBaseIno;
+    this.#ino = numbering.firstIno;
     this.clear(undefined);
   }
 
-  /** A fresh node number. */
-  nextIno(): number {
-    return this.#ino++;
+  /** The first number not yet given out: where a layer stacked on this one starts. */
+  get nextFreeIno(): number {
+    return this.#ino;
+  }
+
+  /** The number a node reports: the base entry's (`copyOf`), or a fresh odd one. */
+  inoFor(copyOf?: Stat): number {
+    const base = copyOf?.ino;
+    if (base === undefined) return this.#ino++ * 2 + 1;
+    return this.keepBaseIno ? base : base * 2;
+  }
+
+  /** The number the view reports for a base entry numbered `ino`. */
+  baseIno(ino: number): number {
+    return this.keepBaseIno ? ino : ino * 2;
   }
 
   /** A new empty node (a copy of base entry `copyOf`'s number and times, when given). */
   newNode(kind: FileKind, copyOf?: Stat): CowNode {
-    return new CowNode(kind, this.#ino++, copyOf, this.quota);
+    return new CowNode(kind, this.inoFor(copyOf), copyOf, this.quota);
   }
 
   /** Forgets every change; the root node copies `rootStat` when given. */
@@ -166,6 +215,8 @@ export class CowLayer {
     this.plain.clear();
     this.plainDirs.clear();
     this.whiteoutCount = 0;
+    this.writing.clear();
+    this.linked.clear();
     this.quota?.reset();
     const root = this.newNode("dir", rootStat);
     root.baseDir = true;
@@ -284,7 +335,7 @@ export class CowLayer {
     name: string = baseName(path),
   ): void {
     if (node.names === 0) this.#enter(node, check, path);
-    node.names++;
+    if (++node.names === 2 && node.kind !== "dir") this.linked.add(node);
     node.changed();
     parent.children!.set(name, node);
     parent.listing?.changed();
@@ -347,12 +398,28 @@ export class CowLayer {
 
   /** A write handle on `node` opened: its content stays counted until it closes. */
   opened(node: CowNode): void {
-    node.handles++;
+    if (node.handles++ === 0) this.writing.add(node);
   }
 
   /** A write handle on `node` closed. */
   closed(node: CowNode): void {
-    if (--node.handles === 0 && node.names === 0) (node.data as QuotaBuffer | undefined)?.uncount();
+    if (--node.handles !== 0) return;
+    this.writing.delete(node);
+    if (node.names === 0 && this.quota !== undefined) (node.data as QuotaBuffer).uncount();
+  }
+
+  /**
+   * Puts `node`, already counted against the quota (it comes from the layer
+   * this one replaced), at `path` in directory node `parent`.
+   */
+  adopt(path: string, node: CowNode, parent: CowNode): void {
+    if (++node.names === 2) this.linked.add(node);
+    if (node.handles > 0) this.writing.add(node);
+    parent.children!.set(baseName(path), node);
+    parent.listing?.changed();
+    this.nodes.set(path, node);
+    this.plain.delete(path);
+    this.dirty = true;
   }
 
   #enter(node: CowNode, check: boolean, path: string): void {

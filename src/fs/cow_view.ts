@@ -66,10 +66,10 @@ export function kindOf(found: Found): FileKind | undefined {
  * ```
  */
 export class CowView {
-  /** The service under the overlay. */
-  readonly base: FileService;
+  /** The service under the overlay (a frozen state of it, after a fork or a checkpoint). */
+  base: FileService;
   /** The overlay. */
-  readonly layer: CowLayer;
+  layer: CowLayer;
   /** The hooks given to handles on base files. */
   readonly host: PassHost;
 
@@ -85,19 +85,31 @@ export class CowView {
     this.host = {
       clock: layer.clock,
       copyOf: (path) => {
-        const node = layer.nodes.get(path);
-        return node?.kind === "file" && !layer.isHidden(path) ? node : undefined;
+        const node = this.layer.nodes.get(path);
+        return node?.kind === "file" && !this.layer.isHidden(path) ? node : undefined;
       },
       baseStat: (st) => this.baseStat(st),
       nodeStat: (node) => this.nodeStat(node),
     };
   }
 
+  /**
+   * Puts `layer` over `base` in place of the present pair. The layer must
+   * share the present layer's copy-up clock, so that handles opened on the
+   * base before still move over to copies made after.
+   */
+  rebase(base: FileService, layer: CowLayer): void {
+    if (layer.clock !== this.host.clock) {
+      throw new Error("CowView.rebase: the clock must be shared");
+    }
+    this.base = base;
+    this.layer = layer;
+  }
+
   /** A handle on a node's content, shared with every other handle on it. */
   nodeHandle(path: string, node: CowNode, f: ResolvedOpenFlags): FileHandle {
     const layer = this.layer;
-    const counted = layer.quota !== undefined && f.write;
-    if (counted) layer.opened(node);
+    if (f.write) layer.opened(node);
     return new BufferHandle({
       path,
       buffer: node.data!,
@@ -106,7 +118,8 @@ export class CowView {
       append: f.append,
       stat: () => this.nodeStat(node),
       onChange: f.write ? () => node.touch() : undefined,
-      onClose: counted ? () => layer.closed(node) : undefined,
+      // The layer of the moment: after a checkpoint the node may sit in a newer one.
+      onClose: f.write ? () => this.layer.closed(node) : undefined,
     });
   }
 
@@ -282,7 +295,7 @@ export class CowView {
       size: kind === "file" ? node.data!.size : kind === "symlink" ? node.target.length : 0,
       mtime: node.mtimeMs,
       readOnly: false,
-      ino: node.origin !== undefined ? node.origin * 2 : node.ino * 2 + 1,
+      ino: node.ino,
       mtimeNs: node.mtimeNs,
       atimeNs: node.atimeNs,
     };
@@ -294,7 +307,7 @@ export class CowView {
   /** The view of a base entry's stat: writable, with the overlay's inode number. */
   baseStat(st: Stat): Stat {
     const out: Stat = { kind: st.kind, size: st.size, mtime: st.mtime, readOnly: false };
-    if (st.ino !== undefined) out.ino = st.ino * 2;
+    if (st.ino !== undefined) out.ino = this.layer.baseIno(st.ino);
     if (st.nlink !== undefined) out.nlink = st.nlink;
     if (st.mtimeNs !== undefined) out.mtimeNs = st.mtimeNs;
     if (st.atimeNs !== undefined) out.atimeNs = st.atimeNs;

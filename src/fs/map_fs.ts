@@ -91,6 +91,21 @@ export class MapFsBuilder {
 const GUARD = Symbol("MapFs");
 
 /**
+ * A read-only view of `tree`, which must never change again (a MemFs's
+ * tree frozen at its first fork). Internal.
+ *
+ * @example
+ * ```ts
+ * import { frozenTreeFs } from "./map_fs.ts";
+ * import { MemTree } from "./mem_tree.ts";
+ * console.log(frozenTreeFs(new MemTree(false, undefined)).readdir("/")); // []
+ * ```
+ */
+export function frozenTreeFs(tree: MemTree): MapFs {
+  return new MapFs(tree, GUARD);
+}
+
+/**
  * A read-only file service over data fixed at build time: every write,
  * create, mkdir, remove or rename is EROFS.
  *

@@ -4,8 +4,10 @@
  * @module
  */
 
+import { type CowFs, overFrozenTree } from "./cow_fs.ts";
 import { DiskQuota } from "./disk_quota.ts";
 import { FsError } from "./errors.ts";
+import { frozenTreeFs } from "./map_fs.ts";
 import { MemTree } from "./mem_tree.ts";
 import { resolveOpenFlags } from "./open_flags.ts";
 import { isWithin } from "./path.ts";
@@ -29,6 +31,12 @@ import type {
  * ```
  */
 export type MemFsOptions = QuotaOptions;
+
+/** The tree of a MemFs that was made as a fork, or has frozen its own: never used. */
+const RETIRED = new MemTree(false, undefined);
+
+/** The overlay a MemFs being made by `fork()` takes over. */
+let adopting: CowFs | undefined;
 
 function checkTime(t: unknown, path: unknown): void {
   if (t !== undefined && typeof t !== "bigint") {
@@ -67,6 +75,8 @@ function checkTime(t: unknown, path: unknown): void {
 export class MemFs implements FileService {
   readonly kind: string = "mem";
   #tree: MemTree;
+  /** From the first fork on: the overlay over the frozen tree, which serves every call. */
+  #over: CowFs | undefined = undefined;
 
   /**
    * Makes an empty tree.
@@ -75,7 +85,70 @@ export class MemFs implements FileService {
    * @throws {TypeError} for a limit that is not an integer ≥ 0.
    */
   constructor(options?: MemFsOptions) {
+    const over = adopting;
+    adopting = undefined;
+    if (over !== undefined) {
+      this.#tree = RETIRED;
+      this.#over = over;
+      return;
+    }
     this.#tree = new MemTree(false, DiskQuota.from(options, "MemFs"));
+  }
+
+  /**
+   * A new, independent MemFs holding what this one holds now, made in the
+   * same time whatever the size of the tree: nothing is copied. At the
+   * first fork the tree is frozen and shared, and this MemFs and every
+   * fork go on as a copy-on-write overlay over it (a {@linkcode CowFs}),
+   * each with changes of its own; later forks freeze only what changed
+   * since. The files, times and inode numbers seen stay as they were.
+   * What changes is that directories no longer report `nlink`, and that
+   * the limits count, besides what changed, the frozen tree as a whole: a
+   * file removed or rewritten after a fork still takes its space, since
+   * the frozen tree holds it.
+   *
+   * @throws {FsError} EBUSY when a file is open for writing at the first
+   * fork (the frozen tree must not change): close it and fork again.
+   *
+   * @example
+   * ```ts
+   * import { MemFs, readText, writeText } from "@oanix/oanix";
+   * const prepared = new MemFs();
+   * writeText(prepared, "/notes.txt", "start");
+   * const a = prepared.fork();
+   * const b = prepared.fork();
+   * writeText(a, "/notes.txt", "a's notes");
+   * console.log(readText(b, "/notes.txt"), readText(prepared, "/notes.txt")); // "start" "start"
+   * ```
+   */
+  fork(): MemFs {
+    const over = this.#over ?? this.#freeze();
+    adopting = over.fork();
+    return new MemFs();
+  }
+
+  /** Freezes the tree and makes the overlay that serves from now on. */
+  #freeze(): CowFs {
+    const tree = this.#tree;
+    if (tree.writers > 0) {
+      throw new FsError(
+        "EBUSY",
+        "/",
+        `${tree.writers} handle(s) open for writing: close them before the first fork`,
+      );
+    }
+    const { bytes, files, maxBytes, maxFiles } = tree.usage();
+    const limits = tree.quota === undefined ? undefined : { maxBytes, maxFiles };
+    const over = overFrozenTree(
+      frozenTreeFs(tree),
+      tree.nextFreeIno,
+      limits,
+      { bytes, files },
+      tree.linkedFiles(),
+    );
+    this.#over = over;
+    this.#tree = RETIRED;
+    return over;
   }
 
   /**
@@ -90,10 +163,14 @@ export class MemFs implements FileService {
    * ```
    */
   usage(): DiskUsage {
+    const over = this.#over;
+    if (over !== undefined) return over.usage();
     return this.#tree.usage();
   }
 
   open(path: string, flags?: OpenFlags): FileHandle {
+    const over = this.#over;
+    if (over !== undefined) return over.open(path, flags);
     const f = resolveOpenFlags(flags, path);
     const tree = this.#tree;
     let node = tree.peek(path, true);
@@ -119,10 +196,14 @@ export class MemFs implements FileService {
   }
 
   readFile(path: string): Uint8Array {
+    const over = this.#over;
+    if (over !== undefined) return over.readFile(path);
     return this.#tree.readFile(path);
   }
 
   writeFile(path: string, data: Uint8Array): void {
+    const over = this.#over;
+    if (over !== undefined) return over.writeFile(path, data);
     if (!(data instanceof Uint8Array)) {
       throw new FsError("EINVAL", String(path), "data must be a Uint8Array");
     }
@@ -130,21 +211,29 @@ export class MemFs implements FileService {
   }
 
   readdir(path: string): DirEntry[] {
+    const over = this.#over;
+    if (over !== undefined) return over.readdir(path);
     const tree = this.#tree;
     return tree.list(tree.dir(path));
   }
 
   stat(path: string): Stat {
+    const over = this.#over;
+    if (over !== undefined) return over.stat(path);
     const tree = this.#tree;
     return tree.stat(tree.get(path, true));
   }
 
   lstat(path: string): Stat {
+    const over = this.#over;
+    if (over !== undefined) return over.lstat(path);
     const tree = this.#tree;
     return tree.stat(tree.get(path, false));
   }
 
   mkdir(path: string): void {
+    const over = this.#over;
+    if (over !== undefined) return over.mkdir(path);
     const tree = this.#tree;
     const w = tree.locate(path, false);
     if (w.node !== undefined) throw new FsError("EEXIST", path);
@@ -152,6 +241,8 @@ export class MemFs implements FileService {
   }
 
   remove(path: string): void {
+    const over = this.#over;
+    if (over !== undefined) return over.remove(path);
     const tree = this.#tree;
     const w = tree.locate(path, false);
     const node = w.node;
@@ -162,6 +253,8 @@ export class MemFs implements FileService {
   }
 
   rename(from: string, to: string): void {
+    const over = this.#over;
+    if (over !== undefined) return over.rename(from, to);
     const tree = this.#tree;
     const src = tree.locate(from, false);
     const dst = tree.locate(to, false);
@@ -193,29 +286,35 @@ export class MemFs implements FileService {
    * directory, EEXIST when `newPath` exists.
    */
   link(existing: string, newPath: string): void {
+    const over = this.#over;
+    if (over !== undefined) return over.link(existing, newPath);
     const tree = this.#tree;
     const node = tree.get(existing, false);
     if (node.kind === "dir") throw new FsError("EPERM", existing, "cannot link a directory");
     const w = tree.locate(newPath, false);
     if (w.node !== undefined) throw new FsError("EEXIST", newPath);
-    node.nlink++;
-    node.changed();
-    tree.link(w, node);
+    tree.addName(w, node);
   }
 
   setTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
+    const over = this.#over;
+    if (over !== undefined) return over.setTimes(path, atimeNs, mtimeNs);
     checkTime(atimeNs, path);
     checkTime(mtimeNs, path);
     this.#tree.get(path, true).setTimesNs(atimeNs, mtimeNs);
   }
 
   lsetTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
+    const over = this.#over;
+    if (over !== undefined) return over.lsetTimes(path, atimeNs, mtimeNs);
     checkTime(atimeNs, path);
     checkTime(mtimeNs, path);
     this.#tree.get(path, false).setTimesNs(atimeNs, mtimeNs);
   }
 
   symlink(target: string, path: string): void {
+    const over = this.#over;
+    if (over !== undefined) return over.symlink(target, path);
     if (typeof target !== "string" || target === "" || target.includes("\0")) {
       throw new FsError("EINVAL", path, "bad symlink target");
     }
@@ -226,15 +325,16 @@ export class MemFs implements FileService {
   }
 
   readlink(path: string): string {
+    const over = this.#over;
+    if (over !== undefined) return over.readlink(path);
     const node = this.#tree.get(path, false);
     if (node.kind !== "symlink") throw new FsError("EINVAL", path, "not a symlink");
     return node.target;
   }
 
   describe(): Record<string, unknown> {
-    const quota = this.#tree.quota;
-    if (quota === undefined) return {};
-    const { maxBytes, maxFiles } = quota.usage();
+    const { maxBytes, maxFiles } = this.usage();
+    if (maxBytes === undefined && maxFiles === undefined) return {};
     return { maxBytes, maxFiles };
   }
 }

@@ -117,6 +117,10 @@ export class MemTree {
   /** Every entry of the tree by each of its paths (no symlink on the way). */
   #index = new Map<string, MemNode>();
   #nextIno = 1;
+  /** Handles open for writing. */
+  writers = 0;
+  /** Files and symlinks with more than one name. */
+  #multiLinked = 0;
 
   /**
    * Makes an empty tree.
@@ -278,10 +282,17 @@ export class MemTree {
     return node.data!.copy();
   }
 
+  /** The first inode number not given out yet. */
+  get nextFreeIno(): number {
+    return this.#nextIno;
+  }
+
   /** A handle on file `node`, shared with every other handle on it. */
   handle(path: string, node: MemNode, f: ResolvedOpenFlags): FileHandle {
-    const quota = this.quota;
-    if (quota !== undefined && f.write) node.handles++;
+    if (f.write) {
+      this.writers++;
+      if (this.quota !== undefined) node.handles++;
+    }
     return new BufferHandle({
       path,
       buffer: node.data!,
@@ -290,7 +301,7 @@ export class MemTree {
       append: f.append,
       stat: () => this.stat(node),
       onChange: f.write ? () => node.touch() : undefined,
-      onClose: quota !== undefined && f.write ? () => this.#closed(node) : undefined,
+      onClose: f.write ? () => this.#closed(node) : undefined,
     });
   }
 
@@ -309,6 +320,25 @@ export class MemTree {
     }
     this.link(w, node);
     return node;
+  }
+
+  /** Gives the file or symlink `node` a second (third, ...) name: `w`, which is free. */
+  addName(w: Where, node: MemNode): void {
+    if (++node.nlink === 2) this.#multiLinked++;
+    node.changed();
+    this.link(w, node);
+  }
+
+  /** The files and symlinks with several names, with their paths (a scan, unless there are none). */
+  linkedFiles(): Array<{ node: MemNode; paths: string[] }> {
+    if (this.#multiLinked === 0) return [];
+    const found = new Map<MemNode, string[]>();
+    for (const [path, node] of this.#index) {
+      if (node.kind !== "dir" && node.nlink > 1) {
+        found.set(node, [...(found.get(node) ?? []), path]);
+      }
+    }
+    return [...found].map(([node, paths]) => ({ node, paths }));
   }
 
   /** Gives `node` the free name `w`, stamping the parent with the node's time. */
@@ -346,6 +376,7 @@ export class MemTree {
     } else {
       node.changed();
       if (--node.nlink === 0) this.#gone(node);
+      else if (node.nlink === 1) this.#multiLinked--;
       node.parent = undefined; // which name is left is not known here
     }
   }
@@ -411,7 +442,8 @@ export class MemTree {
   }
 
   #closed(node: MemNode): void {
-    if (--node.handles === 0 && node.nlink === 0) {
+    this.writers--;
+    if (this.quota !== undefined && --node.handles === 0 && node.nlink === 0) {
       (node.data as QuotaBuffer | undefined)?.uncount();
     }
   }

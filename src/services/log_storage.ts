@@ -23,11 +23,41 @@ export class BoundedBytes {
   #size = 0;
   /** Bytes dropped since the last call to `takeDropped`. */
   #pendingDrop = 0;
+  /** The last block is shared with a fork: copy it before writing into it. */
+  #sharedTail = false;
   /** Bytes dropped since the last `clear`. */
   droppedTotal = 0;
 
   constructor(cap: number) {
     this.cap = cap;
+  }
+
+  /** Bytes dropped and not yet reported (see `takeDropped`). */
+  get pendingDrop(): number {
+    return this.#pendingDrop;
+  }
+
+  /**
+   * An independent copy, made without copying the bytes: both share the
+   * blocks, which are never written again except the last, which the
+   * first of the two to append copies first.
+   */
+  fork(): BoundedBytes {
+    const out = new BoundedBytes(this.cap);
+    out.#blocks = this.#blocks.slice();
+    out.#head = this.#head;
+    out.#tail = this.#tail;
+    out.#size = this.#size;
+    out.#pendingDrop = this.#pendingDrop;
+    out.droppedTotal = this.droppedTotal;
+    out.#sharedTail = this.#sharedTail = this.#blocks.length > 0;
+    return out;
+  }
+
+  /** Sets the drop counts (for a restored log). */
+  setDropped(total: number, pending: number): void {
+    this.droppedTotal = total;
+    this.#pendingDrop = pending;
   }
 
   /** The number of bytes held. */
@@ -42,6 +72,7 @@ export class BoundedBytes {
     if (src.length > this.cap) {
       this.#drop(this.#size + src.length - this.cap);
       this.#blocks = [];
+      this.#sharedTail = false;
       this.#head = this.#tail = this.#size = 0;
       src = src.subarray(src.length - this.cap);
     }
@@ -52,6 +83,10 @@ export class BoundedBytes {
         last = new Uint8Array(Math.min(BLOCK_SIZE, Math.max(this.cap, 64)));
         this.#blocks.push(last);
         this.#tail = 0;
+        this.#sharedTail = false;
+      } else if (this.#sharedTail) {
+        last = this.#blocks[this.#blocks.length - 1] = last.slice();
+        this.#sharedTail = false;
       }
       const n = Math.min(last.length - this.#tail, src.length - at);
       last.set(src.subarray(at, at + n), this.#tail);
@@ -106,6 +141,7 @@ export class BoundedBytes {
   /** Forgets everything, counts included. */
   clear(): void {
     this.#blocks = [];
+    this.#sharedTail = false;
     this.#head = this.#tail = this.#size = 0;
     this.#pendingDrop = 0;
     this.droppedTotal = 0;
@@ -132,6 +168,17 @@ export class BoundedEvents {
 
   constructor(cap: number) {
     this.cap = cap;
+  }
+
+  /** An independent copy (the events themselves are immutable, so shared). */
+  fork(): BoundedEvents {
+    const out = new BoundedEvents(this.cap);
+    out.#items = this.#items.slice(this.#head);
+    out.#bytes = this.#bytes;
+    out.droppedEvents = this.droppedEvents;
+    out.droppedBytes = this.droppedBytes;
+    out.lastDropAt = this.lastDropAt;
+    return out;
   }
 
   /** The number of bytes the held events take as JSON lines. */

@@ -55,6 +55,66 @@ export interface LogDropCounts {
   eventBytes: number;
 }
 
+/**
+ * What stdout.log or stderr.log holds, as plain data.
+ *
+ * @example
+ * ```ts
+ * import type { LogBytesState } from "@oanix/oanix";
+ * const empty: LogBytesState = { bytes: new Uint8Array(), mtimeNs: 0n, droppedBytes: 0, pendingDropBytes: 0 };
+ * ```
+ */
+export interface LogBytesState {
+  /** The bytes held (the newest, up to the cap). */
+  bytes: Uint8Array;
+  /** When the stream last changed, in nanoseconds. */
+  mtimeNs: bigint;
+  /** Bytes dropped so far to stay under the cap. */
+  droppedBytes: number;
+  /** Of those, the ones no `warn` event has reported yet. */
+  pendingDropBytes: number;
+}
+
+/**
+ * What events.jsonl holds, as plain data.
+ *
+ * @example
+ * ```ts
+ * import type { LogEventsState } from "@oanix/oanix";
+ * const none: LogEventsState = { events: [], mtimeNs: 0n, droppedEvents: 0, droppedBytes: 0, lastDropAt: 0 };
+ * ```
+ */
+export interface LogEventsState {
+  /** The events held, oldest first (without the drop report, which is derived). */
+  events: LogEvent[];
+  /** When the stream last changed, in nanoseconds. */
+  mtimeNs: bigint;
+  /** Events dropped so far to stay under the cap. */
+  droppedEvents: number;
+  /** Their bytes. */
+  droppedBytes: number;
+  /** When the last was dropped (milliseconds since the epoch; 0 for never). */
+  lastDropAt: number;
+}
+
+/**
+ * The three streams as plain data.
+ *
+ * @example
+ * ```ts
+ * import type { LogStreamsState } from "./log_streams.ts";
+ * const cap = (s: LogStreamsState) => s.stdout.bytes.length;
+ * ```
+ */
+export interface LogStreamsState {
+  /** stdout.log. */
+  stdout: LogBytesState;
+  /** stderr.log. */
+  stderr: LogBytesState;
+  /** events.jsonl. */
+  events: LogEventsState;
+}
+
 const encoder = new TextEncoder();
 
 function errorText(e: unknown): string {
@@ -83,6 +143,58 @@ export class LogStreams {
     this.#events = new BoundedEvents(cap);
     const t = nowNs();
     this.mtimeNs = { stdout: t, stderr: t, events: t };
+  }
+
+  /** An independent copy (no subscribers), sharing what it can. */
+  fork(): LogStreams {
+    const out = new LogStreams(this.cap);
+    out.#stdout = this.#stdout.fork();
+    out.#stderr = this.#stderr.fork();
+    out.#events = this.#events.fork();
+    out.mtimeNs = { ...this.mtimeNs };
+    return out;
+  }
+
+  /** Everything held, as plain data (drop reports not yet made stay pending). */
+  exportState(): LogStreamsState {
+    const bytes = (log: BoundedBytes, stream: "stdout" | "stderr"): LogBytesState => ({
+      bytes: log.snapshot(),
+      mtimeNs: this.mtimeNs[stream],
+      droppedBytes: log.droppedTotal,
+      pendingDropBytes: log.pendingDrop,
+    });
+    const ev = this.#events;
+    return {
+      stdout: bytes(this.#stdout, "stdout"),
+      stderr: bytes(this.#stderr, "stderr"),
+      events: {
+        events: ev.events(),
+        mtimeNs: this.mtimeNs.events,
+        droppedEvents: ev.droppedEvents,
+        droppedBytes: ev.droppedBytes,
+        lastDropAt: ev.lastDropAt,
+      },
+    };
+  }
+
+  /** Streams under `cap` holding `state` (checked by the caller). */
+  static fromState(cap: number, state: LogStreamsState): LogStreams {
+    const out = new LogStreams(cap);
+    for (const [log, s] of [[out.#stdout, state.stdout], [out.#stderr, state.stderr]] as const) {
+      log.append(s.bytes);
+      log.setDropped(s.droppedBytes, s.pendingDropBytes);
+    }
+    const ev = out.#events;
+    for (const e of state.events.events) ev.append(e);
+    ev.droppedEvents = state.events.droppedEvents;
+    ev.droppedBytes = state.events.droppedBytes;
+    ev.lastDropAt = state.events.lastDropAt;
+    out.mtimeNs = {
+      stdout: state.stdout.mtimeNs,
+      stderr: state.stderr.mtimeNs,
+      events: state.events.mtimeNs,
+    };
+    return out;
   }
 
   /** Appends bytes to stdout or stderr (copied). */

@@ -15,7 +15,14 @@ import { EventLineReader } from "./event_line_reader.ts";
 import { flatListing, flatName, flatReaddirCheck, flatRootStat } from "./flat_dir.ts";
 import { describeValue, type JsonValue } from "./json_value.ts";
 import { LogEvent, type LogLevel } from "./log_event.ts";
-import { type LogDropCounts, type LogRecord, type LogStream, LogStreams } from "./log_streams.ts";
+import {
+  type LogBytesState,
+  type LogDropCounts,
+  type LogEventsState,
+  type LogRecord,
+  type LogStream,
+  LogStreams,
+} from "./log_streams.ts";
 
 /**
  * Options for a {@linkcode LogsFs}.
@@ -33,6 +40,32 @@ export interface LogsFsOptions {
    * Beyond it the oldest are dropped. Default 1 MiB.
    */
   maxBytesPerStream?: number;
+}
+
+/**
+ * Everything a {@linkcode LogsFs} holds, as plain data: what
+ * {@linkcode LogsFs.exportState} gives and {@linkcode LogsFs.fromState}
+ * takes. Subscribers are not part of it.
+ *
+ * @example
+ * ```ts
+ * import { LogsFs } from "@oanix/oanix";
+ * const logs = new LogsFs();
+ * logs.writeStdout("hi\n");
+ * console.log(logs.exportState().stdout.bytes.length); // 3
+ * ```
+ */
+export interface LogsFsState {
+  /** The cap of each stream. */
+  maxBytesPerStream: number;
+  /** When the LogsFs was made, in nanoseconds. */
+  createdAtNs: bigint;
+  /** stdout.log. */
+  stdout: LogBytesState;
+  /** stderr.log. */
+  stderr: LogBytesState;
+  /** events.jsonl. */
+  events: LogEventsState;
 }
 
 /** The default cap of each stream: 1 MiB. */
@@ -109,6 +142,90 @@ export class LogsFs implements FileService {
       );
     }
     this.#streams = new LogStreams(cap);
+  }
+
+  /**
+   * Everything the logs hold, as plain data (copies of the bytes; drops
+   * not yet reported stay pending, so the copy reports them as this would).
+   *
+   * @example
+   * ```ts
+   * import { LogsFs } from "@oanix/oanix";
+   * const logs = new LogsFs();
+   * logs.info("started");
+   * console.log(logs.exportState().events.events[0].message); // "started"
+   * ```
+   */
+  exportState(): LogsFsState {
+    return {
+      maxBytesPerStream: this.#streams.cap,
+      createdAtNs: this.#createdNs,
+      ...this.#streams.exportState(),
+    };
+  }
+
+  /**
+   * A LogsFs holding `state` (as {@linkcode LogsFs.exportState} gives it),
+   * every field checked.
+   *
+   * @throws {TypeError} naming the first bad field (a stream holding more
+   * than the cap, a count that is not an integer ≥ 0, ...).
+   *
+   * @example
+   * ```ts
+   * import { LogsFs } from "@oanix/oanix";
+   * const logs = new LogsFs();
+   * logs.writeStderr("oops\n");
+   * console.log(LogsFs.fromState(logs.exportState()).stderr()); // "oops\n"
+   * ```
+   */
+  static fromState(state: LogsFsState): LogsFs {
+    if (state === null || typeof state !== "object") {
+      throw new TypeError("LogsFs.fromState: state must be an object");
+    }
+    const logs = new LogsFs({ maxBytesPerStream: state.maxBytesPerStream });
+    const cap = logs.maxBytesPerStream;
+    checkNs(state.createdAtNs, "createdAtNs");
+    for (const stream of ["stdout", "stderr"] as const) {
+      const s = state[stream];
+      if (s === null || typeof s !== "object" || !(s.bytes instanceof Uint8Array)) {
+        throw new TypeError(`LogsFs.fromState: ${stream}.bytes must be a Uint8Array`);
+      }
+      if (s.bytes.length > cap) {
+        throw new TypeError(`LogsFs.fromState: ${stream} holds more than the cap of ${cap} bytes`);
+      }
+      checkNs(s.mtimeNs, `${stream}.mtimeNs`);
+      checkCount(s.droppedBytes, `${stream}.droppedBytes`);
+      checkCount(s.pendingDropBytes, `${stream}.pendingDropBytes`);
+      if (s.pendingDropBytes > s.droppedBytes) {
+        throw new TypeError(`LogsFs.fromState: ${stream}.pendingDropBytes exceeds droppedBytes`);
+      }
+    }
+    checkEvents(state.events, cap);
+    logs.#createdNs = state.createdAtNs;
+    logs.#streams = LogStreams.fromState(cap, state);
+    return logs;
+  }
+
+  /**
+   * An independent copy of the logs as they are now, without the
+   * subscribers, sharing the stored bytes until either side appends.
+   *
+   * @example
+   * ```ts
+   * import { LogsFs } from "@oanix/oanix";
+   * const logs = new LogsFs();
+   * logs.writeStdout("shared\n");
+   * const copy = logs.fork();
+   * copy.writeStdout("mine\n");
+   * console.log(logs.stdout(), copy.stdout()); // "shared\n" "shared\nmine\n"
+   * ```
+   */
+  fork(): LogsFs {
+    const out = new LogsFs({ maxBytesPerStream: this.#streams.cap });
+    out.#createdNs = this.#createdNs;
+    out.#streams = this.#streams.fork();
+    return out;
   }
 
   /** The cap per stream, in bytes. */
@@ -309,6 +426,41 @@ export class LogsFs implements FileService {
 
   describe(): Record<string, unknown> {
     return { max_bytes_per_stream: this.#streams.cap };
+  }
+}
+
+function checkNs(value: unknown, what: string): void {
+  if (typeof value !== "bigint" || value < 0n) {
+    throw new TypeError(`LogsFs.fromState: ${what} must be bigint nanoseconds ≥ 0`);
+  }
+}
+
+function checkCount(value: unknown, what: string): void {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`LogsFs.fromState: ${what} must be an integer ≥ 0`);
+  }
+}
+
+/** Checks the events part of a state: events that fit the cap together, counts, times. */
+function checkEvents(ev: LogEventsState, cap: number): void {
+  if (ev === null || typeof ev !== "object" || !Array.isArray(ev.events)) {
+    throw new TypeError("LogsFs.fromState: events.events must be an array of LogEvent");
+  }
+  let bytes = 0;
+  for (const e of ev.events) {
+    if (!(e instanceof LogEvent)) {
+      throw new TypeError("LogsFs.fromState: events.events must be an array of LogEvent");
+    }
+    bytes += encoder.encode(e.toLine()).length + 1;
+  }
+  if (bytes > cap && ev.events.length > 1) {
+    throw new TypeError(`LogsFs.fromState: the events take more than the cap of ${cap} bytes`);
+  }
+  checkNs(ev.mtimeNs, "events.mtimeNs");
+  checkCount(ev.droppedEvents, "events.droppedEvents");
+  checkCount(ev.droppedBytes, "events.droppedBytes");
+  if (typeof ev.lastDropAt !== "number" || !Number.isFinite(ev.lastDropAt) || ev.lastDropAt < 0) {
+    throw new TypeError("LogsFs.fromState: events.lastDropAt must be milliseconds ≥ 0");
   }
 }
 

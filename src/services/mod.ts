@@ -11,5 +11,11 @@ export * from "./task_spec.ts";
 export * from "./task_status.ts";
 export * from "./task_fs.ts";
 export * from "./log_event.ts";
-export type { LogDropCounts, LogRecord, LogStream } from "./log_streams.ts";
+export type {
+  LogBytesState,
+  LogDropCounts,
+  LogEventsState,
+  LogRecord,
+  LogStream,
+} from "./log_streams.ts";
 export * from "./logs_fs.ts";

@@ -15,7 +15,12 @@ import { flatListing, flatName, flatReaddirCheck, flatRootStat } from "./flat_di
 import { describeValue, type JsonValue } from "./json_value.ts";
 import { checkTransition } from "./lifecycle.ts";
 import { type TaskMeta, type TaskSpec, validateTaskMeta, validateTaskSpec } from "./task_spec.ts";
-import { TASK_TRANSITIONS, type TaskState, type TaskStatus } from "./task_status.ts";
+import {
+  TASK_TRANSITIONS,
+  type TaskState,
+  type TaskStatus,
+  validateTaskStatus,
+} from "./task_status.ts";
 
 const SPEC = "spec.json";
 const META = "meta.json";
@@ -25,6 +30,40 @@ const FIXED = [SPEC, META, STATUS];
 const INO: Record<string, number> = { [SPEC]: 2, [META]: 3, [STATUS]: 4, [RESULT]: 5 };
 
 const decoder = new TextDecoder();
+
+/**
+ * Everything a {@linkcode TaskFs} holds, as plain data: what
+ * {@linkcode TaskFs.exportState} gives and {@linkcode TaskFs.fromState}
+ * takes (snapshots and forks are made of it).
+ *
+ * @example
+ * ```ts
+ * import { TaskFs } from "@oanix/oanix";
+ * const state = new TaskFs({ id: "t1", type: "demo", description: "", input: null }).exportState();
+ * console.log(state.status, state.result); // { status: "pending" } undefined
+ * ```
+ */
+export interface TaskFsState {
+  /** The assignment. */
+  spec: TaskSpec;
+  /** The metadata, defaults filled in. */
+  meta: TaskMeta;
+  /** When the TaskFs was made, in nanoseconds (the times of spec.json and meta.json). */
+  createdAtNs: bigint;
+  /** The status. */
+  status: TaskStatus;
+  /** When the status last changed, in nanoseconds. */
+  statusAtNs: bigint;
+  /** `/result.json`, when the agent wrote one: its bytes and time. */
+  result?: { bytes: Uint8Array; mtimeNs: bigint };
+}
+
+function checkNs(value: unknown, what: string): bigint {
+  if (typeof value !== "bigint" || value < 0n) {
+    throw new TypeError(`TaskFs.fromState: ${what} must be bigint nanoseconds ≥ 0`);
+  }
+  return value;
+}
 
 function prettyJson(value: unknown): ByteBuffer {
   return ByteBuffer.from(JSON.stringify(value, null, 2) + "\n");
@@ -113,6 +152,88 @@ export class TaskFs implements FileService {
       parseJsonText(spec, "spec") as unknown as TaskSpec,
       meta === undefined ? undefined : parseJsonText(meta, "meta") as Partial<TaskMeta>,
     );
+  }
+
+  /**
+   * Everything the task holds, as plain data (copies).
+   *
+   * @example
+   * ```ts
+   * import { TaskFs, writeText } from "@oanix/oanix";
+   * const task = new TaskFs({ id: "t1", type: "demo", description: "", input: null });
+   * task.setRunning();
+   * writeText(task, "/result.json", "{}");
+   * const state = task.exportState();
+   * console.log(state.status.status, state.result?.bytes.length); // "running" 2
+   * ```
+   */
+  exportState(): TaskFsState {
+    const state: TaskFsState = {
+      spec: this.#spec,
+      meta: this.#meta,
+      createdAtNs: this.#createdNs,
+      status: this.status(),
+      statusAtNs: this.#statusNs,
+    };
+    const r = this.#result;
+    if (r !== undefined) state.result = { bytes: r.buffer.copy(), mtimeNs: r.mtimeNs };
+    return state;
+  }
+
+  /**
+   * A TaskFs holding `state` (as {@linkcode TaskFs.exportState} gives it),
+   * every field checked and copied.
+   *
+   * @throws {TypeError} naming the first bad field.
+   *
+   * @example
+   * ```ts
+   * import { TaskFs } from "@oanix/oanix";
+   * const task = new TaskFs({ id: "t1", type: "demo", description: "", input: null });
+   * task.setRunning();
+   * console.log(TaskFs.fromState(task.exportState()).status().status); // "running"
+   * ```
+   */
+  static fromState(state: TaskFsState): TaskFs {
+    if (state === null || typeof state !== "object") {
+      throw new TypeError("TaskFs.fromState: state must be an object");
+    }
+    const createdNs = checkNs(state.createdAtNs, "createdAtNs");
+    const statusNs = checkNs(state.statusAtNs, "statusAtNs");
+    const status = validateTaskStatus(state.status, "TaskFs.fromState: status");
+    const meta = validateTaskMeta(state.meta, 0, "TaskFs.fromState: meta");
+    if (state.meta === undefined || state.meta.created_at === undefined) {
+      throw new TypeError("TaskFs.fromState: meta.created_at is missing");
+    }
+    const r = state.result;
+    if (r !== undefined && (r === null || !(r.bytes instanceof Uint8Array))) {
+      throw new TypeError("TaskFs.fromState: result.bytes must be a Uint8Array");
+    }
+    const resultNs = r === undefined ? 0n : checkNs(r.mtimeNs, "result.mtimeNs");
+    const task = new TaskFs(state.spec, meta);
+    task.#createdNs = createdNs;
+    task.#status = status;
+    task.#statusNs = statusNs;
+    task.#statusBytes = ByteBuffer.from(JSON.stringify(status));
+    if (r !== undefined) task.#result = { buffer: new ByteBuffer(r.bytes), mtimeNs: resultNs };
+    return task;
+  }
+
+  /**
+   * An independent copy of the task as it is now (status and result
+   * included), for a forked environment.
+   *
+   * @example
+   * ```ts
+   * import { TaskFs } from "@oanix/oanix";
+   * const task = new TaskFs({ id: "t1", type: "demo", description: "", input: null });
+   * const copy = task.fork();
+   * copy.setRunning();
+   * console.log(task.status().status, copy.status().status); // "pending" "running"
+   * ```
+   */
+  fork(): TaskFs {
+    return TaskFs.fromState(this.exportState());
   }
 
   /** The assignment (frozen). */

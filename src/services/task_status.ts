@@ -48,3 +48,54 @@ export const TASK_TRANSITIONS: TransitionTable<TaskState> = Object.freeze({
   completed: Object.freeze([] as const),
   failed: Object.freeze([] as const),
 });
+
+/**
+ * Checks a task status (as `/status` serves it) and returns a copy.
+ *
+ * @param value what to check
+ * @param what its name in error messages
+ * @throws {TypeError} naming the field, for a shape that is not one of
+ * {@linkcode TaskStatus}.
+ *
+ * @example
+ * ```ts
+ * import { validateTaskStatus } from "./task_status.ts";
+ * console.log(validateTaskStatus({ status: "running", started_at: 5 })); // { status: "running", started_at: 5 }
+ * ```
+ */
+export function validateTaskStatus(value: unknown, what = "status"): TaskStatus {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TypeError(`${what} must be an object`);
+  }
+  const obj = value as Record<string, unknown>;
+  const time = (field: string): number => {
+    const t = obj[field];
+    if (typeof t !== "number" || !Number.isFinite(t) || t < 0) {
+      throw new TypeError(`${what}.${field} must be milliseconds since the epoch`);
+    }
+    return t;
+  };
+  const only = (fields: string[]): void => {
+    for (const key of Object.keys(obj)) {
+      if (!fields.includes(key)) throw new TypeError(`${what} has an unknown field "${key}"`);
+    }
+  };
+  switch (obj.status) {
+    case "pending":
+      only(["status"]);
+      return { status: "pending" };
+    case "running":
+      only(["status", "started_at"]);
+      return { status: "running", started_at: time("started_at") };
+    case "completed":
+      only(["status", "finished_at"]);
+      return { status: "completed", finished_at: time("finished_at") };
+    case "failed": {
+      only(["status", "finished_at", "error"]);
+      if (typeof obj.error !== "string") throw new TypeError(`${what}.error must be a string`);
+      return { status: "failed", finished_at: time("finished_at"), error: obj.error };
+    }
+    default:
+      throw new TypeError(`${what}.status must be pending, running, completed or failed`);
+  }
+}

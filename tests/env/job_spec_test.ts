@@ -29,7 +29,7 @@ Deno.test("JobSpec: the builder methods chain and each returns a new spec", () =
   assert.equal(job.withTimeout(0.25).timeoutSecs, 0.25);
 });
 
-Deno.test("JobKind: wasi, script and custom carry their data, frozen", () => {
+Deno.test("JobKind: wasi, script, hostScript and custom carry their data, frozen", () => {
   const bytes = new Uint8Array([0, 97, 115, 109]);
   const wasi = JobKind.wasi(bytes, ["a", "b"]);
   assert.equal(wasi.type, "wasi");
@@ -45,6 +45,8 @@ Deno.test("JobKind: wasi, script and custom carry their data, frozen", () => {
   });
   assert.equal(JobKind.custom("noop").type, "custom");
   assert.ok(Object.isFrozen(JobKind.script("ls")));
+  assert.deepEqual(JobKind.hostScript("make"), { type: "hostScript", command: "make" });
+  assert.ok(Object.isFrozen(JobKind.hostScript("make")));
 });
 
 Deno.test("JobSpec: a kind given as plain data is checked and frozen", () => {
@@ -56,6 +58,9 @@ Deno.test("JobSpec: a kind given as plain data is checked and frozen", () => {
     module: "a.wasm",
     args: [],
   });
+  const host = new JobSpec("e", { type: "hostScript", command: "make" });
+  assert.deepEqual(host.kind, { type: "hostScript", command: "make" });
+  assert.ok(Object.isFrozen(host.kind));
 });
 
 Deno.test("JobSpec: a kind given as plain data is checked and frozen", () => {
@@ -67,6 +72,9 @@ Deno.test("JobSpec: a kind given as plain data is checked and frozen", () => {
     module: "a.wasm",
     args: [],
   });
+  const host = new JobSpec("e", { type: "hostScript", command: "make" });
+  assert.deepEqual(host.kind, { type: "hostScript", command: "make" });
+  assert.ok(Object.isFrozen(host.kind));
 });
 
 const BAD: Array<[string, () => unknown, string]> = [
@@ -88,7 +96,7 @@ const BAD: Array<[string, () => unknown, string]> = [
   [
     "a kind of unknown type",
     () => new JobSpec("e", { type: "shell" } as never),
-    'kind.type must be "wasi", "script" or "custom", got a string',
+    'kind.type must be "wasi", "script", "hostScript" or "custom", got a string',
   ],
   [
     "a plain script kind without a command",
@@ -150,6 +158,16 @@ const BAD: Array<[string, () => unknown, string]> = [
     "an empty script",
     () => JobKind.script(" "),
     "JobKind.script: command must be a non-empty string",
+  ],
+  [
+    "an empty host script",
+    () => JobKind.hostScript(""),
+    "JobKind.hostScript: command must be a non-empty string",
+  ],
+  [
+    "a plain host script kind with a numeric command",
+    () => new JobSpec("e", { type: "hostScript", command: 7 } as never),
+    "JobKind.hostScript: command must be a non-empty string, got a number",
   ],
   [
     "a custom job without a name",

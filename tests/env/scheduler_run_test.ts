@@ -1,16 +1,13 @@
 import assert from "@std/assert";
 import {
-  CowFs,
   EnvBuilder,
   JobKind,
   JobSpec,
-  LogsFs,
   MemFs,
   type OanixEnv,
   type ScheduledJob,
   Scheduler,
   type SchedulerOptions,
-  WorkspaceFs,
 } from "../../mod.ts";
 import { rejected } from "../services/throws.ts";
 
@@ -206,127 +203,5 @@ Deno.test("run(): cancelling a running job aborts it and records it as cancelled
   const status = await done;
   assert.equal(status.cancelledCount, 1);
   assert.equal(status.failedCount, 0);
-  assert.equal(scheduler.result(id)?.state, "cancelled");
-});
-
-// --- Script jobs -------------------------------------------------------------
-
-function scriptEnv(workspace: "rw" | "ro" | "cow" | "none" | "mem") {
-  const dir = Deno.makeTempDirSync({ prefix: "oanix_script_" });
-  const logs = new LogsFs();
-  const b = new EnvBuilder().mount("/logs", logs);
-  if (workspace === "rw") b.mount("/workspace", new WorkspaceFs(dir));
-  if (workspace === "ro") b.mount("/workspace", WorkspaceFs.readonly(dir));
-  if (workspace === "cow") b.mount("/workspace", new CowFs(WorkspaceFs.readonly(dir)));
-  if (workspace === "mem") b.mount("/workspace", new MemFs());
-  return {
-    dir,
-    logs,
-    env: b.build(),
-    [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }),
-  };
-}
-
-Deno.test("run(): script jobs are refused unless allowScripts is set", async () => {
-  using s = scriptEnv("rw");
-  const { scheduler, envId } = setup({}, s.env);
-  const id = scheduler.submit(new JobSpec(envId, JobKind.script("touch made")));
-  await scheduler.run();
-  assert.match(
-    scheduler.result(id)!.error!,
-    /script jobs are disabled: create the Scheduler with \{ allowScripts: true \}/,
-  );
-  assert.deepEqual([...Deno.readDirSync(s.dir)], []);
-});
-
-Deno.test("run(): a script runs with sh -c in the workspace root, output to /logs", async () => {
-  using s = scriptEnv("rw");
-  const { scheduler, envId } = setup({ allowScripts: true }, s.env);
-  const id = scheduler.submit(
-    new JobSpec(envId, JobKind.script('pwd > where.txt; echo "$GREETING"; echo oops >&2; exit 3'))
-      .env("GREETING", "hello"),
-  );
-  await scheduler.run();
-  const r = scheduler.result(id)!;
-  assert.deepEqual([r.state, r.exitCode], ["completed", 3]);
-  assert.equal(Deno.readTextFileSync(`${s.dir}/where.txt`).trim(), Deno.realPathSync(s.dir));
-  assert.equal(s.logs.stdout(), "hello\n");
-  assert.equal(s.logs.stderr(), "oops\n");
-});
-
-Deno.test("run(): a script's environment holds only PATH and the job's variables", async () => {
-  using s = scriptEnv("rw");
-  const { scheduler, envId } = setup({ allowScripts: true }, s.env);
-  scheduler.submit(new JobSpec(envId, JobKind.script("env | cut -d= -f1 | sort")).env("ONLY", "1"));
-  await scheduler.run();
-  const names = s.logs.stdout().trim().split("\n").filter((n) =>
-    !["PWD", "SHLVL", "_"].includes(n)
-  );
-  assert.deepEqual(names, ["ONLY", "PATH"]);
-});
-
-for (
-  const [kind, words] of [
-    ["none", "nothing is mounted there"],
-    ["ro", "it is read-only"],
-    ["cow", "found a cow service"],
-    ["mem", "found a mem service"],
-  ] as const
-) {
-  Deno.test(`run(): a script job without a read-write WorkspaceFs is refused (${kind})`, async () => {
-    using s = scriptEnv(kind);
-    const { scheduler, envId } = setup({ allowScripts: true }, s.env);
-    const id = scheduler.submit(new JobSpec(envId, JobKind.script("touch made")));
-    await scheduler.run();
-    const r = scheduler.result(id)!;
-    assert.equal(r.state, "failed");
-    assert.match(
-      r.error!,
-      new RegExp(`script jobs need a read-write WorkspaceFs mounted at /workspace \\(${words}\\)`),
-    );
-    assert.deepEqual([...Deno.readDirSync(s.dir)], []);
-  });
-}
-
-/** True when no live (non-zombie) process is left in process group `pgid` (asks `ps`). */
-async function groupIsGone(pgid: number): Promise<boolean> {
-  const out = await new Deno.Command("ps", { args: ["-eo", "pgid=,stat="] }).output();
-  return !new TextDecoder().decode(out.stdout).split("\n").some((line) => {
-    const [group, state] = line.trim().split(/\s+/);
-    return Number(group) === pgid && !state.startsWith("Z");
-  });
-}
-
-Deno.test("run(): a timed-out script is killed with its whole process group", async () => {
-  using s = scriptEnv("rw");
-  const { scheduler, envId } = setup({ allowScripts: true }, s.env);
-  const id = scheduler.submit(
-    new JobSpec(envId, JobKind.script("echo $$ > pid; sleep 30 & sleep 30")).withTimeout(0.3),
-  );
-  const t0 = Date.now();
-  await scheduler.run();
-  assert.ok(Date.now() - t0 < 5_000, "the script was not left running");
-  const r = scheduler.result(id)!;
-  assert.deepEqual([r.state, r.timedOut], ["failed", true]);
-  const pgid = Number(Deno.readTextFileSync(`${s.dir}/pid`));
-  assert.ok(await groupIsGone(pgid), "the background sleep was killed too");
-});
-
-Deno.test("run(): cancelling a running script kills it", async () => {
-  using s = scriptEnv("rw");
-  const { scheduler, envId } = setup({ allowScripts: true }, s.env);
-  const id = scheduler.submit(new JobSpec(envId, JobKind.script("echo started; exec sleep 30")));
-  const ready = new Promise<void>((resolve) => {
-    const stop = s.logs.subscribe((r) => {
-      if (r.stream === "stdout") {
-        stop();
-        resolve();
-      }
-    });
-  });
-  const done = scheduler.run();
-  await ready;
-  scheduler.cancel(id);
-  await done;
   assert.equal(scheduler.result(id)?.state, "cancelled");
 });

@@ -16,8 +16,8 @@ import { inlineBody, inlineBytes } from "./http_body.ts";
 import { bodiesFull, type HttpLimits, resolveHttpLimits, responseTooLarge } from "./http_limits.ts";
 import { parseHttpRequestParts } from "./http_request_parse.ts";
 import type {
-  HttpErrorKind,
   HttpFailure,
+  HttpFailureDetails,
   HttpOutcome,
   HttpRequest,
   HttpRequestInit,
@@ -239,7 +239,12 @@ export class HttpQueue {
         e.kind === "size"
           ? responseTooLarge(limit.maxResponseBytes)
           : bodiesFull(limit.maxBufferedBytes),
-        { errorKind: "tooLarge", attempts: response.attempts },
+        {
+          errorKind: "tooLarge",
+          attempts: response.attempts,
+          durationMs: response.durationMs,
+          completedAt: response.completedAt,
+        },
       );
       return;
     }
@@ -290,8 +295,7 @@ export class HttpQueue {
   failRequest(
     id: string,
     error: string,
-    details: { errorKind?: HttpErrorKind; rule?: string; attempts?: number; durationMs?: number } =
-      {},
+    details: HttpFailureDetails = {},
   ): void {
     const fn = "HttpFs.failRequest";
     const entry = this.#open(id, fn);
@@ -302,7 +306,7 @@ export class HttpQueue {
       errorKind: details.errorKind ?? "network",
       attempts: details.attempts ?? 0,
       durationMs: details.durationMs ?? Date.now() - entry.request.submittedAt,
-      completedAt: Date.now(),
+      completedAt: details.completedAt ?? Date.now(),
     };
     if (details.rule !== undefined) failure.rule = details.rule;
     this.#finish(entry, failure);

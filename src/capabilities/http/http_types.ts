@@ -172,7 +172,8 @@ export type HttpErrorKind =
   | "network"
   | "redirect"
   | "shutdown"
-  | "tooLarge";
+  | "tooLarge"
+  | "notInTranscript";
 
 /**
  * A request that got no HTTP response, in `/responses/{id}.json`. It has
@@ -203,6 +204,20 @@ export interface HttpFailure {
   /** When it failed (ms since the epoch). */
   completedAt: number;
 }
+
+/**
+ * What an executor may say about a failure besides its message (see
+ * `HttpFs.failRequest`); a missing duration or time is measured now.
+ *
+ * @example
+ * ```ts
+ * import type { HttpFailureDetails } from "./http_types.ts";
+ * const d: HttpFailureDetails = { errorKind: "timeout", attempts: 3, completedAt: 1700000000000 };
+ * ```
+ */
+export type HttpFailureDetails = Partial<
+  Pick<HttpFailure, "errorKind" | "rule" | "attempts" | "durationMs" | "completedAt">
+>;
 
 /**
  * What `/responses/{id}.json` holds.

@@ -67,6 +67,7 @@ export class NostrHub {
   readonly #secret: Uint8Array;
   readonly #pubkey: string;
   readonly #onLog: OnLog | undefined;
+  readonly #clock: () => number;
   #relays = new Map<string, RelayInfo>();
   #subs = new Map<string, NostrFilter[]>();
   #outbox = new Map<string, { event: NostrEvent; publish: Map<string, PublishResult> }>();
@@ -91,6 +92,10 @@ export class NostrHub {
     if (options.allowList !== undefined && !(options.allowList instanceof AllowList)) {
       throw new TypeError("NostrFs: options.allowList must be an AllowList");
     }
+    if (options.clock !== undefined && typeof options.clock !== "function") {
+      throw new TypeError("NostrFs: options.clock must be a function returning milliseconds");
+    }
+    this.#clock = options.clock ?? Date.now;
     this.#secret = secretKey.slice();
     this.allowList = options.allowList ?? AllowList.any();
     this.#onLog = options.onLog;
@@ -236,7 +241,7 @@ export class NostrHub {
 
   /** Signs and queues, reporting refusals through `fail`. */
   protected submitWith(template: unknown, fail: Fail): NostrEvent {
-    return this.#publish(parseEventTemplate(template, fail));
+    return this.#publish(parseEventTemplate(template, fail, this.#clock));
   }
 
   #publish(t: Required<NostrEventTemplate>): NostrEvent {
@@ -274,7 +279,7 @@ export class NostrHub {
       kind: spec.kind,
       content: "",
       tags: jobRequestTags(spec),
-      created_at: Math.floor(Date.now() / 1000),
+      created_at: Math.floor(this.#clock() / 1000),
     });
     this.#inbox.addJob(event.id, spec.kind);
     this.#subs.set(JOB_SUBSCRIPTION, [this.#inbox.jobFilter()]);

@@ -26,6 +26,12 @@ export interface NostrFsOptions {
   maxInboxEvents?: number;
   /** The most event ids remembered to drop duplicates (default: 100,000, or maxInboxEvents if more). */
   maxSeenIds?: number;
+  /**
+   * The time an event gets when its template has no `created_at` (ms since
+   * the epoch; default `Date.now`). A run replayed from a transcript passes
+   * the transcript's clock, so its events get the ids they were recorded with.
+   */
+  clock?: () => number;
 }
 
 /**

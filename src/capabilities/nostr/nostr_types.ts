@@ -160,7 +160,11 @@ const HEX128 = /^[0-9a-f]{128}$/;
  * console.log(t.tags); // []
  * ```
  */
-export function parseEventTemplate(value: unknown, fail: Fail): Required<NostrEventTemplate> {
+export function parseEventTemplate(
+  value: unknown,
+  fail: Fail,
+  now: () => number = Date.now,
+): Required<NostrEventTemplate> {
   const obj = expectObject(
     value,
     ["kind", "content", "tags", "created_at"],
@@ -173,7 +177,7 @@ export function parseEventTemplate(value: unknown, fail: Fail): Required<NostrEv
     kind,
     content: optString(obj, "content", fail) ?? "",
     tags: parseTags(obj.tags, fail),
-    created_at: optInteger(obj, "created_at", fail, 0) ?? Math.floor(Date.now() / 1000),
+    created_at: optInteger(obj, "created_at", fail, 0) ?? Math.floor(now() / 1000),
   };
 }
 

@@ -23,6 +23,7 @@ import { Credentials, type HostCredentials, type HostSecrets } from "./credentia
 import { denoResolver, type Resolver } from "../dns_guard.ts";
 import type { ExecutorConfig } from "../executor_config.ts";
 import { type AttemptContext, attemptHttp, type AttemptResult } from "./http_attempt.ts";
+import type { HttpTap } from "./http_tap.ts";
 
 /**
  * Options for {@linkcode HttpExecutor}.
@@ -42,6 +43,8 @@ export interface HttpExecutorOptions {
   secrets?: HostSecrets;
   /** How host names are resolved for the address guard (default `Deno.resolveDns`). */
   resolve?: Resolver;
+  /** Hears of every request taken and of its outcome (a transcript recorder). */
+  tap?: HttpTap;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"]);
@@ -69,6 +72,8 @@ export class HttpExecutor {
   readonly #config: ExecutorConfig;
   readonly #credentials: Credentials;
   readonly #resolve: Resolver;
+  readonly #tap: HttpTap | undefined;
+  readonly #redact = (text: string): string => this.#credentials.redactText(text);
   readonly #stop = new AbortController();
   #active = 0;
   #idle: (() => void) | undefined;
@@ -90,6 +95,7 @@ export class HttpExecutor {
     this.#config = config;
     this.#credentials = new Credentials(options.credentials ?? {}, options.secrets ?? {});
     this.#resolve = options.resolve ?? denoResolver;
+    this.#tap = options.tap;
     this.#ctx = {
       allowList: http.allowList,
       credentials: this.#credentials,
@@ -152,6 +158,7 @@ export class HttpExecutor {
       ? this.#ctx
       : { ...this.#ctx, timeoutMs: req.timeoutMs };
     const body = this.#http.requestBody(req.id);
+    const end = this.#tap?.begin(req, body, this.#redact);
     try {
       for (;;) {
         attempts++;
@@ -174,6 +181,7 @@ export class HttpExecutor {
         })
       );
     } finally {
+      end?.(this.#http.getResponse(req.id), this.#http.responseBody(req.id));
       this.#active--;
       if (this.#active === 0 && this.#idle !== undefined) this.#idle();
       this.pump();

@@ -9,4 +9,5 @@ export * from "./stream_redactor.ts";
 export * from "./placeholders.ts";
 export * from "./read_body.ts";
 export * from "./http_attempt.ts";
+export * from "./http_tap.ts";
 export * from "./http_executor.ts";

@@ -19,11 +19,16 @@ import type { NostrFs } from "../../capabilities/nostr/nostr_fs.ts";
 import type { NostrChange } from "../../capabilities/nostr/nostr_relay_types.ts";
 import { checkResolvedUrl, denoResolver, type Resolver } from "../dns_guard.ts";
 import type { ExecutorConfig } from "../executor_config.ts";
-import { ManagedSocket } from "../managed_socket.ts";
+import {
+  type ConnectorOptions,
+  liveSockets,
+  type SocketFactory,
+  type TransportSocket,
+} from "../managed_socket.ts";
 
 interface Relay {
   url: string;
-  socket?: ManagedSocket;
+  socket?: TransportSocket;
   starting: boolean;
   removed: boolean;
   attempts: number;
@@ -47,6 +52,7 @@ export class NostrRelayConnector {
   readonly #nostr: NostrFs;
   readonly #config: ExecutorConfig;
   readonly #resolve: Resolver;
+  readonly #sockets: SocketFactory;
   readonly #relays = new Map<string, Relay>();
   readonly #tasks = new Set<Promise<void>>();
   #off: (() => void) | undefined;
@@ -57,12 +63,14 @@ export class NostrRelayConnector {
    *
    * @param nostr the NostrFs to serve (the mounted instance)
    * @param config connect timeout and reconnect policy
-   * @param options the resolver for the address guard
+   * @param options the resolver for the address guard, and the sockets
+   * (live ones by default; a transcript records or replays them)
    */
-  constructor(nostr: NostrFs, config: ExecutorConfig, options: { resolve?: Resolver } = {}) {
+  constructor(nostr: NostrFs, config: ExecutorConfig, options: ConnectorOptions = {}) {
     this.#nostr = nostr;
     this.#config = config;
     this.#resolve = options.resolve ?? denoResolver;
+    this.#sockets = options.sockets ?? liveSockets;
   }
 
   /** Subscribes to NostrFs changes and connects to its relays. */
@@ -171,7 +179,7 @@ export class NostrRelayConnector {
         this.#nostr.setRelayState(r.url, "failed", refused);
         return;
       }
-      const socket = new ManagedSocket(r.url, this.#config.wsConnectTimeoutMs, {
+      const socket = this.#sockets(r.url, this.#config.wsConnectTimeoutMs, {
         onOpen: () => this.#onOpen(r),
         onMessage: (data) => this.#onMessage(r, data),
         onClose: (c) => {

@@ -17,10 +17,15 @@ import type { WsFs } from "../../capabilities/ws/ws_fs.ts";
 import type { WsEvent } from "../../capabilities/ws/ws_types.ts";
 import { checkResolvedUrl, denoResolver, type Resolver } from "../dns_guard.ts";
 import type { ExecutorConfig } from "../executor_config.ts";
-import { ManagedSocket } from "../managed_socket.ts";
+import {
+  type ConnectorOptions,
+  liveSockets,
+  type SocketFactory,
+  type TransportSocket,
+} from "../managed_socket.ts";
 
 interface Live {
-  socket?: ManagedSocket;
+  socket?: TransportSocket;
   /** Between the event and the socket (address check). */
   starting: boolean;
   userClosed: boolean;
@@ -47,6 +52,7 @@ export class WsConnector {
   readonly #ws: WsFs;
   readonly #config: ExecutorConfig;
   readonly #resolve: Resolver;
+  readonly #sockets: SocketFactory;
   readonly #live = new Map<string, Live>();
   readonly #tasks = new Set<Promise<void>>();
   #off: (() => void) | undefined;
@@ -57,12 +63,14 @@ export class WsConnector {
    *
    * @param ws the WsFs to serve (the mounted instance)
    * @param config connect timeout, limit and reconnect policy
-   * @param options the resolver for the address guard
+   * @param options the resolver for the address guard, and the sockets
+   * (live ones by default; a transcript records or replays them)
    */
-  constructor(ws: WsFs, config: ExecutorConfig, options: { resolve?: Resolver } = {}) {
+  constructor(ws: WsFs, config: ExecutorConfig, options: ConnectorOptions = {}) {
     this.#ws = ws;
     this.#config = config;
     this.#resolve = options.resolve ?? denoResolver;
+    this.#sockets = options.sockets ?? liveSockets;
   }
 
   /** Subscribes to WsFs events and serves the connections opened so far. */
@@ -132,7 +140,7 @@ export class WsConnector {
         else this.#ws.setClosed(id, 1000, live.userClosed ? "closed" : "shutdown");
         return;
       }
-      const socket = new ManagedSocket(info.url, this.#config.wsConnectTimeoutMs, {
+      const socket = this.#sockets(info.url, this.#config.wsConnectTimeoutMs, {
         onOpen: () => {
           live.attempts = 0;
           this.#ws.setConnected(id);
