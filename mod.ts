@@ -179,6 +179,8 @@ export {
   type WasmSource,
 } from "./src/wasi/mod.ts";
 
+export { type ShellLimits } from "./src/shell/mod.ts";
+
 export {
   type CustomJobHandler,
   EnvBuilder,
