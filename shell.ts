@@ -30,4 +30,12 @@ export {
   type ShellOptions,
   type ShellResult,
 } from "./src/shell/mod.ts";
-export type { FileService } from "./src/fs/types.ts";
+export type {
+  DirEntry,
+  FileHandle,
+  FileKind,
+  FileService,
+  OpenFlags,
+  SeekFrom,
+  Stat,
+} from "./src/fs/types.ts";
