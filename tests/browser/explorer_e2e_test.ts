@@ -20,7 +20,11 @@ import { buildBrowser, REPO } from "./build_helper.ts";
 
 const ARTIFACTS = `${REPO}test-artifacts/browser/`;
 const TIMEOUT_MS = 150_000;
-const SHOTS = ["explorer-1280x800", "explorer-390x844", "explorer-390x844-full"];
+const SHOTS = [
+  "explorer-1280x800",
+  "explorer-390x844",
+  "explorer-390x844-full",
+];
 
 function hasChromium(): boolean {
   try {
@@ -35,11 +39,14 @@ function hasChromium(): boolean {
 const skip = !hasChromium() && Deno.env.get("OANIX_REQUIRE_BROWSER") !== "1";
 
 Deno.test({
-  name: "Namespace Explorer in Chromium: tree, edit, changes, WASI run, logs, two sizes",
+  name:
+    "Namespace Explorer in Chromium: tree, edit, changes, WASI run, logs, two sizes",
   ignore: skip,
 }, async () => {
   await buildBrowser();
-  for (const name of SHOTS) await Deno.remove(`${ARTIFACTS}${name}.png`).catch(() => {});
+  for (const name of SHOTS) {
+    await Deno.remove(`${ARTIFACTS}${name}.png`).catch(() => {});
+  }
   const { server, url } = serveBrowser({ port: 0, quiet: true });
   try {
     // The page must be served before a browser is worth starting.
@@ -65,10 +72,16 @@ Deno.test({
     const text = new TextDecoder().decode(out.stdout);
     const err = new TextDecoder().decode(out.stderr);
     if (!out.success) {
-      const why = out.signal === null ? `exit code ${out.code}` : `killed by ${out.signal}`;
+      const why = out.signal === null
+        ? `exit code ${out.code}`
+        : `killed by ${out.signal}`;
       throw new Error(
-        `the browser run failed (${why}; over ${TIMEOUT_MS / 1000} s means a hang):\n` +
-          `${err.trim()}\n--- steps that passed ---\n${text.trim() || "(none)"}`,
+        `the browser run failed (${why}; over ${
+          TIMEOUT_MS / 1000
+        } s means a hang):\n` +
+          `${err.trim()}\n--- steps that passed ---\n${
+            text.trim() || "(none)"
+          }`,
       );
     }
     console.log(text.trim());

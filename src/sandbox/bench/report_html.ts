@@ -132,6 +132,7 @@ export async function benchReportHtml(
 ): Promise<string> {
   const details = (await Promise.all(results.map((r) => trialDetails(outDir, r)))).join("\n");
   const passed = results.filter((r) => r.pass).length;
+  const repeats = Math.max(0, ...results.map((r) => r.repeat));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -143,17 +144,17 @@ h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.15rem;margin-top:1.6rem}
 .grid th,.grid td{padding:.45rem .6rem;border:1px solid #ddd;text-align:center;white-space:nowrap}
 .grid td{color:#fff;font-weight:600}.grid td.total,.grid td.none{color:#1d1d1f;background:#f5f5f7}
 .grid th[scope=row]{text-align:left}
-svg{width:100%;height:auto;font-size:12px}
+.chart{overflow-x:auto}svg{width:100%;min-width:32rem;height:auto;font-size:12px}
 details{border:1px solid #ddd;border-radius:6px;margin:.4rem 0;padding:.3rem .6rem}
 summary{cursor:pointer;font-weight:600}summary.pass{color:hsl(120 65% 30%)}summary.fail{color:hsl(0 65% 40%)}
 pre{background:#f5f5f7;padding:.5rem;overflow-x:auto;font-size:12px;max-height:24rem}
 </style></head><body>
 <h1>${esc(config.name)}</h1>
-<p>${results.length} trials · ${passed} passed · ${config.tasks.length} tasks × ${config.agents.length} agents × ${config.repeats} repeats</p>
+<p>${results.length} trials · ${passed} passed · ${config.tasks.length} tasks × ${config.agents.length} agents × ${repeats} repeats</p>
 <h2>Pass rate by task and agent</h2>
 ${grid(config, results)}
 <h2>Wall time of each trial, by agent</h2>
-${durations(config, results)}
+<div class="chart">${durations(config, results)}</div>
 <h2>Trials</h2>
 ${details}
 </body></html>
