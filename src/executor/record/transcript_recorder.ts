@@ -245,8 +245,9 @@ export class TranscriptRecorder {
 
   /**
    * Waits for the places still open (an HTTP exchange finishing), writes
-   * the end line and closes the sink. Calling it again returns the same
-   * promise.
+   * the end line and closes the sink. Call it after the manager's
+   * `shutdown()`, which settles every exchange in flight. Calling it again
+   * returns the same promise.
    *
    * @throws {Error} (rejects) with the first write error: the transcript
    * is then incomplete, and has no end line.
