@@ -1,6 +1,10 @@
 import assert from "@std/assert";
 import { withTempDir } from "../helpers/temp_dir.ts";
-import { applyChangesToFolder, type ChangeRecord, changesDiff } from "../../mod.ts";
+import {
+  applyChangesToFolder,
+  type ChangeRecord,
+  changesDiff,
+} from "../../mod.ts";
 
 const withTemp = withTempDir;
 
@@ -22,7 +26,10 @@ Deno.test("applying changes writes, creates and deletes inside the folder", asyn
       { mount: "/w", path: "/old.txt", change: "deleted", kind: "file" },
     ]);
     assert.equal(await Deno.readTextFile(`${dir}/ws/sub/new.txt`), "new\n");
-    await assert.rejects(() => Deno.stat(`${dir}/ws/old.txt`), Deno.errors.NotFound);
+    await assert.rejects(
+      () => Deno.stat(`${dir}/ws/old.txt`),
+      Deno.errors.NotFound,
+    );
   });
 });
 
@@ -43,12 +50,17 @@ Deno.test("a change whose path leaves the folder is refused, and nothing is appl
     await withTemp(async (dir) => {
       await Deno.mkdir(`${dir}/ws`);
       await assert.rejects(
-        () => applyChangesToFolder(`${dir}/ws`, [added("/first.txt"), added(bad)]),
+        () =>
+          applyChangesToFolder(`${dir}/ws`, [added("/first.txt"), added(bad)]),
         Error,
         "not a path inside the workspace",
         JSON.stringify(bad),
       );
-      assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["ws"], bad);
+      assert.deepEqual(
+        [...Deno.readDirSync(dir)].map((e) => e.name),
+        ["ws"],
+        bad,
+      );
       assert.deepEqual([...Deno.readDirSync(`${dir}/ws`)], [], bad);
     });
   }
@@ -77,8 +89,18 @@ Deno.test("a change that would pass through a symlink of the real folder is refu
         added("/link/new.txt"),
         added("/file_link"),
         { ...added("/file_link"), change: "modified" } as ChangeRecord,
-        { mount: "/w", path: "/link/sub", change: "added", kind: "dir" } as ChangeRecord,
-        { mount: "/w", path: "/link/f.txt", change: "deleted", kind: "file" } as ChangeRecord,
+        {
+          mount: "/w",
+          path: "/link/sub",
+          change: "added",
+          kind: "dir",
+        } as ChangeRecord,
+        {
+          mount: "/w",
+          path: "/link/f.txt",
+          change: "deleted",
+          kind: "file",
+        } as ChangeRecord,
       ]
     ) {
       await assert.rejects(
@@ -88,7 +110,10 @@ Deno.test("a change that would pass through a symlink of the real folder is refu
         change.path,
       );
     }
-    assert.deepEqual([...Deno.readDirSync(`${dir}/outside`)].map((e) => e.name), ["f.txt"]);
+    assert.deepEqual(
+      [...Deno.readDirSync(`${dir}/outside`)].map((e) => e.name),
+      ["f.txt"],
+    );
     assert.equal(await Deno.readTextFile(`${dir}/outside/f.txt`), "outside");
     // Deleting a link itself removes the link, not what it points to.
     await applyChangesToFolder(`${dir}/ws`, [
@@ -111,7 +136,8 @@ Deno.test("a malformed change record is refused", async () => {
       ]
     ) {
       await assert.rejects(
-        () => applyChangesToFolder(`${dir}/ws`, [bad as unknown as ChangeRecord]),
+        () =>
+          applyChangesToFolder(`${dir}/ws`, [bad as unknown as ChangeRecord]),
         Error,
         undefined,
         JSON.stringify(bad),

@@ -9,12 +9,12 @@
  * @module
  */
 
-import { ExecutorManager } from "../../executor/executor_manager.ts";
 import { readFile } from "../../fs/file_io.ts";
 import { WasiRuntime } from "../../wasi/wasi_runtime.ts";
 import { AgentError, runAgentInWorker } from "../agent/agent_host.ts";
 import type { Bootstrap, ChildMessage } from "../runner/run_protocol.ts";
 import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
+import { openCapabilities } from "./capability_session.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
 import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
@@ -134,7 +134,11 @@ export async function runEnvironment(
 
 async function run(start: ChildStart, send: Send, terminateAgent: () => void): Promise<void> {
   const boot = start.boot;
-  const built = buildNamespace(boot.manifest, { nostrKeyHex: boot.secrets.nostrKeyHex });
+  const capabilities = await openCapabilities(boot, send);
+  const built = buildNamespace(boot.manifest, {
+    nostrKeyHex: boot.secrets.nostrKeyHex,
+    ...(capabilities.nostrClock ? { nostrClock: capabilities.nostrClock } : {}),
+  });
   const decode = outputDecoder();
   // The agent sees the namespace through a view that reports refusals, as the host's evidence
   // (never into /logs, where the agent's own output could crowd them out).
@@ -149,14 +153,7 @@ async function run(start: ChildStart, send: Send, terminateAgent: () => void): P
       send({ type: "output", stream: record.stream, text: decode(record.stream, record.data) });
     }
   });
-  let executor: ExecutorManager | undefined;
-  if (built.http || built.ws || built.nostr) {
-    executor = new ExecutorManager();
-    if (built.http) executor.attachHttp(built.http, { secrets: boot.secrets.http ?? {} });
-    if (built.ws) executor.attachWs(built.ws);
-    if (built.nostr) executor.attachNostr(built.nostr);
-    executor.start();
-  }
+  capabilities.start(built);
   const statusOf = () =>
     (built.task?.status() ?? { status: "completed" }) as Record<string, unknown>;
   built.task?.setRunning();
@@ -193,7 +190,7 @@ async function run(start: ChildStart, send: Send, terminateAgent: () => void): P
     if (error === undefined) built.task.setCompleted();
     else built.task.setFailed(error);
   }
-  await executor?.shutdown();
+  await capabilities.close();
   unsubscribe?.();
   for (const event of refusals.summary()) send({ type: "host_event", event });
   let result: string | null = null;

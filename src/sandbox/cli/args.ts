@@ -30,6 +30,10 @@ export interface ParsedArgs {
   version: boolean;
   /** `--var NAME=VALUE`, by name. */
   vars: Record<string, string>;
+  /** `--record` (run). */
+  record: boolean;
+  /** `--replay FILE` (run). */
+  replay?: string;
   /** `--filter` (bench). */
   filter?: string;
   /** `--repeats N` (bench). */
@@ -57,7 +61,7 @@ export class UsageError extends Error {
 }
 
 const OPTIONS_OF: Record<Command, string[]> = {
-  run: ["--var", "--out", "--json", "--apply", "--quiet"],
+  run: ["--var", "--out", "--json", "--apply", "--quiet", "--record", "--replay"],
   explain: ["--var", "--json"],
   check: ["--var", "--json"],
   bench: ["--out", "--json", "--quiet", "--filter", "--repeats", "--concurrency"],
@@ -84,6 +88,7 @@ export function parseArgs(args: string[]): ParsedArgs {
     quiet: false,
     help: false,
     version: false,
+    record: false,
     vars: {},
   };
   const seen: string[] = [];
@@ -106,6 +111,10 @@ export function parseArgs(args: string[]): ParsedArgs {
     else if (name === "--quiet" || name === "-q") parsed.quiet = true;
     else if (name === "--out") {
       parsed.out = valueOf(name, i, inline);
+      if (inline === undefined) i++;
+    } else if (name === "--record") parsed.record = true;
+    else if (name === "--replay") {
+      parsed.replay = valueOf(name, i, inline);
       if (inline === undefined) i++;
     } else if (name === "--filter") {
       parsed.filter = valueOf(name, i, inline);

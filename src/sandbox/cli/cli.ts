@@ -4,6 +4,7 @@
  * @module
  */
 
+import { resolve } from "node:path/posix";
 import { ManifestError, type ManifestProblem } from "../manifest/field_reader.ts";
 import { loadManifest } from "../manifest/load_manifest.ts";
 import type { Manifest } from "../manifest/manifest.ts";
@@ -83,6 +84,8 @@ export async function runCli(args: string[], io: CliIo = defaultIo()): Promise<n
   let manifest: Manifest;
   try {
     manifest = await loadManifest(parsed.file, { vars: parsed.vars });
+    if (parsed.record) manifest.record = true;
+    if (parsed.replay !== undefined) manifest.replay = resolve(parsed.replay);
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
     return refuse(io, parsed, "manifest", e.problems);

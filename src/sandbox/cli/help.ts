@@ -17,6 +17,9 @@ Options:
   --out DIR         Output folder (default: out/<run id>, in the current folder)
   --apply           After a completed run, commit a cow workspace's changes
                     to its real folder
+  --record          Record every capability exchange into the output's cap.jsonl
+  --replay FILE     Serve the capabilities from a recorded cap.jsonl, with no
+                    network at all
   --json            Print the run report as JSON on stdout
   --quiet           No progress line (the agent's output still shows)
   -h, --help        Show this help

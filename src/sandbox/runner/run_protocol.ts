@@ -38,6 +38,8 @@ export interface Bootstrap {
   secrets: { nostrKeyHex?: string; http?: HostSecrets };
   /** Bytes for WASI stdin, base64, when the manifest names a stdin file. */
   stdinBase64?: string;
+  /** The folder to record the transcript into (`cap.jsonl`), when recording. */
+  recordDir?: string;
 }
 
 /**

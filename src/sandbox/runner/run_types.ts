@@ -155,6 +155,8 @@ export interface RunReport {
   durationMs: number;
   /** The most resident memory the child held (0 where it cannot be read). */
   peakMemoryBytes: number;
+  /** The transcript of the run's capability exchanges, when it recorded (`record`). */
+  transcript?: string;
   /** Bytes of output left out of the output folder for limits.max_output. */
   truncated: { stdout: number; stderr: number; events: number };
 }

@@ -87,7 +87,15 @@ export async function runSandboxed(
   if (checked.problems.length > 0) throw new RunRefusedError(checked.problems);
   const bundles = await childRuntime(denoPath);
   const agent = checked.agent && { bundle: checked.agent.path };
-  const runtime: RuntimeFiles = { ...bundles, ...(agent ? { agent: agent.bundle } : {}) };
+  // A recording run's output folder is known before its child starts: the child writes there.
+  const recordDir = manifest.record
+    ? resolve(options.outDir ?? join("out", `recorded-${crypto.randomUUID().slice(0, 8)}`))
+    : undefined;
+  const runtime: RuntimeFiles = {
+    ...bundles,
+    ...(agent ? { agent: agent.bundle } : {}),
+    ...(recordDir ? { transcriptOut: join(recordDir, "cap.jsonl") } : {}),
+  };
   const permissions = permissionsFor(manifest, runtime);
   const secrets = await prepareSecrets(manifest);
   const entryArgs = [bundles.environment, ...(agent ? [agent.bundle] : [])];
@@ -97,7 +105,8 @@ export async function runSandboxed(
     ? await options.pool.take(JSON.stringify([permissions.flags, bundles.child, entryArgs]), make)
     : spawnChild(await make());
   const cmd = spawned.cmd;
-  const outDir = options.outDir ?? join("out", cmd.runId);
+  const outDir = options.outDir ?? (recordDir ? recordDir : join("out", cmd.runId));
+  if (recordDir) await Deno.mkdir(recordDir, { recursive: true });
   const tail = new AuditTail(cmd.auditPath, permissions.grant, cmd.workDir);
   audit.tail = tail;
   const stdout = new CappedText(limits.maxOutputBytes);
@@ -116,7 +125,7 @@ export async function runSandboxed(
     session.kill();
   };
 
-  const bootstrap = { ...secrets, manifest, nonce: cmd.nonce };
+  const bootstrap = { ...secrets, manifest, nonce: cmd.nonce, ...(recordDir ? { recordDir } : {}) };
   const session = startChild(spawned, bootstrap, {
     onMessage: (msg) => {
       if (msg.type === "output") {
@@ -244,6 +253,7 @@ export async function runSandboxed(
     durationMs,
     peakMemoryBytes,
     truncated,
+    ...(recordDir ? { transcript: join(recordDir, "cap.jsonl") } : {}),
   };
 }
 
