@@ -40,9 +40,7 @@ try {
     }
     console.log(`ok  a trial opens at ${width}x${height}`);
     // Nothing wider than the screen but the grid's own scroller.
-    const overflow = await page.evaluate(() =>
-      document.documentElement.scrollWidth - innerWidth
-    );
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
     if (overflow > 1) {
       throw new Error(`the page is ${overflow} px wider than the screen`);
     }

@@ -22,8 +22,7 @@ function hasChromium(): boolean {
 }
 
 Deno.test({
-  name:
-    "the benchmark report in Chromium: grid, chart, a trial opened, two sizes",
+  name: "the benchmark report in Chromium: grid, chart, a trial opened, two sizes",
   ignore: !hasChromium() && Deno.env.get("OANIX_REQUIRE_BROWSER") !== "1",
 }, async () => {
   await withTempDir(async (dir) => {

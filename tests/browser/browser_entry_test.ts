@@ -65,9 +65,7 @@ Deno.test("browser.ts keeps up with mod.ts: every export is in it or left out on
   }
   const inBrowser = new Set(Object.keys(browser));
   const mod = await import("../../mod.ts");
-  const missing = Object.keys(mod).filter((name) =>
-    !inBrowser.has(name) && !left.has(name)
-  );
+  const missing = Object.keys(mod).filter((name) => !inBrowser.has(name) && !left.has(name));
   assert.deepEqual(
     missing,
     [],

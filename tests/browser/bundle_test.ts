@@ -29,9 +29,7 @@ async function browserGraph(): Promise<GraphModule[]> {
   }).output();
   if (!out.success) {
     throw new Error(
-      `deno info --json browser.ts failed:\n${
-        new TextDecoder().decode(out.stderr)
-      }`,
+      `deno info --json browser.ts failed:\n${new TextDecoder().decode(out.stderr)}`,
     );
   }
   return JSON.parse(new TextDecoder().decode(out.stdout)).modules;
@@ -143,8 +141,7 @@ Deno.test("browser.ts module graph: no sandbox, WorkspaceFs or CLI; no npm code"
     assert.ok(names.includes(needed), `browser.ts should include ${needed}`);
   }
   // What the bundle carries: local modules only (NostrFs and its npm code stay out).
-  const root =
-    modules.find((m) => m.specifier.endsWith("/browser.ts"))!.specifier;
+  const root = modules.find((m) => m.specifier.endsWith("/browser.ts"))!.specifier;
   const foreign = runtimeGraph(modules, root)
     .map(relative)
     .filter((s) => /^(npm|jsr|node|https?):/.test(s));
@@ -164,7 +161,6 @@ Deno.test("findDenoAccess: finds what throws in a page, not look-alikes", () => 
     findDenoAccess("a=globalThis.Deno;b=x.Deno.y;const DenoLike=1;").length,
     0,
   );
-  const src =
-    "/**\n * Deno.readFile\n */\n// Deno.exit()\nconst a = Deno.args; // Deno.x\n";
+  const src = "/**\n * Deno.readFile\n */\n// Deno.exit()\nconst a = Deno.args; // Deno.x\n";
   assert.deepEqual(findDenoAccessInSource(src).map((h) => h.line), [5]);
 });

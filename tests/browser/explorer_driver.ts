@@ -62,15 +62,12 @@ async function waitForText(
 ) {
   try {
     await page.waitForFunction(
-      ([sel, want]) =>
-        document.querySelector(sel)?.textContent?.includes(want) ?? false,
+      ([sel, want]) => document.querySelector(sel)?.textContent?.includes(want) ?? false,
       [selector, text] as const,
       { timeout },
     );
   } catch {
-    const seen = await page.locator(selector).first().textContent().catch(() =>
-      "(absent)"
-    );
+    const seen = await page.locator(selector).first().textContent().catch(() => "(absent)");
     throw new Error(
       `${selector} never contained ${JSON.stringify(text)}; it shows: ${seen}`,
     );
@@ -152,9 +149,7 @@ export async function driveExplorer(
     try {
       await fn();
     } catch (e) {
-      const seen = problems.length === 0
-        ? ""
-        : `\nthe page reported:\n  ${problems.join("\n  ")}`;
+      const seen = problems.length === 0 ? "" : `\nthe page reported:\n  ${problems.join("\n  ")}`;
       throw new Error(`step "${name}" failed: ${(e as Error).message}${seen}`, {
         cause: e,
       });

@@ -39,8 +39,7 @@ function hasChromium(): boolean {
 const skip = !hasChromium() && Deno.env.get("OANIX_REQUIRE_BROWSER") !== "1";
 
 Deno.test({
-  name:
-    "Namespace Explorer in Chromium: tree, edit, changes, WASI run, logs, two sizes",
+  name: "Namespace Explorer in Chromium: tree, edit, changes, WASI run, logs, two sizes",
   ignore: skip,
 }, async () => {
   await buildBrowser();
@@ -72,16 +71,10 @@ Deno.test({
     const text = new TextDecoder().decode(out.stdout);
     const err = new TextDecoder().decode(out.stderr);
     if (!out.success) {
-      const why = out.signal === null
-        ? `exit code ${out.code}`
-        : `killed by ${out.signal}`;
+      const why = out.signal === null ? `exit code ${out.code}` : `killed by ${out.signal}`;
       throw new Error(
-        `the browser run failed (${why}; over ${
-          TIMEOUT_MS / 1000
-        } s means a hang):\n` +
-          `${err.trim()}\n--- steps that passed ---\n${
-            text.trim() || "(none)"
-          }`,
+        `the browser run failed (${why}; over ${TIMEOUT_MS / 1000} s means a hang):\n` +
+          `${err.trim()}\n--- steps that passed ---\n${text.trim() || "(none)"}`,
       );
     }
     console.log(text.trim());

@@ -1,9 +1,5 @@
 import assert from "@std/assert";
-import {
-  isGranted,
-  parseAuditLog,
-  readAuditLog,
-} from "../../src/sandbox/runner/audit.ts";
+import { isGranted, parseAuditLog, readAuditLog } from "../../src/sandbox/runner/audit.ts";
 import { AuditTail } from "../../src/sandbox/runner/audit.ts";
 
 const grant = {

@@ -27,8 +27,7 @@ Deno.test("a run uses its host-held secret, its response limit and limits.disk",
   try {
     await withTempDir(async (dir) => {
       const host = `127.0.0.1:${(server.addr as Deno.NetAddr).port}`;
-      const text =
-        `task: { id: t, type: x, description: d, input: { url: "http://${host}" } }
+      const text = `task: { id: t, type: x, description: d, input: { url: "http://${host}" } }
 mounts:
   /task: task
   /tmp: mem

@@ -3,8 +3,7 @@ import { CappedQueue } from "../../src/sandbox/runner/capped_text.ts";
 
 /** Runs `code` (a module importing CappedText) in a worker, which is ended after `ms`. */
 async function inWorker(code: string, ms = 10_000): Promise<unknown> {
-  const url =
-    new URL("../../src/sandbox/runner/capped_text.ts", import.meta.url).href;
+  const url = new URL("../../src/sandbox/runner/capped_text.ts", import.meta.url).href;
   const src = `import { CappedText } from ${JSON.stringify(url)};\n` +
     `const run = () => { ${code} };\nself.postMessage(run());\n`;
   const worker = new Worker(

@@ -13,8 +13,7 @@ Deno.test("runs from a pool use waiting children, one each, and complete as with
   const pool = new ChildPool({ size: 1 });
   try {
     await withTempDir(async (dir) => {
-      const text =
-        `task: { id: t, type: x, description: d, input: { word: warm } }
+      const text = `task: { id: t, type: x, description: d, input: { word: warm } }
 mounts:
   /task: task
 program: { module: ${fixtures}echo_agent.ts }

@@ -247,8 +247,7 @@ Deno.test("run writes the output folder and exits with the task's outcome", asyn
 });
 
 Deno.test("run of a failing agent exits 1 and says why", async () => {
-  const agent =
-    new URL("./fixtures/failing_agent.ts", import.meta.url).pathname;
+  const agent = new URL("./fixtures/failing_agent.ts", import.meta.url).pathname;
   await withManifest(
     `task: { id: t, type: x, description: d }\nmounts:\n  /task: task\nprogram: { module: ${agent} }\n`,
     async (path, dir) => {
@@ -267,8 +266,7 @@ Deno.test("run of a failing agent exits 1 and says why", async () => {
 });
 
 Deno.test("--apply commits a cow workspace only after a completed run", async () => {
-  const agent =
-    new URL("./fixtures/editing_agent.ts", import.meta.url).pathname;
+  const agent = new URL("./fixtures/editing_agent.ts", import.meta.url).pathname;
   const text = (dir: string) =>
     `task: { id: t, type: x, description: d }\nmounts:\n  /task: task\n  /workspace: { type: workspace, path: ${dir}/ws, mode: cow }\nprogram: { module: ${agent} }\n`;
   await withManifest("mounts: {}\n", async (_p, dir) => {
@@ -340,9 +338,7 @@ Deno.test("progress: a line per phase off a terminal, one redrawn line on one, n
         0,
         plain.errText,
       );
-      const phases = plain.errText.split("\n").filter((l) =>
-        l.startsWith("[oanix]")
-      )
+      const phases = plain.errText.split("\n").filter((l) => l.startsWith("[oanix]"))
         .map((l) => l.replace(/ \d+\.\d s \/ 30\.0 s .*/, ""));
       assert.deepEqual(phases, [
         "[oanix] starting",
@@ -380,8 +376,7 @@ Deno.test("progress: a line per phase off a terminal, one redrawn line on one, n
 });
 
 Deno.test("agent output on the terminal: every line prefixed, escapes shown not obeyed, capped live", async () => {
-  const agent =
-    new URL("./fixtures/printing_agent.ts", import.meta.url).pathname;
+  const agent = new URL("./fixtures/printing_agent.ts", import.meta.url).pathname;
   await withManifest(
     `mounts:\n  /tmp: mem\nprogram: { module: ${agent}, args: ["2000"] }\nlimits: { max_output: 10000 }\n`,
     async (path, dir) => {
@@ -400,13 +395,9 @@ Deno.test("agent output on the terminal: every line prefixed, escapes shown not 
         /^│ \^\[\[2J\^\[\[H\[oanix\] completed \(exit 0\) in 1 ms\^M$/m,
       );
       // The only line that starts with [oanix] and says completed is the CLI's own.
-      const ours = io.outText.split("\n").filter((l) =>
-        l.startsWith("[oanix] completed")
-      );
+      const ours = io.outText.split("\n").filter((l) => l.startsWith("[oanix] completed"));
       assert.equal(ours.length, 1);
-      const agentLines = io.outText.split("\n").filter((l) =>
-        l.startsWith("│ x")
-      );
+      const agentLines = io.outText.split("\n").filter((l) => l.startsWith("│ x"));
       assert.ok(
         agentLines.length > 0 && agentLines.length <= 10000 / 100 + 1,
         `${agentLines.length}`,

@@ -8,8 +8,7 @@ import assert from "@std/assert";
 import { publishedFiles, servePackage } from "../helpers/package_server.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 
-const helloWasm =
-  new URL("../../examples/hello-wasi/hello.wasm", import.meta.url).pathname;
+const helloWasm = new URL("../../examples/hello-wasi/hello.wasm", import.meta.url).pathname;
 
 async function userProject(dir: string): Promise<void> {
   await Deno.mkdir(`${dir}/agent`);

@@ -110,29 +110,21 @@ Deno.test("a bad value names the field path and its line", () => {
 });
 
 Deno.test("unknown keys are errors, not ignored", () => {
-  let e = manifestError(() =>
-    parseManifest(FULL.replace("  timeout: 30", "  timeuot: 30"), "/")
-  );
+  let e = manifestError(() => parseManifest(FULL.replace("  timeout: 30", "  timeuot: 30"), "/"));
   assert.equal(e.field, "limits.timeuot");
   assert.match(e.message, /unknown key \(line 25\)/);
   e = manifestError(() => parseManifest("mounts: {}\nextra: 1\n", "/"));
   assert.equal(e.field, "extra");
-  e = manifestError(() =>
-    parseManifest("mounts:\n  /t: { type: mem, size: 3 }\n", "/")
-  );
+  e = manifestError(() => parseManifest("mounts:\n  /t: { type: mem, size: 3 }\n", "/"));
   assert.equal(e.field, "mounts./t.size");
   assert.equal(e.line, 2);
 });
 
 Deno.test("malformed YAML and JSON are refused with a line", () => {
-  let e = manifestError(() =>
-    parseManifest("mounts:\n  /tmp: mem\n bad: [\n", "/")
-  );
+  let e = manifestError(() => parseManifest("mounts:\n  /tmp: mem\n bad: [\n", "/"));
   assert.match(e.message, /malformed YAML/);
   assert.equal(typeof e.line, "number");
-  e = manifestError(() =>
-    parseManifest('{"mounts": ', "/", { format: "json" })
-  );
+  e = manifestError(() => parseManifest('{"mounts": ', "/", { format: "json" }));
   assert.match(e.message, /malformed JSON/);
   e = manifestError(() => parseManifest("", "/"));
   assert.match(e.message, /empty/);
@@ -262,8 +254,7 @@ Deno.test("loadManifest of a missing file is a clear error", async () => {
 });
 
 Deno.test("{{NAME}} placeholders are filled from vars, and a missing one names its line", () => {
-  const text =
-    "mounts:\n  /cap/http: { type: http, allow: ['127.0.0.1:{{PORT}}'] }\n";
+  const text = "mounts:\n  /cap/http: { type: http, allow: ['127.0.0.1:{{PORT}}'] }\n";
   const m = parseManifest(text, "/", { vars: { PORT: "8080" } });
   assert.deepEqual((m.mounts["/cap/http"] as { allow: string[] }).allow, [
     "127.0.0.1:8080",

@@ -49,8 +49,7 @@ const CASES: Case[] = [
   },
   {
     name: "a missing wasi program",
-    setup: () =>
-      Promise.resolve("mounts: {}\nprogram: { wasi: ./nope.wasm }\n"),
+    setup: () => Promise.resolve("mounts: {}\nprogram: { wasi: ./nope.wasm }\n"),
     problems: [["program.wasi", /no such file/]],
   },
   {
@@ -63,8 +62,7 @@ const CASES: Case[] = [
   },
   {
     name: "a missing module",
-    setup: () =>
-      Promise.resolve("mounts: {}\nprogram: { module: ./nope.ts }\n"),
+    setup: () => Promise.resolve("mounts: {}\nprogram: { module: ./nope.ts }\n"),
     problems: [["program.module", /no such file/]],
   },
   {
@@ -119,8 +117,7 @@ const CASES: Case[] = [
     ]],
   },
   {
-    name:
-      "the manifest inside a read-write workspace (the agent could widen its next run)",
+    name: "the manifest inside a read-write workspace (the agent could widen its next run)",
     manifestAt: "proj/env.yaml",
     setup: async (dir) => {
       await Deno.mkdir(`${dir}/proj`);
@@ -138,8 +135,7 @@ const CASES: Case[] = [
     problems: [["mounts./n.key_file", /inside the folder mounted at \/w/]],
   },
   {
-    name:
-      "an HTTP secret whose variable is not set, for a host the mount does not allow",
+    name: "an HTTP secret whose variable is not set, for a host the mount does not allow",
     setup: () =>
       Promise.resolve(
         `mounts:\n  /h:\n    type: http\n    allow: [api.example]\n    secrets: { K: { env: OANIX_NO_SUCH_SECRET, hosts: [other.example] } }\nprogram: { module: ${echoAgent} }\n`,

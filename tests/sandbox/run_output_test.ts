@@ -1,10 +1,6 @@
 import assert from "@std/assert";
 import { withTempDir } from "../helpers/temp_dir.ts";
-import {
-  applyChangesToFolder,
-  type ChangeRecord,
-  changesDiff,
-} from "../../mod.ts";
+import { applyChangesToFolder, type ChangeRecord, changesDiff } from "../../mod.ts";
 
 const withTemp = withTempDir;
 
@@ -50,8 +46,7 @@ Deno.test("a change whose path leaves the folder is refused, and nothing is appl
     await withTemp(async (dir) => {
       await Deno.mkdir(`${dir}/ws`);
       await assert.rejects(
-        () =>
-          applyChangesToFolder(`${dir}/ws`, [added("/first.txt"), added(bad)]),
+        () => applyChangesToFolder(`${dir}/ws`, [added("/first.txt"), added(bad)]),
         Error,
         "not a path inside the workspace",
         JSON.stringify(bad),
@@ -136,8 +131,7 @@ Deno.test("a malformed change record is refused", async () => {
       ]
     ) {
       await assert.rejects(
-        () =>
-          applyChangesToFolder(`${dir}/ws`, [bad as unknown as ChangeRecord]),
+        () => applyChangesToFolder(`${dir}/ws`, [bad as unknown as ChangeRecord]),
         Error,
         undefined,
         JSON.stringify(bad),

@@ -4,12 +4,7 @@
  */
 import assert from "@std/assert";
 import { withTempDir } from "../helpers/temp_dir.ts";
-import {
-  parseManifest,
-  RunRefusedError,
-  type RunReport,
-  runSandboxed,
-} from "../../mod.ts";
+import { parseManifest, RunRefusedError, type RunReport, runSandboxed } from "../../mod.ts";
 
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 
@@ -184,8 +179,7 @@ Deno.test("a WASI guest that spins with no host calls is stopped only by the run
     (func (export "_start") (loop $l (br $l))))`);
   await withTemp(async (dir) => {
     await Deno.writeFile(`${dir}/spin.wasm`, spin);
-    const text =
-      `mounts:\n  /tmp: mem\nprogram: { wasi: spin.wasm }\nlimits: { timeout: 1 }\n`;
+    const text = `mounts:\n  /tmp: mem\nprogram: { wasi: spin.wasm }\nlimits: { timeout: 1 }\n`;
     const report = await runSandboxed(parseManifest(text, dir), {
       outDir: `${dir}/out`,
     });
@@ -196,10 +190,8 @@ Deno.test("a WASI guest that spins with no host calls is stopped only by the run
 });
 
 Deno.test("a WASI program's stdout streams live and lands in logs/stdout.log", async () => {
-  const hello =
-    new URL("../../examples/hello-wasi/hello.wasm", import.meta.url).pathname;
-  const workspace =
-    new URL("../../examples/hello-wasi/workspace", import.meta.url).pathname;
+  const hello = new URL("../../examples/hello-wasi/hello.wasm", import.meta.url).pathname;
+  const workspace = new URL("../../examples/hello-wasi/workspace", import.meta.url).pathname;
   await withTemp(async (dir) => {
     const text = `mounts:
   /logs: logs
@@ -221,8 +213,7 @@ program: { wasi: ${hello}, args: [one, two], env: { GREETING: hi } }
 });
 
 Deno.test("a hostile WASI agent cannot leave its namespace, and each refusal is an event", async () => {
-  const hostile =
-    new URL("./fixtures/hostile_wasi/hostile.wasm", import.meta.url).pathname;
+  const hostile = new URL("./fixtures/hostile_wasi/hostile.wasm", import.meta.url).pathname;
   await withTemp(async (dir) => {
     await Deno.mkdir(`${dir}/ws`);
     const text = `task: { id: t, type: x, description: d }
@@ -376,9 +367,7 @@ Deno.test("events and permission checks are capped in the parent", async () => {
     );
     assert.ok(status.truncated.events > 1800, JSON.stringify(status.truncated));
     // Every distinct denied check is kept (up to 10,000), and every one counted.
-    const denied = report.checks.filter((c) =>
-      c.denied && c.permission === "read"
-    );
+    const denied = report.checks.filter((c) => c.denied && c.permission === "read");
     assert.equal(
       denied.filter((c) => c.value?.startsWith("/oanix-nonexistent/")).length,
       3000,
@@ -417,9 +406,7 @@ Deno.test("an agent has no Cache API, and a run leaves no storage behind", async
       "SHA-256",
       new TextEncoder().encode(origin),
     );
-    const hash = [...new Uint8Array(digest)].map((b) =>
-      b.toString(16).padStart(2, "0")
-    ).join("");
+    const hash = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
     await assert.rejects(
       () => Deno.stat(`${denoDir}/location_data/web_cache/${hash}`),
       Deno.errors.NotFound,
@@ -458,8 +445,7 @@ Deno.test("a character a WASI program writes in two pieces arrives whole", async
   await withTemp(async (dir) => {
     await Deno.writeFile(`${dir}/split.wasm`, split);
     for (const logs of ["", "  /logs: logs\n"]) {
-      const text =
-        `mounts:\n  /tmp: mem\n${logs}program: { wasi: split.wasm }\n`;
+      const text = `mounts:\n  /tmp: mem\n${logs}program: { wasi: split.wasm }\n`;
       const report = await runSandboxed(parseManifest(text, dir), {
         outDir: `${dir}/out`,
       });

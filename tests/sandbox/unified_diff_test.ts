@@ -35,9 +35,7 @@ Deno.test("far-apart changes make separate hunks", () => {
   const before = Array.from({ length: 30 }, (_, i) => `l${i}`).join("\n") +
     "\n";
   const after = before.replace("l2\n", "L2\n").replace("l25\n", "L25\n");
-  const hunks = unifiedDiff("/f", before, after).split("\n").filter((l) =>
-    l.startsWith("@@")
-  );
+  const hunks = unifiedDiff("/f", before, after).split("\n").filter((l) => l.startsWith("@@"));
   assert.deepEqual(hunks, ["@@ -1,6 +1,6 @@", "@@ -23,7 +23,7 @@"]);
 });
 

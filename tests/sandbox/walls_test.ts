@@ -210,9 +210,7 @@ Deno.test("threads are limited: workers past limits.threads end the run", async 
     assert.equal(report.exitCode, 125);
     assert.match(report.error ?? "", /limits\.threads \(16/);
     assert.ok(
-      report.hostEvents.some((e) =>
-        (e.data as { limit?: string }).limit === "threads"
-      ),
+      report.hostEvents.some((e) => (e.data as { limit?: string }).limit === "threads"),
     );
   });
 });
@@ -233,9 +231,7 @@ Deno.test("an agent flooding and forging events cannot remove or fake one host e
     const host = events.filter((e) => e.origin === "oanix");
     // The real refusal and the real denied read are there, marked by the host.
     assert.ok(
-      host.some((e) =>
-        e.data.source === "namespace" && e.data.code === "EROFS"
-      ),
+      host.some((e) => e.data.source === "namespace" && e.data.code === "EROFS"),
     );
     assert.ok(
       host.some((e) =>
@@ -274,9 +270,7 @@ Deno.test("an audit log flood is stopped at its size limit, not left to fill the
     );
     assert.equal(report.outcome, "limit", report.error);
     assert.match(report.error ?? "", /audit log passed 2 MiB/);
-    const flood = report.checks.filter((c) =>
-      c.denied && c.permission === "read"
-    );
+    const flood = report.checks.filter((c) => c.denied && c.permission === "read");
     assert.ok(
       flood.reduce((n, c) => n + c.count, 0) > 10_000,
       "the checks were counted",

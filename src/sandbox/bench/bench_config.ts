@@ -110,7 +110,7 @@ export interface BenchConfig {
 type Collect = <T>(validate: () => T) => T | undefined;
 
 /** Keys of a task that are the bench's own; the rest is its environment (manifest data). */
-const TASK_KEYS = new Set(["checker", "replay", "env"]);
+const TASK_KEYS = new Set(["checker", "env"]);
 
 /**
  * Parses and validates benchmark text. Each task's environment is validated
@@ -189,7 +189,6 @@ export function parseBenchConfig(text: string, baseDir: string, file?: string): 
       const r = new FieldReader(raw, ["tasks", taskName], lines);
       const checkerData = r.raw("checker");
       if (checkerData === undefined) throw r.error([...r.path, "checker"], "is required");
-      const replay = r.optionalString("replay");
       const env: Record<string, unknown> = {};
       for (const k of r.keys()) if (!TASK_KEYS.has(k)) env[k] = r.raw(k);
       if (r.has("env")) throw r.error([...r.path, "env"], "give the environment inline");
@@ -216,7 +215,7 @@ export function parseBenchConfig(text: string, baseDir: string, file?: string): 
         name: taskName,
         manifest,
         checker,
-        ...(replay === undefined ? {} : { replay: resolve(baseDir, replay) }),
+        ...(manifest.replay === undefined ? {} : { replay: manifest.replay }),
       });
     });
   }
