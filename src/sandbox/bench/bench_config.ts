@@ -177,6 +177,8 @@ export function parseBenchConfig(text: string, baseDir: string, file?: string): 
         { mounts: {}, program: programData },
         baseDir,
         agentLines(lines, agentName),
+        `agents.${agentName}.`,
+        true,
       );
       agents.push({ name: agentName, program: probe.program!, mounts, limits: agentLimits });
       rawProgram.set(agentName, programData);
@@ -330,7 +332,10 @@ function validateAs(
     if (!(e instanceof ManifestError)) throw e;
     throw ManifestError.of(e.problems.map((p) => ({
       ...p,
-      field: prefix + (stripProgram ? p.field.replace(/^program\.?/, "") : p.field),
+      field: (prefix + (stripProgram ? p.field.replace(/^program\.?/, "") : p.field)).replace(
+        /\.$/,
+        "",
+      ),
     })));
   }
 }
