@@ -198,7 +198,8 @@ export async function runBench(config: BenchConfig, options: BenchOptions): Prom
     });
   };
   progress();
-  const pool = new ChildPool({ size: concurrency });
+  // Each trial is an agent run and a checker run: a child ready for each, per trial at a time.
+  const pool = new ChildPool({ size: concurrency * 2 });
   const queue = [...todo];
   let ran = 0;
   const worker = async () => {
