@@ -5,10 +5,35 @@
  * @module
  */
 
-import { runShell } from "../shell/run_shell.ts";
+import type { FileService } from "../fs/types.ts";
 import type { ShellLimits } from "../shell/shell_limits.ts";
 import type { ScheduledJob } from "./job_types.ts";
 import type { OanixEnv } from "./oanix_env.ts";
+
+/** The shell's entry, as the job runner calls it. */
+type RunShell = (
+  namespace: FileService,
+  script: string,
+  options: {
+    env: Record<string, string>;
+    limits: ShellLimits;
+    signal: AbortSignal;
+    onStdout: (chunk: string) => void;
+    onStderr: (chunk: string) => void;
+  },
+) => Promise<{ exitCode: number }>;
+
+/**
+ * The shell, loaded the first time a script job runs: it brings a bash
+ * interpreter and its commands (npm `just-bash`, tens of MB), which no other
+ * part of OANIX needs, so it is kept out of the module graph of `mod.ts`
+ * (the specifier is computed on purpose).
+ */
+let shell: Promise<RunShell> | undefined;
+function loadShell(): Promise<RunShell> {
+  const url = new URL("../shell/run_shell.ts", import.meta.url).href;
+  return shell ??= import(url).then((m: { runShell: RunShell }) => m.runShell);
+}
 
 /**
  * Runs `command` in `env`'s namespace, with the job's variables, in
@@ -39,6 +64,7 @@ export async function runShellJob(
   limits: ShellLimits,
 ): Promise<number> {
   const logs = env.logs();
+  const runShell = await loadShell();
   const result = await runShell(env.namespace, command, {
     env: { ...job.spec.envVars },
     limits,

@@ -42,7 +42,9 @@ Deno.test("browser.ts exports the browser-safe API and leaves out the Deno-only 
   ) {
     assert.ok(names.includes(name), `browser.ts should export ${name}`);
   }
-  for (const name of ["WorkspaceFs", "NostrFs", "denoResolver", "runEnv", "main"]) {
+  for (
+    const name of ["WorkspaceFs", "NostrFs", "denoResolver", "runEnv", "main"]
+  ) {
     assert.ok(!names.includes(name), `browser.ts must not export ${name}`);
   }
 });
@@ -58,7 +60,9 @@ const LEFT_OUT = [
 
 Deno.test("browser.ts keeps up with mod.ts: every export is in it or left out on purpose", async () => {
   const left = new Set<string>(["denoResolver"]);
-  for (const m of LEFT_OUT) for (const name of Object.keys(await import(m))) left.add(name);
+  for (const m of LEFT_OUT) {
+    for (const name of Object.keys(await import(m))) left.add(name);
+  }
   const inBrowser = new Set(Object.keys(browser));
   const mod = await import("../../mod.ts");
   const missing = Object.keys(mod).filter((name) => !inBrowser.has(name) && !left.has(name));
@@ -81,14 +85,21 @@ Deno.test("browserExecutors runs /cap/http requests with fetch", async () => {
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     (req) => Response.json({ path: new URL(req.url).pathname }),
   );
-  const http = new HttpFs({ allowList: AllowList.of([`127.0.0.1:${server.addr.port}`]) });
+  const http = new HttpFs({
+    allowList: AllowList.of([`127.0.0.1:${server.addr.port}`]),
+  });
   const executor = browserExecutors().attachHttp(http);
   try {
     executor.start();
     const ns = Namespace.builder().mount("/cap/http", http).build();
     const url = `http://127.0.0.1:${server.addr.port}/hello`;
-    const { id } = submitJson(ns, "/cap/http/request", { url }) as { id: string };
-    const out = await readJsonWhenReady(ns, `/cap/http/responses/${id}.json`) as {
+    const { id } = submitJson(ns, "/cap/http/request", { url }) as {
+      id: string;
+    };
+    const out = await readJsonWhenReady(
+      ns,
+      `/cap/http/responses/${id}.json`,
+    ) as {
       status: number;
       body: string;
     };
@@ -101,14 +112,24 @@ Deno.test("browserExecutors runs /cap/http requests with fetch", async () => {
 });
 
 Deno.test("the explorer's setup runs hello-wasi through browser.ts", async () => {
-  const workspace = new CowFs(MapFs.fromObject({ "/hello.txt": "from the test\n" }));
-  const ns = Namespace.builder().mount("/workspace", workspace).mount("/tmp", new MemFs()).build();
+  const workspace = new CowFs(
+    MapFs.fromObject({ "/hello.txt": "from the test\n" }),
+  );
+  const ns = Namespace.builder().mount("/workspace", workspace).mount(
+    "/tmp",
+    new MemFs(),
+  ).build();
   const wasm = await Deno.readFile(
     new URL("../../examples/hello-wasi/hello.wasm", import.meta.url),
   );
-  const r = await new WasiRuntime().run(ns, wasm, { args: ["hello-wasi", "x"] });
+  const r = await new WasiRuntime().run(ns, wasm, {
+    args: ["hello-wasi", "x"],
+  });
   assert.equal(r.exitCode, 0, r.stderrText);
   assert.match(r.stdoutText, /from the test/);
-  assert.equal(readText(ns, "/tmp/output.txt"), "Written by hello-wasi with 2 argument(s)\n");
+  assert.equal(
+    readText(ns, "/tmp/output.txt"),
+    "Written by hello-wasi with 2 argument(s)\n",
+  );
   assert.deepEqual(workspace.diff(), []);
 });

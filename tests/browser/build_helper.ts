@@ -33,12 +33,17 @@ export function buildBrowser(): Promise<void> {
       stderr: "piped",
     }).output();
     if (!out.success) {
-      const text = new TextDecoder().decode(out.stderr) + new TextDecoder().decode(out.stdout);
-      throw new Error(`deno task build:browser failed (exit ${out.code}):\n${text}`);
+      const text = new TextDecoder().decode(out.stderr) +
+        new TextDecoder().decode(out.stdout);
+      throw new Error(
+        `deno task build:browser failed (exit ${out.code}):\n${text}`,
+      );
     }
     for (const f of BUILT_FILES) {
       const info = await Deno.stat(`${BROWSER_DIR}${f}`);
-      if (!info.isFile || info.size === 0) throw new Error(`build:browser made no ${f}`);
+      if (!info.isFile || info.size === 0) {
+        throw new Error(`build:browser made no ${f}`);
+      }
     }
   })();
   return built;
@@ -74,7 +79,10 @@ export function findDenoAccess(code: string): DenoAccess[] {
   for (const m of code.matchAll(DENO_ACCESS)) {
     const at = m.index!;
     const line = code.slice(0, at).split("\n").length;
-    const context = code.slice(Math.max(0, at - 60), at + 60).replace(/\s+/g, " ");
+    const context = code.slice(Math.max(0, at - 60), at + 60).replace(
+      /\s+/g,
+      " ",
+    );
     out.push({ line, context });
   }
   return out;

@@ -28,7 +28,9 @@ async function browserGraph(): Promise<GraphModule[]> {
     stderr: "piped",
   }).output();
   if (!out.success) {
-    throw new Error(`deno info --json browser.ts failed:\n${new TextDecoder().decode(out.stderr)}`);
+    throw new Error(
+      `deno info --json browser.ts failed:\n${new TextDecoder().decode(out.stderr)}`,
+    );
   }
   return JSON.parse(new TextDecoder().decode(out.stdout)).modules;
 }
@@ -60,14 +62,18 @@ Deno.test("browser bundle: no Deno.* reaches what the page loads", async () => {
   for (const file of ["oanix.bundle.js", "app.js"]) {
     // The bundles are minified, so no comment can hide in them or match.
     const code = await Deno.readTextFile(`${BROWSER_DIR}${file}`);
-    for (const hit of findDenoAccess(code)) found.push(`  ${file}: …${hit.context}…`);
+    for (const hit of findDenoAccess(code)) {
+      found.push(`  ${file}: …${hit.context}…`);
+    }
   }
   if (found.length > 0) {
     // Name the source lines too, so the fix is easy to find.
     const sources: string[] = [];
     for (const m of await browserGraph()) {
       if (m.local === undefined || !m.specifier.startsWith("file://")) continue;
-      for (const hit of findDenoAccessInSource(await Deno.readTextFile(m.local))) {
+      for (
+        const hit of findDenoAccessInSource(await Deno.readTextFile(m.local))
+      ) {
         sources.push(`  ${relative(m.specifier)}:${hit.line}: ${hit.context}`);
       }
     }
@@ -84,27 +90,53 @@ Deno.test("browser bundle: app.js loads the library bundle instead of inlining i
   await buildBrowser();
   const app = await Deno.readTextFile(`${BROWSER_DIR}app.js`);
   const lib = await Deno.readTextFile(`${BROWSER_DIR}oanix.bundle.js`);
-  assert.match(app, /from\s*"\.\.\/\.\.\/browser\.ts"/, "app.js should import ../../browser.ts");
-  assert.ok(!/class\s+\w*\s*extends\s+Error/.test(app), "app.js inlines library classes");
-  assert.ok(app.length < lib.length / 3, `app.js is ${app.length} bytes: the library got inlined?`);
+  assert.match(
+    app,
+    /from\s*"\.\.\/\.\.\/browser\.ts"/,
+    "app.js should import ../../browser.ts",
+  );
+  assert.ok(
+    !/class\s+\w*\s*extends\s+Error/.test(app),
+    "app.js inlines library classes",
+  );
+  assert.ok(
+    app.length < lib.length / 3,
+    `app.js is ${app.length} bytes: the library got inlined?`,
+  );
   const html = await Deno.readTextFile(`${BROWSER_DIR}index.html`);
-  assert.match(html, /"\.\.\/\.\.\/browser\.ts":\s*"\.\/oanix\.bundle\.js"/, "the import map");
+  assert.match(
+    html,
+    /"\.\.\/\.\.\/browser\.ts":\s*"\.\/oanix\.bundle\.js"/,
+    "the import map",
+  );
 });
 
 Deno.test("browser.ts module graph: no sandbox, WorkspaceFs or CLI; no npm code", async () => {
   const modules = await browserGraph();
-  assert.ok(modules.length > 10, `a suspiciously small graph: ${modules.length} modules`);
+  assert.ok(
+    modules.length > 10,
+    `a suspiciously small graph: ${modules.length} modules`,
+  );
   const broken = modules.filter((m) => m.error !== undefined);
   assert.deepEqual(broken.map((m) => `${m.specifier}: ${m.error}`), []);
   // The whole graph, type imports included.
   const names = modules.map((m) => relative(m.specifier));
   const forbidden = names.filter((s) =>
-    /(^|\/)src\/sandbox\//.test(s) || /workspace_(fs|handle|resolver|errors)\.ts$/.test(s) ||
+    /(^|\/)src\/sandbox\//.test(s) ||
+    /workspace_(fs|handle|resolver|errors)\.ts$/.test(s) ||
     /(^|\/)cli(\/|\.ts$|_)/.test(s)
   );
-  assert.deepEqual(forbidden, [], `browser.ts must not pull these in:\n${forbidden.join("\n")}`);
+  assert.deepEqual(
+    forbidden,
+    [],
+    `browser.ts must not pull these in:\n${forbidden.join("\n")}`,
+  );
   for (
-    const needed of ["src/fs/cow_fs.ts", "src/services/logs_fs.ts", "src/wasi/wasi_runtime.ts"]
+    const needed of [
+      "src/fs/cow_fs.ts",
+      "src/services/logs_fs.ts",
+      "src/wasi/wasi_runtime.ts",
+    ]
   ) {
     assert.ok(names.includes(needed), `browser.ts should include ${needed}`);
   }
@@ -113,12 +145,22 @@ Deno.test("browser.ts module graph: no sandbox, WorkspaceFs or CLI; no npm code"
   const foreign = runtimeGraph(modules, root)
     .map(relative)
     .filter((s) => /^(npm|jsr|node|https?):/.test(s));
-  assert.deepEqual(foreign, [], `browser.ts's code imports these packages:\n${foreign.join("\n")}`);
+  assert.deepEqual(
+    foreign,
+    [],
+    `browser.ts's code imports these packages:\n${foreign.join("\n")}`,
+  );
 });
 
 Deno.test("findDenoAccess: finds what throws in a page, not look-alikes", () => {
-  assert.equal(findDenoAccess('a=Deno.readFile("x");b=Deno?.env;c=Deno["x"]').length, 3);
-  assert.equal(findDenoAccess("a=globalThis.Deno;b=x.Deno.y;const DenoLike=1;").length, 0);
+  assert.equal(
+    findDenoAccess('a=Deno.readFile("x");b=Deno?.env;c=Deno["x"]').length,
+    3,
+  );
+  assert.equal(
+    findDenoAccess("a=globalThis.Deno;b=x.Deno.y;const DenoLike=1;").length,
+    0,
+  );
   const src = "/**\n * Deno.readFile\n */\n// Deno.exit()\nconst a = Deno.args; // Deno.x\n";
   assert.deepEqual(findDenoAccessInSource(src).map((h) => h.line), [5]);
 });

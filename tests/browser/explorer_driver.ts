@@ -39,16 +39,27 @@ async function launch(): Promise<Browser> {
     );
   }
   try {
-    return await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+    return await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ARGS,
+      timeout: 60_000,
+    });
   } catch (e) {
-    throw new Error(`Chromium at ${CHROMIUM} could not start: ${(e as Error).message}`);
+    throw new Error(
+      `Chromium at ${CHROMIUM} could not start: ${(e as Error).message}`,
+    );
   }
 }
 
 const row = (path: string) => `#tree button.row[data-path="${path}"]`;
 
 /** Waits until `selector`'s text contains `text` (or fails naming what it saw). */
-async function waitForText(page: Page, selector: string, text: string, timeout = 15_000) {
+async function waitForText(
+  page: Page,
+  selector: string,
+  text: string,
+  timeout = 15_000,
+) {
   try {
     await page.waitForFunction(
       ([sel, want]) => document.querySelector(sel)?.textContent?.includes(want) ?? false,
@@ -57,7 +68,9 @@ async function waitForText(page: Page, selector: string, text: string, timeout =
     );
   } catch {
     const seen = await page.locator(selector).first().textContent().catch(() => "(absent)");
-    throw new Error(`${selector} never contained ${JSON.stringify(text)}; it shows: ${seen}`);
+    throw new Error(
+      `${selector} never contained ${JSON.stringify(text)}; it shows: ${seen}`,
+    );
   }
 }
 
@@ -79,10 +92,18 @@ function distinctColours(page: Page, png: Uint8Array): Promise<number> {
   }, b64);
 }
 
-async function screenshot(page: Page, dir: string, name: string, fullPage = false) {
+async function screenshot(
+  page: Page,
+  dir: string,
+  name: string,
+  fullPage = false,
+) {
   const png = await page.screenshot({ path: `${dir}${name}.png`, fullPage });
   const colours = await distinctColours(page, png);
-  assert.ok(colours > 20, `${name}.png looks blank: ${colours} colours, ${png.length} bytes`);
+  assert.ok(
+    colours > 20,
+    `${name}.png looks blank: ${colours} colours, ${png.length} bytes`,
+  );
 }
 
 /** The page must not scroll sideways, and every panel must have room. */
@@ -95,10 +116,16 @@ async function checkLayout(page: Page, width: number): Promise<void> {
     }),
     text: document.body.innerText.length,
   }));
-  assert.ok(m.scrollWidth <= width, `the page scrolls sideways at ${width}px: ${m.scrollWidth}`);
+  assert.ok(
+    m.scrollWidth <= width,
+    `the page scrolls sideways at ${width}px: ${m.scrollWidth}`,
+  );
   assert.ok(m.text > 500, `the page shows little text: ${m.text} characters`);
   for (const p of m.panels) {
-    assert.ok(p.w > 200 && p.h > 80, `${p.id} is too small at ${width}px: ${p.w}×${p.h}`);
+    assert.ok(
+      p.w > 200 && p.h > 80,
+      `${p.id} is too small at ${width}px: ${p.w}×${p.h}`,
+    );
     assert.ok(p.right <= width + 0.5, `${p.id} sticks out at ${width}px`);
   }
 }
@@ -110,7 +137,10 @@ type Step = (name: string, fn: () => Promise<void>) => Promise<void>;
  * Goes through the page at `url`; screenshots go to `artifacts` (a folder
  * path ending in "/"). Throws on the first failure, naming the step.
  */
-export async function driveExplorer(url: string, artifacts: string): Promise<void> {
+export async function driveExplorer(
+  url: string,
+  artifacts: string,
+): Promise<void> {
   await Deno.mkdir(artifacts, { recursive: true });
   /** Errors the page logged, and requests that failed. */
   const problems: string[] = [];
@@ -120,54 +150,96 @@ export async function driveExplorer(url: string, artifacts: string): Promise<voi
       await fn();
     } catch (e) {
       const seen = problems.length === 0 ? "" : `\nthe page reported:\n  ${problems.join("\n  ")}`;
-      throw new Error(`step "${name}" failed: ${(e as Error).message}${seen}`, { cause: e });
+      throw new Error(`step "${name}" failed: ${(e as Error).message}${seen}`, {
+        cause: e,
+      });
     }
     console.log(`ok  ${name} (${Math.round(performance.now() - t0)} ms)`);
   };
   let browser: Browser | undefined;
   try {
     browser = await launch();
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 800 },
+    });
     page.setDefaultTimeout(15_000);
     page.on("console", (m) => {
       if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
     });
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+    page.on(
+      "requestfailed",
+      (r) => problems.push(`request failed: ${r.url()}`),
+    );
     page.on("response", (r) => {
       if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
     });
 
-    await step("loads, and the tree lists the root and the mounts", async () => {
-      await page.goto(url);
-      await page.waitForSelector('body[data-ready="true"]');
-      for (const p of ["/", "/task", "/workspace", "/logs", "/tmp", "/cap", "/cap/http"]) {
-        await page.locator(row(p)).waitFor();
-      }
-      assert.equal(await page.locator(`${row("/workspace")} .badge`).textContent(), "cow");
-      assert.equal(await page.locator(`${row("/cap")} .badge`).textContent(), "synthesised");
-      await page.locator(row("/workspace/hello.txt")).waitFor();
-      assert.equal(await page.locator("#errors .banner-error").count(), 0);
-    });
+    await step(
+      "loads, and the tree lists the root and the mounts",
+      async () => {
+        await page.goto(url);
+        await page.waitForSelector('body[data-ready="true"]');
+        for (
+          const p of [
+            "/",
+            "/task",
+            "/workspace",
+            "/logs",
+            "/tmp",
+            "/cap",
+            "/cap/http",
+          ]
+        ) {
+          await page.locator(row(p)).waitFor();
+        }
+        assert.equal(
+          await page.locator(`${row("/workspace")} .badge`).textContent(),
+          "cow",
+        );
+        assert.equal(
+          await page.locator(`${row("/cap")} .badge`).textContent(),
+          "synthesised",
+        );
+        await page.locator(row("/workspace/hello.txt")).waitFor();
+        assert.equal(await page.locator("#errors .banner-error").count(), 0);
+      },
+    );
 
-    await step("edits and saves a file (Ctrl-S); Changes shows it", async () => {
-      await page.click(row("/workspace/hello.txt"));
-      await waitForText(page, "#editor-path", "/workspace/hello.txt");
-      const editor = page.locator("#editor-body textarea");
-      assert.match(await editor.inputValue(), /Hello from the OANIX workspace!/);
-      await editor.fill("Edited in Chromium by the e2e test.\n");
-      assert.ok(await page.locator("#editor-dirty").isVisible(), "unsaved marker");
-      await editor.press("Control+s");
-      await page.locator('#changes li[data-path="/workspace/hello.txt"][data-change="modified"]')
-        .waitFor();
-      assert.ok(await page.locator("#editor-dirty").isHidden(), "saved: no unsaved marker");
-    });
+    await step(
+      "edits and saves a file (Ctrl-S); Changes shows it",
+      async () => {
+        await page.click(row("/workspace/hello.txt"));
+        await waitForText(page, "#editor-path", "/workspace/hello.txt");
+        const editor = page.locator("#editor-body textarea");
+        assert.match(
+          await editor.inputValue(),
+          /Hello from the OANIX workspace!/,
+        );
+        await editor.fill("Edited in Chromium by the e2e test.\n");
+        assert.ok(
+          await page.locator("#editor-dirty").isVisible(),
+          "unsaved marker",
+        );
+        await editor.press("Control+s");
+        await page.locator(
+          '#changes li[data-path="/workspace/hello.txt"][data-change="modified"]',
+        )
+          .waitFor();
+        assert.ok(
+          await page.locator("#editor-dirty").isHidden(),
+          "saved: no unsaved marker",
+        );
+      },
+    );
 
     await step("creates a file with the New file dialog", async () => {
       await page.click("#new-file");
       await page.fill("#ask-input", "/workspace/notes.md");
       await page.click("#ask-ok");
-      await page.locator('#changes li[data-path="/workspace/notes.md"][data-change="added"]')
+      await page.locator(
+        '#changes li[data-path="/workspace/notes.md"][data-change="added"]',
+      )
         .waitFor();
       await waitForText(page, "#editor-path", "/workspace/notes.md");
     });
@@ -177,15 +249,23 @@ export async function driveExplorer(url: string, artifacts: string): Promise<voi
       await page.click("#rename");
       await page.fill("#ask-input", "/workspace/src/notes.md");
       await page.click("#ask-ok");
-      await page.locator('#changes li[data-path="/workspace/src/notes.md"][data-change="added"]')
+      await page.locator(
+        '#changes li[data-path="/workspace/src/notes.md"][data-change="added"]',
+      )
         .waitFor();
       await page.click(row("/workspace/README.md"));
       await page.click("#delete");
       await page.click("#ask-ok");
-      await page.locator('#changes li[data-path="/workspace/README.md"][data-change="deleted"]')
+      await page.locator(
+        '#changes li[data-path="/workspace/README.md"][data-change="deleted"]',
+      )
         .waitFor();
       assert.equal(await page.locator(row("/workspace/README.md")).count(), 0);
-      assert.equal(await page.locator('#changes li[data-path="/workspace/notes.md"]').count(), 0);
+      assert.equal(
+        await page.locator('#changes li[data-path="/workspace/notes.md"]')
+          .count(),
+        0,
+      );
     });
 
     await step("runs hello-wasi in the live namespace", async () => {
@@ -196,7 +276,11 @@ export async function driveExplorer(url: string, artifacts: string): Promise<voi
       assert.match(stdout, /Hello from WASI!/);
       assert.match(stdout, /\[2\] browser/);
       assert.match(stdout, /USER=agent/);
-      assert.match(stdout, /Edited in Chromium by the e2e test\./, "it read the saved edit");
+      assert.match(
+        stdout,
+        /Edited in Chromium by the e2e test\./,
+        "it read the saved edit",
+      );
       assert.match(
         stdout,
         /Listing \/workspace:\n {2}data\/\n {2}hello\.txt\n {2}src\//,
@@ -217,7 +301,10 @@ export async function driveExplorer(url: string, artifacts: string): Promise<voi
       await page.click("#http-send");
       await waitForText(page, "#http-status", "HTTP 200");
       await waitForText(page, "#editor-path", "/cap/http/responses/req-1.json");
-      assert.match(await page.locator("#editor-body textarea").inputValue(), /fetched_through/);
+      assert.match(
+        await page.locator("#editor-body textarea").inputValue(),
+        /fetched_through/,
+      );
     });
 
     await step("shows a refused operation in the page", async () => {
@@ -248,7 +335,11 @@ export async function driveExplorer(url: string, artifacts: string): Promise<voi
     });
 
     await step("logged no errors and no failed requests", () => {
-      assert.deepEqual(problems, [], "the page logged errors or failed requests");
+      assert.deepEqual(
+        problems,
+        [],
+        "the page logged errors or failed requests",
+      );
       return Promise.resolve();
     });
   } finally {
@@ -263,7 +354,10 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   try {
-    await driveExplorer(url, artifacts.endsWith("/") ? artifacts : `${artifacts}/`);
+    await driveExplorer(
+      url,
+      artifacts.endsWith("/") ? artifacts : `${artifacts}/`,
+    );
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));
     Deno.exit(1);

@@ -20,7 +20,11 @@ import { buildBrowser, REPO } from "./build_helper.ts";
 
 const ARTIFACTS = `${REPO}test-artifacts/browser/`;
 const TIMEOUT_MS = 150_000;
-const SHOTS = ["explorer-1280x800", "explorer-390x844", "explorer-390x844-full"];
+const SHOTS = [
+  "explorer-1280x800",
+  "explorer-390x844",
+  "explorer-390x844-full",
+];
 
 function hasChromium(): boolean {
   try {
@@ -39,7 +43,9 @@ Deno.test({
   ignore: skip,
 }, async () => {
   await buildBrowser();
-  for (const name of SHOTS) await Deno.remove(`${ARTIFACTS}${name}.png`).catch(() => {});
+  for (const name of SHOTS) {
+    await Deno.remove(`${ARTIFACTS}${name}.png`).catch(() => {});
+  }
   const { server, url } = serveBrowser({ port: 0, quiet: true });
   try {
     // The page must be served before a browser is worth starting.

@@ -3,7 +3,9 @@
 import assert from "@std/assert";
 import { serveBrowser } from "../../tools/serve_browser.ts";
 
-async function withServer(fn: (url: string, root: string) => Promise<void>): Promise<void> {
+async function withServer(
+  fn: (url: string, root: string) => Promise<void>,
+): Promise<void> {
   const root = await Deno.makeTempDir();
   const outside = await Deno.makeTempDir();
   await Deno.writeTextFile(`${root}/index.html`, "<h1>hi</h1>");
@@ -22,7 +24,10 @@ async function withServer(fn: (url: string, root: string) => Promise<void>): Pro
   }
 }
 
-async function get(url: string, init?: RequestInit): Promise<[number, string, Headers]> {
+async function get(
+  url: string,
+  init?: RequestInit,
+): Promise<[number, string, Headers]> {
   const res = await fetch(url, init);
   return [res.status, await res.text(), res.headers];
 }
@@ -50,12 +55,22 @@ Deno.test("serveBrowser: refuses what is missing, outside, or not GET", async ()
   await withServer(async (url) => {
     assert.equal((await get(`${url}nope.js`))[0], 404);
     // Escapes that try to climb out: refused (400) or kept inside the root (404).
-    for (const path of ["%2e%2e/%2e%2e/etc/passwd", "sub%2f..%2f..%2fetc%2fpasswd", "a%5c..%5cb"]) {
+    for (
+      const path of [
+        "%2e%2e/%2e%2e/etc/passwd",
+        "sub%2f..%2f..%2fetc%2fpasswd",
+        "a%5c..%5cb",
+      ]
+    ) {
       const [status, body] = await get(`${url}${path}`);
       assert.ok(status === 400 || status === 404, `${path}: ${status}`);
       assert.doesNotMatch(body, /root:/);
     }
-    assert.equal((await get(`${url}leak.txt`))[0], 404, "a symlink out of the root");
+    assert.equal(
+      (await get(`${url}leak.txt`))[0],
+      404,
+      "a symlink out of the root",
+    );
     const [status, , headers] = await get(url, { method: "POST", body: "x" });
     assert.equal(status, 405);
     assert.equal(headers.get("allow"), "GET, HEAD");
@@ -63,5 +78,8 @@ Deno.test("serveBrowser: refuses what is missing, outside, or not GET", async ()
 });
 
 Deno.test("serveBrowser: a bad port is refused with a clear error", () => {
-  assert.throws(() => serveBrowser({ port: 70000, quiet: true }), /port must be an integer/);
+  assert.throws(
+    () => serveBrowser({ port: 70000, quiet: true }),
+    /port must be an integer/,
+  );
 });

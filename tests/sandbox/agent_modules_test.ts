@@ -45,7 +45,9 @@ export default function (env: ${ENV_TYPE}) {
     assert.deepEqual(report.result, { words: 3, parsed: { k: "v" } });
     assert.equal(denied(report), 0, "a clean run has no denied check");
     // The child was granted the one bundle, never the agent's own folder.
-    assert.ok(!report.permissions.grant.read.some((p) => p.startsWith(`${dir}/agent`)));
+    assert.ok(
+      !report.permissions.grant.read.some((p) => p.startsWith(`${dir}/agent`)),
+    );
   });
 });
 
@@ -53,7 +55,10 @@ Deno.test("program.root widens the folder an agent may import from", async () =>
   await withTempDir(async (dir) => {
     await Deno.mkdir(`${dir}/agents/a`, { recursive: true });
     await Deno.mkdir(`${dir}/shared`);
-    await Deno.writeTextFile(`${dir}/shared/greet.ts`, "export const greet = () => 'hi';\n");
+    await Deno.writeTextFile(
+      `${dir}/shared/greet.ts`,
+      "export const greet = () => 'hi';\n",
+    );
     await Deno.writeTextFile(
       `${dir}/agents/a/main.ts`,
       `import { greet } from "../../shared/greet.ts";
@@ -86,10 +91,15 @@ Deno.test("an agent's exception reaches the output with its message, file and li
     assert.equal(report.outcome, "failed");
     assert.match(
       report.error ?? "",
-      new RegExp(`^RangeError: too many: 3 \\(at ${dir}/agent/lib\\.ts:2:\\d+\\)$`),
+      new RegExp(
+        `^RangeError: too many: 3 \\(at ${dir}/agent/lib\\.ts:2:\\d+\\)$`,
+      ),
     );
     const stderr = await Deno.readTextFile(`${dir}/out/logs/stderr.log`);
-    assert.match(stderr, new RegExp(`at check \\(file://${dir}/agent/lib\\.ts:2:\\d+\\)`));
+    assert.match(
+      stderr,
+      new RegExp(`at check \\(file://${dir}/agent/lib\\.ts:2:\\d+\\)`),
+    );
     assert.match(stderr, new RegExp(`file://${dir}/agent/main\\.ts:3:3`));
   });
 });

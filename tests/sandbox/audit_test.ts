@@ -58,8 +58,20 @@ Deno.test("the audit log parses into judged checks, skipping junk lines", () => 
       at: "2026-01-01T00:00:00Z",
       count: 2,
     },
-    { permission: "read", value: "/srv/ws/a", denied: false, at: "2026-01-01T00:00:01Z", count: 1 },
-    { permission: "env", value: "HOME", denied: true, at: "2026-01-01T00:00:02Z", count: 1 },
+    {
+      permission: "read",
+      value: "/srv/ws/a",
+      denied: false,
+      at: "2026-01-01T00:00:01Z",
+      count: 1,
+    },
+    {
+      permission: "env",
+      value: "HOME",
+      denied: true,
+      at: "2026-01-01T00:00:02Z",
+      count: 1,
+    },
   ]);
 });
 
@@ -68,10 +80,17 @@ const record = (permission: string, value: string) =>
 
 Deno.test("past maxDistinct values, checks are counted per permission, denied apart", () => {
   let log = record("read", "/srv/ws/a") + record("read", "/srv/ws/b");
-  for (let i = 0; i < 50; i++) log += record("read", `/etc/x${i}`) + record("env", `V${i}`);
+  for (let i = 0; i < 50; i++) {
+    log += record("read", `/etc/x${i}`) + record("env", `V${i}`);
+  }
   log += record("read", "/etc/x0");
-  const checks = parseAuditLog(log, grant, "/", { maxDistinct: 3, maxDistinctDenied: 3 });
-  const shown = checks.map((c) => [c.permission, c.value, c.denied, c.count, c.folded]);
+  const checks = parseAuditLog(log, grant, "/", {
+    maxDistinct: 3,
+    maxDistinctDenied: 3,
+  });
+  const shown = checks.map((
+    c,
+  ) => [c.permission, c.value, c.denied, c.count, c.folded]);
   assert.deepEqual(shown, [
     ["read", "/srv/ws/a", false, 1, undefined],
     ["read", "/srv/ws/b", false, 1, undefined],
@@ -90,15 +109,19 @@ Deno.test("an audit log file of any size is read in bounded pieces, long values 
     const huge = "/etc/" + "x".repeat(300_000);
     await Deno.writeTextFile(
       path,
-      record("read", "/etc/passwd") + record("read", huge) + "junk\n" + record("read", huge) +
+      record("read", "/etc/passwd") + record("read", huge) + "junk\n" +
+        record("read", huge) +
         record("write", "/srv/out/a") + record("read", "/etc/passwd").trimEnd(),
     );
     const checks = await readAuditLog(path, grant, "/", { maxValueChars: 10 });
-    assert.deepEqual(checks.map((c) => [c.permission, c.value, c.denied, c.count]), [
-      ["read", "/etc/passw…", true, 2],
-      ["read", "/etc/xxxxx…", true, 2],
-      ["write", "/srv/out/a", false, 1],
-    ]);
+    assert.deepEqual(
+      checks.map((c) => [c.permission, c.value, c.denied, c.count]),
+      [
+        ["read", "/etc/passw…", true, 2],
+        ["read", "/etc/xxxxx…", true, 2],
+        ["write", "/srv/out/a", false, 1],
+      ],
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -117,15 +140,24 @@ Deno.test("the audit tail reads the log as it grows and counts denials live", as
     const path = `${dir}/audit.jsonl`;
     const tail = new AuditTail(path, grant, "/");
     assert.equal(tail.poll(), 0, "no log yet");
-    await Deno.writeTextFile(path, record("read", "/etc/passwd") + record("read", "/srv/ws/a"));
+    await Deno.writeTextFile(
+      path,
+      record("read", "/etc/passwd") + record("read", "/srv/ws/a"),
+    );
     tail.poll();
     assert.equal(tail.deniedCount, 1);
-    await Deno.writeTextFile(path, record("read", "/etc/passwd") + '{"v":1,"perm', {
-      append: true,
-    });
+    await Deno.writeTextFile(
+      path,
+      record("read", "/etc/passwd") + '{"v":1,"perm',
+      {
+        append: true,
+      },
+    );
     tail.poll();
     assert.equal(tail.deniedCount, 2, "a half-written line waits for its end");
-    await Deno.writeTextFile(path, 'ission":"env","value":"HOME"}\n', { append: true });
+    await Deno.writeTextFile(path, 'ission":"env","value":"HOME"}\n', {
+      append: true,
+    });
     const checks = tail.finish();
     assert.equal(tail.deniedCount, 3);
     assert.equal(tail.bytes, (await Deno.stat(path)).size);

@@ -12,7 +12,9 @@ import {
   writeText,
 } from "../../mod.ts";
 
-async function withWorkspace<T>(fn: (dir: string) => T | Promise<T>): Promise<T> {
+async function withWorkspace<T>(
+  fn: (dir: string) => T | Promise<T>,
+): Promise<T> {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.mkdir(`${dir}/ws`);
@@ -47,7 +49,11 @@ Deno.test("a manifest builds the namespace it describes", async () => {
     assert.equal(JSON.parse(readText(ns, "/task/spec.json")).id, "t1");
     assert.equal(readText(ns, "/etc/motd"), "hello");
     writeText(ns, "/workspace/a.txt", "changed");
-    assert.equal(Deno.readTextFileSync(`${dir}/ws/a.txt`), "A", "cow never writes through");
+    assert.equal(
+      Deno.readTextFileSync(`${dir}/ws/a.txt`),
+      "A",
+      "cow never writes through",
+    );
     assert.throws(() => writeText(ns, "/real/a.txt", "x"), /EROFS/);
     assert.deepEqual(ns.readdir("/cap").map((e) => e.name), ["http", "ws"]);
   });
@@ -61,7 +67,10 @@ Deno.test("describe → manifest → build → describe is a fixed point", async
       { task: { id: "t1", type: "demo", description: "d" }, mounts: described },
       dir,
     );
-    assert.deepEqual(describeMounts(buildNamespace(again).namespace), described);
+    assert.deepEqual(
+      describeMounts(buildNamespace(again).namespace),
+      described,
+    );
     assert.deepEqual(described["/workspace"], {
       type: "workspace",
       path: `${dir}/ws`,
@@ -72,14 +81,19 @@ Deno.test("describe → manifest → build → describe is a fixed point", async
       allow: ["127.0.0.1:8080"],
       methods: ["GET"],
     });
-    assert.deepEqual(described["/etc"], { type: "map", files: { "/motd": "hello" } });
+    assert.deepEqual(described["/etc"], {
+      type: "map",
+      files: { "/motd": "hello" },
+    });
     assert.deepEqual(described["/logs"], { type: "logs", max_bytes: 4096 });
   });
 });
 
 Deno.test("a nostr mount uses the host's key and adds its relays", () => {
   const m = validateManifest({
-    mounts: { "/cap/nostr": { type: "nostr", relays: ["ws://127.0.0.1:7777"] } },
+    mounts: {
+      "/cap/nostr": { type: "nostr", relays: ["ws://127.0.0.1:7777"] },
+    },
   }, "/");
   const built = buildNamespace(m, { nostrKeyHex: "11".repeat(32) });
   assert.equal(built.nostr!.relays()[0].url, "ws://127.0.0.1:7777/");

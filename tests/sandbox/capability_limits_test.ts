@@ -12,14 +12,17 @@ const agent = new URL("./fixtures/secret_agent.ts", import.meta.url).pathname;
 
 Deno.test("a run uses its host-held secret, its response limit and limits.disk", async () => {
   const seen: string[] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    const path = new URL(req.url).pathname;
-    if (path === "/auth") {
-      seen.push(req.headers.get("authorization") ?? "");
-      return new Response(`you sent ${req.headers.get("authorization")}`);
-    }
-    return new Response(new Uint8Array(200_000));
-  });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) => {
+      const path = new URL(req.url).pathname;
+      if (path === "/auth") {
+        seen.push(req.headers.get("authorization") ?? "");
+        return new Response(`you sent ${req.headers.get("authorization")}`);
+      }
+      return new Response(new Uint8Array(200_000));
+    },
+  );
   Deno.env.set("OANIX_TEST_API_KEY", "s3cret-value");
   try {
     await withTempDir(async (dir) => {
@@ -36,7 +39,9 @@ mounts:
 program: { module: ${agent} }
 limits: { timeout: 30, disk: 2 }
 `;
-      const report = await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` });
+      const report = await runSandboxed(parseManifest(text, dir), {
+        outDir: `${dir}/out`,
+      });
       assert.equal(report.outcome, "completed", report.error);
       const r = report.result as {
         auth: { status: number; body: string };
@@ -47,14 +52,23 @@ limits: { timeout: 30, disk: 2 }
       assert.deepEqual(seen, ["Bearer s3cret-value"]);
       assert.equal(r.auth.status, 200);
       assert.equal(r.auth.body, "you sent Bearer {{secret:API_KEY}}");
-      assert.match(JSON.stringify(r.big), /response too large \(limit 100000 bytes\)/);
+      assert.match(
+        JSON.stringify(r.big),
+        /response too large \(limit 100000 bytes\)/,
+      );
       assert.equal(r.disk, "ENOSPC");
       const out = await Array.fromAsync(Deno.readDir(`${dir}/out`));
       for (const f of out.filter((e) => e.isFile)) {
-        assert.ok(!(await Deno.readTextFile(`${dir}/out/${f.name}`)).includes("s3cret-value"));
+        assert.ok(
+          !(await Deno.readTextFile(`${dir}/out/${f.name}`)).includes(
+            "s3cret-value",
+          ),
+        );
       }
       assert.ok(
-        !(await Deno.readTextFile(`${dir}/out/logs/events.jsonl`)).includes("s3cret-value"),
+        !(await Deno.readTextFile(`${dir}/out/logs/events.jsonl`)).includes(
+          "s3cret-value",
+        ),
       );
     });
   } finally {

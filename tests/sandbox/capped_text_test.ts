@@ -6,15 +6,21 @@ async function inWorker(code: string, ms = 10_000): Promise<unknown> {
   const url = new URL("../../src/sandbox/runner/capped_text.ts", import.meta.url).href;
   const src = `import { CappedText } from ${JSON.stringify(url)};\n` +
     `const run = () => { ${code} };\nself.postMessage(run());\n`;
-  const worker = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })), {
-    type: "module",
-  });
+  const worker = new Worker(
+    URL.createObjectURL(new Blob([src], { type: "text/javascript" })),
+    {
+      type: "module",
+    },
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await new Promise((resolve, reject) => {
       worker.onmessage = (e) => resolve(e.data);
       worker.onerror = (e) => reject(e.message);
-      timer = setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms);
+      timer = setTimeout(
+        () => reject(new Error(`still running after ${ms} ms`)),
+        ms,
+      );
     });
   } finally {
     clearTimeout(timer);
@@ -67,7 +73,10 @@ Deno.test("many small appends past the cap take linear time", async () => {
 });
 
 Deno.test("CappedQueue keeps the newest whole items within the cap and counts the dropped", () => {
-  const q = new CappedQueue<{ n: number }>(30, (e) => JSON.stringify(e).length + 1);
+  const q = new CappedQueue<{ n: number }>(
+    30,
+    (e) => JSON.stringify(e).length + 1,
+  );
   for (let n = 0; n < 10; n++) q.push({ n });
   assert.deepEqual(q.items().map((e) => e.n), [7, 8, 9]); // 8 bytes each
   assert.equal(q.dropped, 7);

@@ -33,7 +33,17 @@ Deno.test("--help prints the whole help and exits 0", async () => {
   const io = capture();
   assert.equal(await runCli(["--help"], io), 0);
   assert.equal(io.outText, CLI_HELP);
-  for (const word of ["run", "explain", "check", "--out", "--json", "--apply", "124"]) {
+  for (
+    const word of [
+      "run",
+      "explain",
+      "check",
+      "--out",
+      "--json",
+      "--apply",
+      "124",
+    ]
+  ) {
     assert.ok(CLI_HELP.includes(word), word);
   }
 });
@@ -53,8 +63,14 @@ Deno.test("usage errors exit 2 with one line of reason and where to look, not th
     const io = capture();
     assert.equal(await runCli(args, io), 2, args.join(" "));
     assert.match(io.errText, reason, args.join(" "));
-    assert.ok(io.errText.trim().split("\n").length <= 2, `short: ${io.errText}`);
-    assert.ok(!io.errText.includes("Commands:"), "the whole help is not printed");
+    assert.ok(
+      io.errText.trim().split("\n").length <= 2,
+      `short: ${io.errText}`,
+    );
+    assert.ok(
+      !io.errText.includes("Commands:"),
+      "the whole help is not printed",
+    );
   }
 });
 
@@ -62,7 +78,9 @@ Deno.test("--version prints the package version, the same as deno.json", async (
   const io = capture();
   assert.equal(await runCli(["--version"], io), 0);
   assert.equal(io.outText, `oanix ${VERSION} (deno ${Deno.version.deno})\n`);
-  const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  );
   assert.equal(VERSION, config.version);
 });
 
@@ -81,26 +99,32 @@ Deno.test("check lists every problem with its field and line, and passes a runna
     async (path) => {
       const io = capture();
       assert.equal(await runCli(["check", path], io), 2);
-      assert.match(io.errText, /mounts\.\/w\.mode: expected one of rw, ro, cow \(line 3\)/);
+      assert.match(
+        io.errText,
+        /mounts\.\/w\.mode: expected one of rw, ro, cow \(line 3\)/,
+      );
       assert.match(
         io.errText,
         /limits\.timeout: expected a number ≥ 0\.001, got number -1 \(line 4\)/,
       );
     },
   );
-  await withManifest(`mounts:\n  /tmp: mem\nprogram: { module: ${echoAgent} }\n`, async (path) => {
-    const io = capture();
-    assert.equal(await runCli(["check", path], io), 0, io.errText);
-    assert.match(io.outText, /ok \(1 mounts, a module program\)/);
-    const json = capture();
-    assert.equal(await runCli(["check", path, "--json"], json), 0);
-    assert.deepEqual(JSON.parse(json.outText), {
-      ok: true,
-      file: path,
-      mounts: 1,
-      program: "module",
-    });
-  });
+  await withManifest(
+    `mounts:\n  /tmp: mem\nprogram: { module: ${echoAgent} }\n`,
+    async (path) => {
+      const io = capture();
+      assert.equal(await runCli(["check", path], io), 0, io.errText);
+      assert.match(io.outText, /ok \(1 mounts, a module program\)/);
+      const json = capture();
+      assert.equal(await runCli(["check", path, "--json"], json), 0);
+      assert.deepEqual(JSON.parse(json.outText), {
+        ok: true,
+        file: path,
+        mounts: 1,
+        program: "module",
+      });
+    },
+  );
 });
 
 Deno.test("errors are JSON with --json: usage, manifest and refusals", async () => {
@@ -108,22 +132,31 @@ Deno.test("errors are JSON with --json: usage, manifest and refusals", async () 
   assert.equal(await runCli(["run", "--json"], io), 2);
   assert.equal(JSON.parse(io.outText).error.kind, "usage");
   io = capture();
-  assert.equal(await runCli(["check", "/nonexistent/env.yaml", "--json"], io), 2);
+  assert.equal(
+    await runCli(["check", "/nonexistent/env.yaml", "--json"], io),
+    2,
+  );
   const err = JSON.parse(io.outText);
   assert.equal(err.ok, false);
   assert.equal(err.error.kind, "manifest");
   assert.match(err.error.problems[0].problem, /no such file/);
-  await withManifest("mounts:\n  /w: { type: workspace, path: ./missing }\n", async (path) => {
-    io = capture();
-    assert.equal(await runCli(["run", path, "--json"], io), 2);
-    const refused = JSON.parse(io.outText).error;
-    assert.equal(refused.kind, "refused");
-    assert.deepEqual(refused.problems.map((p: { field: string }) => p.field), [
-      "mounts./w.path",
-      "program",
-    ]);
-    assert.equal(refused.problems[0].line, 2);
-  });
+  await withManifest(
+    "mounts:\n  /w: { type: workspace, path: ./missing }\n",
+    async (path) => {
+      io = capture();
+      assert.equal(await runCli(["run", path, "--json"], io), 2);
+      const refused = JSON.parse(io.outText).error;
+      assert.equal(refused.kind, "refused");
+      assert.deepEqual(
+        refused.problems.map((p: { field: string }) => p.field),
+        [
+          "mounts./w.path",
+          "program",
+        ],
+      );
+      assert.equal(refused.problems[0].line, 2);
+    },
+  );
 });
 
 Deno.test("explain --json describes mounts, grant and command in snake_case", async () => {
@@ -172,16 +205,25 @@ Deno.test("run writes the output folder and exits with the task's outcome", asyn
     `task: { id: t, type: x, description: d, input: { word: hi } }\nmounts:\n  /task: task\n  /logs: logs\nprogram: { module: ${agent} }\n`,
     async (path, dir) => {
       const io = capture();
-      const code = await runCli(["run", path, "--out", `${dir}/out`, "--json"], io);
+      const code = await runCli(
+        ["run", path, "--out", `${dir}/out`, "--json"],
+        io,
+      );
       assert.equal(code, 0, io.errText);
       const report = JSON.parse(io.outText);
       assert.equal(report.outcome, "completed");
       assert.deepEqual(report.result, { echoed: "hi" });
       // One naming convention: the report's keys are snake_case, as in status.json.
-      for (const key of Object.keys(report)) assert.match(key, /^[a-z]+(_[a-z]+)*$/, key);
+      for (const key of Object.keys(report)) {
+        assert.match(key, /^[a-z]+(_[a-z]+)*$/, key);
+      }
       assert.equal(report.out_dir, `${dir}/out`);
-      const status = JSON.parse(await Deno.readTextFile(`${dir}/out/status.json`));
-      for (const key of Object.keys(status)) assert.match(key, /^[a-z]+(_[a-z]+)*$/, key);
+      const status = JSON.parse(
+        await Deno.readTextFile(`${dir}/out/status.json`),
+      );
+      for (const key of Object.keys(status)) {
+        assert.match(key, /^[a-z]+(_[a-z]+)*$/, key);
+      }
       assert.match(io.errText, /echo agent says hi/);
       for (
         const f of [
@@ -196,7 +238,10 @@ Deno.test("run writes the output folder and exits with the task's outcome", asyn
       ) {
         await Deno.stat(`${dir}/out/${f}`);
       }
-      assert.equal(await Deno.readTextFile(`${dir}/out/logs/stdout.log`), "echo agent says hi\n");
+      assert.equal(
+        await Deno.readTextFile(`${dir}/out/logs/stdout.log`),
+        "echo agent says hi\n",
+      );
     },
   );
 });
@@ -208,8 +253,13 @@ Deno.test("run of a failing agent exits 1 and says why", async () => {
     async (path, dir) => {
       const io = capture();
       assert.equal(await runCli(["run", path, "--out", `${dir}/out`], io), 1);
-      assert.match(io.outText, /failed \(exit 1\).*the agent gave up on purpose/);
-      const status = JSON.parse(await Deno.readTextFile(`${dir}/out/status.json`));
+      assert.match(
+        io.outText,
+        /failed \(exit 1\).*the agent gave up on purpose/,
+      );
+      const status = JSON.parse(
+        await Deno.readTextFile(`${dir}/out/status.json`),
+      );
       assert.equal(status.task.status, "failed");
     },
   );
@@ -230,17 +280,30 @@ Deno.test("--apply commits a cow workspace only after a completed run", async ()
       0,
       dry.errText,
     );
-    assert.equal(await Deno.readTextFile(`${dir}/ws/a.txt`), "before\n", "no --apply, no change");
+    assert.equal(
+      await Deno.readTextFile(`${dir}/ws/a.txt`),
+      "before\n",
+      "no --apply, no change",
+    );
     const diff = await Deno.readTextFile(`${dir}/out1/changes.diff`);
     assert.match(diff, /-before\n\+after/);
     const io = capture();
     assert.equal(
-      await runCli(["run", `${dir}/env.yaml`, "--out", `${dir}/out2`, "--apply"], io),
+      await runCli([
+        "run",
+        `${dir}/env.yaml`,
+        "--out",
+        `${dir}/out2`,
+        "--apply",
+      ], io),
       0,
     );
     assert.equal(await Deno.readTextFile(`${dir}/ws/a.txt`), "after\n");
     assert.equal(await Deno.readTextFile(`${dir}/ws/sub/new.txt`), "new\n");
-    await assert.rejects(() => Deno.stat(`${dir}/ws/gone.txt`), Deno.errors.NotFound);
+    await assert.rejects(
+      () => Deno.stat(`${dir}/ws/gone.txt`),
+      Deno.errors.NotFound,
+    );
   });
 });
 
@@ -249,7 +312,11 @@ Deno.test("--var fills placeholders; a missing one is a usage error naming it", 
     "mounts:\n  /h: { type: http, allow: ['127.0.0.1:{{PORT}}'] }\n",
     async (path) => {
       let io = capture();
-      assert.equal(await runCli(["explain", path, "--var", "PORT=8080"], io), 0, io.errText);
+      assert.equal(
+        await runCli(["explain", path, "--var", "PORT=8080"], io),
+        0,
+        io.errText,
+      );
       assert.match(io.outText, /--allow-net=127\.0\.0\.1:8080/);
       io = capture();
       assert.equal(await runCli(["check", path], io), 2);
@@ -266,7 +333,11 @@ Deno.test("progress: a line per phase off a terminal, one redrawn line on one, n
     `task: { id: t, type: x, description: d, input: { word: hi } }\nmounts:\n  /task: task\n  /logs: logs\nprogram: { module: ${echoAgent} }\nlimits: { timeout: 30 }\n`,
     async (path, dir) => {
       const plain = capture();
-      assert.equal(await runCli(["run", path, "--out", `${dir}/o1`], plain), 0, plain.errText);
+      assert.equal(
+        await runCli(["run", path, "--out", `${dir}/o1`], plain),
+        0,
+        plain.errText,
+      );
       const phases = plain.errText.split("\n").filter((l) => l.startsWith("[oanix]"))
         .map((l) => l.replace(/ \d+\.\d s \/ 30\.0 s .*/, ""));
       assert.deepEqual(phases, [
@@ -280,12 +351,24 @@ Deno.test("progress: a line per phase off a terminal, one redrawn line on one, n
       );
 
       const terminal = capture(true);
-      assert.equal(await runCli(["run", path, "--out", `${dir}/o2`], terminal), 0);
-      assert.ok(terminal.errText.includes("\r\x1b[2K[oanix] running"), "the line is redrawn");
-      assert.ok(terminal.errText.endsWith("\r\x1b[2K"), "the line is removed at the end");
+      assert.equal(
+        await runCli(["run", path, "--out", `${dir}/o2`], terminal),
+        0,
+      );
+      assert.ok(
+        terminal.errText.includes("\r\x1b[2K[oanix] running"),
+        "the line is redrawn",
+      );
+      assert.ok(
+        terminal.errText.endsWith("\r\x1b[2K"),
+        "the line is removed at the end",
+      );
 
       const quiet = capture();
-      assert.equal(await runCli(["run", path, "--out", `${dir}/o3`, "--quiet"], quiet), 0);
+      assert.equal(
+        await runCli(["run", path, "--out", `${dir}/o3`, "--quiet"], quiet),
+        0,
+      );
       assert.doesNotMatch(quiet.errText, /\[oanix\]/);
       assert.match(quiet.outText, /echo agent says hi/);
     },
@@ -303,8 +386,14 @@ Deno.test("agent output on the terminal: every line prefixed, escapes shown not 
         0,
         io.errText,
       );
-      assert.ok(!io.outText.includes("\x1b"), "no raw escape reaches the terminal");
-      assert.match(io.outText, /^│ \^\[\[2J\^\[\[H\[oanix\] completed \(exit 0\) in 1 ms\^M$/m);
+      assert.ok(
+        !io.outText.includes("\x1b"),
+        "no raw escape reaches the terminal",
+      );
+      assert.match(
+        io.outText,
+        /^│ \^\[\[2J\^\[\[H\[oanix\] completed \(exit 0\) in 1 ms\^M$/m,
+      );
       // The only line that starts with [oanix] and says completed is the CLI's own.
       const ours = io.outText.split("\n").filter((l) => l.startsWith("[oanix] completed"));
       assert.equal(ours.length, 1);
@@ -313,8 +402,14 @@ Deno.test("agent output on the terminal: every line prefixed, escapes shown not 
         agentLines.length > 0 && agentLines.length <= 10000 / 100 + 1,
         `${agentLines.length}`,
       );
-      assert.match(io.errText, /stdout past limits\.max_output: the rest is not shown/);
-      assert.match(io.outText, /past limits\.max_output, not kept: stdout \d+ bytes/);
+      assert.match(
+        io.errText,
+        /stdout past limits\.max_output: the rest is not shown/,
+      );
+      assert.match(
+        io.outText,
+        /past limits\.max_output, not kept: stdout \d+ bytes/,
+      );
     },
   );
 });

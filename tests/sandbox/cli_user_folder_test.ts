@@ -31,11 +31,14 @@ Deno.test("deno task oanix resolves the manifest and out/ from the user's folder
       stdout: "piped",
       stderr: "piped",
     }).output();
-    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    const text = new TextDecoder().decode(out.stdout) +
+      new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, text);
     const runs = [...Deno.readDirSync(`${dir}/out`)];
     assert.equal(runs.length, 1, "one run folder under the user's out/");
-    const result = JSON.parse(await Deno.readTextFile(`${dir}/out/${runs[0].name}/result.json`));
+    const result = JSON.parse(
+      await Deno.readTextFile(`${dir}/out/${runs[0].name}/result.json`),
+    );
     assert.deepEqual(result, { echoed: "here" });
   });
 });
@@ -47,7 +50,13 @@ Deno.test("the CLI outside its task ignores an INIT_CWD it inherited", async () 
       `mounts:\n  /tmp: mem\nprogram: { module: ${echoAgent} }\n`,
     );
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("../../cli.ts", import.meta.url).pathname, "check", "env.yaml"],
+      args: [
+        "run",
+        "-A",
+        new URL("../../cli.ts", import.meta.url).pathname,
+        "check",
+        "env.yaml",
+      ],
       cwd: dir,
       env: { INIT_CWD: "/", NO_COLOR: "1" },
       stdout: "piped",

@@ -15,7 +15,10 @@ async function userProject(dir: string): Promise<void> {
   await Deno.mkdir(`${dir}/project`);
   await Deno.writeTextFile(`${dir}/project/notes.txt`, "one\ntwo\n");
   // The user's own configuration, which the child must not run under.
-  await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify({ imports: { "x/": "./nowhere/" } }));
+  await Deno.writeTextFile(
+    `${dir}/deno.json`,
+    JSON.stringify({ imports: { "x/": "./nowhere/" } }),
+  );
   await Deno.writeTextFile(
     `${dir}/agent/lib.ts`,
     "export const shout = (s: string) => s.toUpperCase();\n",
@@ -70,28 +73,34 @@ Deno.test("the published package runs manifests from a user's folder, by URL, in
     await withTempDir(async (dir) => {
       await userProject(dir);
 
-      await t.step("deno run URL/cli.ts run: a module agent with a local import", async () => {
-        const r = await deno(dir, [
-          "run",
-          "-A",
-          `${server.url}cli.ts`,
-          "run",
-          "env.yaml",
-          "--out",
-          "out1",
-          "--json",
-        ]);
-        assert.equal(r.code, 0, r.stderr);
-        const report = JSON.parse(r.stdout);
-        assert.equal(report.outcome, "completed");
-        assert.deepEqual(report.result, { lines: 2 });
-        assert.equal(report.out_dir, "out1");
-        assert.match(
-          await Deno.readTextFile(`${dir}/out1/changes.diff`),
-          /-one\n-two\n\+ONE\n\+TWO/,
-        );
-        assert.equal(await Deno.readTextFile(`${dir}/project/notes.txt`), "one\ntwo\n");
-      });
+      await t.step(
+        "deno run URL/cli.ts run: a module agent with a local import",
+        async () => {
+          const r = await deno(dir, [
+            "run",
+            "-A",
+            `${server.url}cli.ts`,
+            "run",
+            "env.yaml",
+            "--out",
+            "out1",
+            "--json",
+          ]);
+          assert.equal(r.code, 0, r.stderr);
+          const report = JSON.parse(r.stdout);
+          assert.equal(report.outcome, "completed");
+          assert.deepEqual(report.result, { lines: 2 });
+          assert.equal(report.out_dir, "out1");
+          assert.match(
+            await Deno.readTextFile(`${dir}/out1/changes.diff`),
+            /-one\n-two\n\+ONE\n\+TWO/,
+          );
+          assert.equal(
+            await Deno.readTextFile(`${dir}/project/notes.txt`),
+            "one\ntwo\n",
+          );
+        },
+      );
 
       await t.step("a WASI program through the same CLI", async () => {
         const r = await deno(dir, [
@@ -104,35 +113,44 @@ Deno.test("the published package runs manifests from a user's folder, by URL, in
           "out-wasi",
         ]);
         assert.equal(r.code, 0, r.stderr);
-        assert.match(await Deno.readTextFile(`${dir}/out-wasi/logs/stdout.log`), /hello/i);
+        assert.match(
+          await Deno.readTextFile(`${dir}/out-wasi/logs/stdout.log`),
+          /hello/i,
+        );
       });
 
-      await t.step("deno install -g of the URL gives an oanix command", async () => {
-        const root = `${dir}/install-root`;
-        const inst = await deno(dir, [
-          "install",
-          "-g",
-          "-A",
-          "-n",
-          "oanix",
-          "--root",
-          root,
-          `${server.url}cli.ts`,
-        ]);
-        assert.equal(inst.code, 0, inst.stderr);
-        const version = await deno(dir, ["--version"], `${root}/bin/oanix`);
-        assert.match(version.stdout, /^oanix \d+\.\d+\.\d+/);
-        const r = await deno(
-          dir,
-          ["run", "env.yaml", "--out", "out2", "--quiet"],
-          `${root}/bin/oanix`,
-        );
-        assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stdout, /completed \(exit 0\)/);
-        assert.deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/out2/result.json`)), {
-          lines: 2,
-        });
-      });
+      await t.step(
+        "deno install -g of the URL gives an oanix command",
+        async () => {
+          const root = `${dir}/install-root`;
+          const inst = await deno(dir, [
+            "install",
+            "-g",
+            "-A",
+            "-n",
+            "oanix",
+            "--root",
+            root,
+            `${server.url}cli.ts`,
+          ]);
+          assert.equal(inst.code, 0, inst.stderr);
+          const version = await deno(dir, ["--version"], `${root}/bin/oanix`);
+          assert.match(version.stdout, /^oanix \d+\.\d+\.\d+/);
+          const r = await deno(
+            dir,
+            ["run", "env.yaml", "--out", "out2", "--quiet"],
+            `${root}/bin/oanix`,
+          );
+          assert.equal(r.code, 0, r.stderr);
+          assert.match(r.stdout, /completed \(exit 0\)/);
+          assert.deepEqual(
+            JSON.parse(await Deno.readTextFile(`${dir}/out2/result.json`)),
+            {
+              lines: 2,
+            },
+          );
+        },
+      );
 
       await t.step("a script importing mod.ts runs runSandboxed", async () => {
         await Deno.writeTextFile(

@@ -51,7 +51,10 @@ Deno.test("a full manifest parses into typed, resolved data", () => {
     mode: "cow",
   });
   assert.deepEqual(m.mounts["/logs"], { type: "logs", maxBytes: 65536 });
-  assert.deepEqual(m.mounts["/assets"], { type: "map", files: { "/a.txt": "hello" } });
+  assert.deepEqual(m.mounts["/assets"], {
+    type: "map",
+    files: { "/a.txt": "hello" },
+  });
   assert.deepEqual(m.mounts["/cap/http"], {
     type: "http",
     allow: ["127.0.0.1:8080"],
@@ -78,8 +81,15 @@ Deno.test("a full manifest parses into typed, resolved data", () => {
 });
 
 Deno.test("defaults: workspace mode ro, timeout 60 s, 10 MiB of output", () => {
-  const m = parseManifest("mounts:\n  /w: { type: workspace, path: /abs }\n", "/srv");
-  assert.deepEqual(m.mounts["/w"], { type: "workspace", path: "/abs", mode: "ro" });
+  const m = parseManifest(
+    "mounts:\n  /w: { type: workspace, path: /abs }\n",
+    "/srv",
+  );
+  assert.deepEqual(m.mounts["/w"], {
+    type: "workspace",
+    path: "/abs",
+    mode: "ro",
+  });
   assert.deepEqual(m.limits, {
     timeoutSecs: 60,
     memoryMb: 2048,
@@ -93,7 +103,10 @@ Deno.test("a bad value names the field path and its line", () => {
   const e = manifestError(() => parseManifest(text, "/srv"));
   assert.equal(e.field, "mounts./workspace.mode");
   assert.equal(e.line, 14);
-  assert.equal(e.message, "mounts./workspace.mode: expected one of rw, ro, cow (line 14)");
+  assert.equal(
+    e.message,
+    "mounts./workspace.mode: expected one of rw, ro, cow (line 14)",
+  );
 });
 
 Deno.test("unknown keys are errors, not ignored", () => {
@@ -138,21 +151,45 @@ Deno.test("every invalid field is refused with its name", () => {
     ["mounts:\n  /task: task\n", "mounts./task"],
     ["mounts:\n  /w: { type: workspace }\n", "mounts./w.path"],
     ["mounts:\n  /m: { type: map }\n", "mounts./m"],
-    ["mounts:\n  /m: { type: map, files: { /a: [1] } }\n", "mounts./m.files./a"],
+    [
+      "mounts:\n  /m: { type: map, files: { /a: [1] } }\n",
+      "mounts./m.files./a",
+    ],
     ["mounts:\n  /h: { type: http }\n", "mounts./h.allow"],
-    ["mounts:\n  /h: { type: http, allow: ['http://x.com/'] }\n", "mounts./h.allow.0"],
-    ["mounts:\n  /n: { type: nostr, relays: [http://x] }\n", "mounts./n.relays.0"],
+    [
+      "mounts:\n  /h: { type: http, allow: ['http://x.com/'] }\n",
+      "mounts./h.allow.0",
+    ],
+    [
+      "mounts:\n  /n: { type: nostr, relays: [http://x] }\n",
+      "mounts./n.relays.0",
+    ],
     // A comma would split --allow-net and grant host "a" on every port.
-    ["mounts:\n  /n: { type: nostr, relays: ['ws://a,b.example:22/'] }\n", "mounts./n.relays.0"],
-    ["mounts:\n  /n: { type: nostr, relays: ['ws://exa mple/'] }\n", "mounts./n.relays.0"],
-    ["mounts:\n  /h: { type: http, allow: ['127.0.0.1:99999'] }\n", "mounts./h.allow.0"],
-    ["mounts:\n  /h: { type: ws, allow: ['127.0.0.1:0'] }\n", "mounts./h.allow.0"],
+    [
+      "mounts:\n  /n: { type: nostr, relays: ['ws://a,b.example:22/'] }\n",
+      "mounts./n.relays.0",
+    ],
+    [
+      "mounts:\n  /n: { type: nostr, relays: ['ws://exa mple/'] }\n",
+      "mounts./n.relays.0",
+    ],
+    [
+      "mounts:\n  /h: { type: http, allow: ['127.0.0.1:99999'] }\n",
+      "mounts./h.allow.0",
+    ],
+    [
+      "mounts:\n  /h: { type: ws, allow: ['127.0.0.1:0'] }\n",
+      "mounts./h.allow.0",
+    ],
     ["mounts:\n  /n: { type: nostr, relays: [], key: abc }\n", "mounts./n.key"],
     ["mounts:\n  /a: mem\n  /a/: mem\n", "mounts./a/"],
     ["mounts:\n  'rel': mem\n", "mounts.rel"],
     ["mounts: {}\nprogram: { args: [] }\n", "program"],
     ["mounts: {}\nprogram: { wasi: a.wasm, module: b.ts }\n", "program"],
-    ["mounts: {}\nprogram: { module: 'https://evil.example/a.ts' }\n", "program.module"],
+    [
+      "mounts: {}\nprogram: { module: 'https://evil.example/a.ts' }\n",
+      "program.module",
+    ],
     ["mounts: {}\nprogram: { module: a.ts, stdin: x }\n", "program.stdin"],
     ["mounts: {}\nprogram: { wasi: a.wasm, args: [1] }\n", "program.args.0"],
     ["mounts: {}\nlimits: { timeout: -1 }\n", "limits.timeout"],
@@ -192,29 +229,46 @@ extra: 1
 Deno.test("loadManifest resolves relative paths against the manifest's folder", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await Deno.writeTextFile(`${dir}/env.yaml`, "mounts:\n  /w: { type: workspace, path: proj }\n");
+    await Deno.writeTextFile(
+      `${dir}/env.yaml`,
+      "mounts:\n  /w: { type: workspace, path: proj }\n",
+    );
     const m = await loadManifest(`${dir}/env.yaml`);
     assert.equal((m.mounts["/w"] as { path: string }).path, `${dir}/proj`);
     await Deno.writeTextFile(`${dir}/env.json`, '{"mounts": {"/tmp": "mem"}}');
-    assert.equal((await loadManifest(`${dir}/env.json`)).mounts["/tmp"].type, "mem");
+    assert.equal(
+      (await loadManifest(`${dir}/env.json`)).mounts["/tmp"].type,
+      "mem",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
 Deno.test("loadManifest of a missing file is a clear error", async () => {
-  await assert.rejects(() => loadManifest("/nonexistent/env.yaml"), /cannot read .*no such file/);
+  await assert.rejects(
+    () => loadManifest("/nonexistent/env.yaml"),
+    /cannot read .*no such file/,
+  );
   await assert.rejects(() => loadManifest(""), ManifestError);
 });
 
 Deno.test("{{NAME}} placeholders are filled from vars, and a missing one names its line", () => {
   const text = "mounts:\n  /cap/http: { type: http, allow: ['127.0.0.1:{{PORT}}'] }\n";
   const m = parseManifest(text, "/", { vars: { PORT: "8080" } });
-  assert.deepEqual((m.mounts["/cap/http"] as { allow: string[] }).allow, ["127.0.0.1:8080"]);
+  assert.deepEqual((m.mounts["/cap/http"] as { allow: string[] }).allow, [
+    "127.0.0.1:8080",
+  ]);
   const e = manifestError(() => parseManifest(text, "/"));
   assert.equal(e.line, 2);
-  assert.match(e.message, /\{\{PORT\}\} has no value \(give it with --var PORT=\.\.\.\)/);
-  assert.throws(() => parseManifest(text, "/", { vars: { PORT: "1\n/evil: mem" } }), /one-line/);
+  assert.match(
+    e.message,
+    /\{\{PORT\}\} has no value \(give it with --var PORT=\.\.\.\)/,
+  );
+  assert.throws(
+    () => parseManifest(text, "/", { vars: { PORT: "1\n/evil: mem" } }),
+    /one-line/,
+  );
 });
 
 Deno.test("a --var value is only ever a scalar, never YAML: it cannot add fields or widen a mount", () => {
@@ -224,19 +278,29 @@ Deno.test("a --var value is only ever a scalar, never YAML: it cannot add fields
 limits: { timeout: {{T}} }
 `;
   // Whole values read as numbers, booleans or null when they are; the rest stays text.
-  const ok = parseManifest(text, "/srv", { vars: { MODE: "cow", HOST: "api.example", T: "5" } });
+  const ok = parseManifest(text, "/srv", {
+    vars: { MODE: "cow", HOST: "api.example", T: "5" },
+  });
   assert.equal((ok.mounts["/w"] as { mode: string }).mode, "cow");
   assert.equal(ok.limits.timeoutSecs, 5);
   // Syntax in a value stays inside the one string it fills.
   const e = manifestError(() =>
     parseManifest(text, "/srv", {
-      vars: { MODE: "ro }\n  /x: { type: workspace, path: /, mode: rw", HOST: "a.example", T: "5" },
+      vars: {
+        MODE: "ro }\n  /x: { type: workspace, path: /, mode: rw",
+        HOST: "a.example",
+        T: "5",
+      },
     })
   );
   assert.match(e.message, /vars\.MODE: expected a one-line string/);
   const widened = manifestError(() =>
     parseManifest(text, "/srv", {
-      vars: { MODE: "ro, extra: 1", HOST: 'a.example", "evil.example', T: "{ a: 1 }" },
+      vars: {
+        MODE: "ro, extra: 1",
+        HOST: 'a.example", "evil.example',
+        T: "{ a: 1 }",
+      },
     })
   );
   const fields = widened.problems.map((p) => p.field);
@@ -299,7 +363,10 @@ limits: { disk: 64, threads: 8 }
     maxInboxMessages: 10,
     maxInboxBytes: 4096,
   });
-  assert.equal((m.mounts["/n"] as { maxInboxEvents?: number }).maxInboxEvents, 50);
+  assert.equal(
+    (m.mounts["/n"] as { maxInboxEvents?: number }).maxInboxEvents,
+    50,
+  );
   assert.equal(m.limits.diskMb, 64);
   assert.equal(m.limits.threads, 8);
   for (
@@ -316,6 +383,9 @@ limits: { disk: 64, threads: 8 }
         "/srv",
       )
     );
-    assert.ok(e.problems.some((p) => p.field === field), `${secret}: ${e.message}`);
+    assert.ok(
+      e.problems.some((p) => p.field === field),
+      `${secret}: ${e.message}`,
+    );
   }
 });

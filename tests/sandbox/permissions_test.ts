@@ -8,12 +8,17 @@ Deno.test("memory-only mounts get no grant at all", () => {
   const p = grantOf(
     "task: {id: t, type: x, description: d}\nmounts:\n  /task: task\n  /logs: logs\n  /tmp: mem\n  /m: { type: map, files: { /a: b } }\n",
   );
-  assert.deepEqual(p.flags, ["--no-prompt", "--v8-flags=--max-old-space-size=2048"]);
+  assert.deepEqual(p.flags, [
+    "--no-prompt",
+    "--v8-flags=--max-old-space-size=2048",
+  ]);
   assert.deepEqual(p.grant, { read: [], write: [], net: [], memoryMb: 2048 });
 });
 
 Deno.test("a read-write workspace gets read and write of its folder only", () => {
-  const p = grantOf("mounts:\n  /w: { type: workspace, path: ./proj, mode: rw }\n");
+  const p = grantOf(
+    "mounts:\n  /w: { type: workspace, path: ./proj, mode: rw }\n",
+  );
   assert.deepEqual(p.flags, [
     "--no-prompt",
     "--allow-read=/srv/proj",
@@ -24,7 +29,9 @@ Deno.test("a read-write workspace gets read and write of its folder only", () =>
 
 Deno.test("a read-only or copy-on-write workspace gets read only", () => {
   for (const mode of ["ro", "cow"]) {
-    const p = grantOf(`mounts:\n  /w: { type: workspace, path: /p, mode: ${mode} }\n`);
+    const p = grantOf(
+      `mounts:\n  /w: { type: workspace, path: /p, mode: ${mode} }\n`,
+    );
     assert.deepEqual(p.flags, [
       "--no-prompt",
       "--allow-read=/p",
@@ -61,12 +68,20 @@ Deno.test("the program file, stdin file and memory limit are granted, nothing el
     "--allow-read=/srv/bin/a.wasm,/srv/in.txt",
     "--v8-flags=--max-old-space-size=128",
   ]);
-  for (const f of p.flags) assert.doesNotMatch(f, /allow-(env|run|ffi|sys|import|all)/);
+  for (const f of p.flags) {
+    assert.doesNotMatch(f, /allow-(env|run|ffi|sys|import|all)/);
+  }
 });
 
 Deno.test("flagsFor refuses paths and hosts that would split the flag", () => {
-  assert.throws(() => flagsFor({ read: ["/a,b"], write: [], net: [] }), /comma/);
-  assert.throws(() => flagsFor({ read: [], write: [], net: ["a,b.example:22"] }), /comma/);
+  assert.throws(
+    () => flagsFor({ read: ["/a,b"], write: [], net: [] }),
+    /comma/,
+  );
+  assert.throws(
+    () => flagsFor({ read: [], write: [], net: ["a,b.example:22"] }),
+    /comma/,
+  );
 });
 
 Deno.test("permissionsFor refuses what is not a manifest", () => {

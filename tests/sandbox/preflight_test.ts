@@ -68,7 +68,10 @@ const CASES: Case[] = [
   {
     name: "a module that does not parse",
     setup: async (dir) => {
-      await Deno.writeTextFile(`${dir}/broken.ts`, "export default function ( {\n");
+      await Deno.writeTextFile(
+        `${dir}/broken.ts`,
+        "export default function ( {\n",
+      );
       return "mounts: {}\nprogram: { module: ./broken.ts }\n";
     },
     problems: [["program.module", /cannot bundle/]],
@@ -108,7 +111,10 @@ const CASES: Case[] = [
       Promise.resolve(
         `mounts:\n  /a: { type: nostr, relays: ["ws://127.0.0.1:1"], key_file: ./k }\n  /b: { type: nostr, relays: ["ws://127.0.0.1:1"], key_env: OANIX_NO_SUCH_VARIABLE }\nprogram: { module: ${echoAgent} }\n`,
       ),
-    problems: [["mounts./a.key_file", /no such file/], ["mounts./b.key_env", /not set/]],
+    problems: [["mounts./a.key_file", /no such file/], [
+      "mounts./b.key_env",
+      /not set/,
+    ]],
   },
   {
     name: "the manifest inside a read-write workspace (the agent could widen its next run)",
@@ -145,7 +151,10 @@ const CASES: Case[] = [
       Promise.resolve(
         "mounts:\n  /w: { type: workspace, path: ./gone }\nprogram: { wasi: ./gone.wasm }\n",
       ),
-    problems: [["mounts./w.path", /does not exist/], ["program.wasi", /no such file/]],
+    problems: [["mounts./w.path", /does not exist/], [
+      "program.wasi",
+      /no such file/,
+    ]],
   },
 ];
 
@@ -159,13 +168,22 @@ for (const c of CASES) {
         const io = capture();
         const args = [command, file, "--json"];
         if (command === "run") args.push("--out", `${dir}/out`);
-        assert.equal(await runCli(args, io), 2, `${command}: ${io.outText}${io.errText}`);
+        assert.equal(
+          await runCli(args, io),
+          2,
+          `${command}: ${io.outText}${io.errText}`,
+        );
         results.push(JSON.parse(io.outText).error.problems);
       }
       const [checked, ran] = results;
       assert.deepEqual(checked, ran, "check and run report the same problems");
-      assert.deepEqual(checked.map((p: { field: string }) => p.field), c.problems.map(([f]) => f));
-      for (const [i, [, word]] of c.problems.entries()) assert.match(checked[i].problem, word);
+      assert.deepEqual(
+        checked.map((p: { field: string }) => p.field),
+        c.problems.map(([f]) => f),
+      );
+      for (const [i, [, word]] of c.problems.entries()) {
+        assert.match(checked[i].problem, word);
+      }
       for (const p of checked) {
         // Every field present has its line; an absent one (no program), or the whole
         // manifest, has none.
@@ -173,7 +191,11 @@ for (const c of CASES) {
           assert.equal(typeof p.line, "number", `${p.field}: its line`);
         }
       }
-      await assert.rejects(() => Deno.stat(`${dir}/out`), Deno.errors.NotFound, "nothing ran");
+      await assert.rejects(
+        () => Deno.stat(`${dir}/out`),
+        Deno.errors.NotFound,
+        "nothing ran",
+      );
     });
   });
 }
@@ -187,12 +209,24 @@ Deno.test("run refuses an output folder inside a read-write workspace", async ()
     );
     const io = capture();
     assert.equal(
-      await runCli(["run", `${dir}/env.yaml`, "--out", `${dir}/ws/out`, "--json"], io),
+      await runCli([
+        "run",
+        `${dir}/env.yaml`,
+        "--out",
+        `${dir}/ws/out`,
+        "--json",
+      ], io),
       2,
     );
     const problems = JSON.parse(io.outText).error.problems;
     assert.deepEqual(problems.map((p: { field: string }) => p.field), ["out"]);
-    assert.match(problems[0].problem, /overlaps the read-write workspace mounts\.\/w/);
-    await assert.rejects(() => Deno.stat(`${dir}/ws/out`), Deno.errors.NotFound);
+    assert.match(
+      problems[0].problem,
+      /overlaps the read-write workspace mounts\.\/w/,
+    );
+    await assert.rejects(
+      () => Deno.stat(`${dir}/ws/out`),
+      Deno.errors.NotFound,
+    );
   });
 });

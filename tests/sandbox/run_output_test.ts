@@ -22,7 +22,10 @@ Deno.test("applying changes writes, creates and deletes inside the folder", asyn
       { mount: "/w", path: "/old.txt", change: "deleted", kind: "file" },
     ]);
     assert.equal(await Deno.readTextFile(`${dir}/ws/sub/new.txt`), "new\n");
-    await assert.rejects(() => Deno.stat(`${dir}/ws/old.txt`), Deno.errors.NotFound);
+    await assert.rejects(
+      () => Deno.stat(`${dir}/ws/old.txt`),
+      Deno.errors.NotFound,
+    );
   });
 });
 
@@ -48,7 +51,11 @@ Deno.test("a change whose path leaves the folder is refused, and nothing is appl
         "not a path inside the workspace",
         JSON.stringify(bad),
       );
-      assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["ws"], bad);
+      assert.deepEqual(
+        [...Deno.readDirSync(dir)].map((e) => e.name),
+        ["ws"],
+        bad,
+      );
       assert.deepEqual([...Deno.readDirSync(`${dir}/ws`)], [], bad);
     });
   }
@@ -77,8 +84,18 @@ Deno.test("a change that would pass through a symlink of the real folder is refu
         added("/link/new.txt"),
         added("/file_link"),
         { ...added("/file_link"), change: "modified" } as ChangeRecord,
-        { mount: "/w", path: "/link/sub", change: "added", kind: "dir" } as ChangeRecord,
-        { mount: "/w", path: "/link/f.txt", change: "deleted", kind: "file" } as ChangeRecord,
+        {
+          mount: "/w",
+          path: "/link/sub",
+          change: "added",
+          kind: "dir",
+        } as ChangeRecord,
+        {
+          mount: "/w",
+          path: "/link/f.txt",
+          change: "deleted",
+          kind: "file",
+        } as ChangeRecord,
       ]
     ) {
       await assert.rejects(
@@ -88,7 +105,10 @@ Deno.test("a change that would pass through a symlink of the real folder is refu
         change.path,
       );
     }
-    assert.deepEqual([...Deno.readDirSync(`${dir}/outside`)].map((e) => e.name), ["f.txt"]);
+    assert.deepEqual(
+      [...Deno.readDirSync(`${dir}/outside`)].map((e) => e.name),
+      ["f.txt"],
+    );
     assert.equal(await Deno.readTextFile(`${dir}/outside/f.txt`), "outside");
     // Deleting a link itself removes the link, not what it points to.
     await applyChangesToFolder(`${dir}/ws`, [

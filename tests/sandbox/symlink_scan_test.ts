@@ -39,7 +39,10 @@ Deno.test("a workspace without symlinks is clean", async () => {
 });
 
 Deno.test("a missing workspace folder is an error", async () => {
-  await assert.rejects(() => findEscapingSymlinks("/nonexistent-oanix-ws"), Deno.errors.NotFound);
+  await assert.rejects(
+    () => findEscapingSymlinks("/nonexistent-oanix-ws"),
+    Deno.errors.NotFound,
+  );
 });
 
 Deno.test("in a folder the agent may write, links with .. are found even when they lead inside", async () => {

@@ -14,16 +14,26 @@ Deno.test("a one-line change reads as a standard unified hunk", () => {
 });
 
 Deno.test("added and deleted files diff against /dev/null", () => {
-  assert.equal(unifiedDiff("/n", null, "new\n"), "--- /dev/null\n+++ b/n\n@@ -0,0 +1,1 @@\n+new\n");
-  assert.equal(unifiedDiff("/o", "old\n", null), "--- a/o\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-old\n");
+  assert.equal(
+    unifiedDiff("/n", null, "new\n"),
+    "--- /dev/null\n+++ b/n\n@@ -0,0 +1,1 @@\n+new\n",
+  );
+  assert.equal(
+    unifiedDiff("/o", "old\n", null),
+    "--- a/o\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-old\n",
+  );
 });
 
 Deno.test("a missing final newline is marked", () => {
-  assert.match(unifiedDiff("/f", "a\n", "a"), /\+a\n\\ No newline at end of file\n$/);
+  assert.match(
+    unifiedDiff("/f", "a\n", "a"),
+    /\+a\n\\ No newline at end of file\n$/,
+  );
 });
 
 Deno.test("far-apart changes make separate hunks", () => {
-  const before = Array.from({ length: 30 }, (_, i) => `l${i}`).join("\n") + "\n";
+  const before = Array.from({ length: 30 }, (_, i) => `l${i}`).join("\n") +
+    "\n";
   const after = before.replace("l2\n", "L2\n").replace("l25\n", "L25\n");
   const hunks = unifiedDiff("/f", before, after).split("\n").filter((l) => l.startsWith("@@"));
   assert.deepEqual(hunks, ["@@ -1,6 +1,6 @@", "@@ -23,7 +23,7 @@"]);
@@ -51,9 +61,15 @@ Deno.test("random diffs apply cleanly with GNU patch", () => {
       }
       Deno.writeTextFileSync(`${dir}/f.txt`, a);
       Deno.writeTextFileSync(`${dir}/p.diff`, diff);
-      const r = new Deno.Command("patch", { args: ["-s", "-p1", "-i", "p.diff"], cwd: dir })
+      const r = new Deno.Command("patch", {
+        args: ["-s", "-p1", "-i", "p.diff"],
+        cwd: dir,
+      })
         .outputSync();
-      assert.ok(r.success, `patch failed for ${JSON.stringify({ a, b, diff })}`);
+      assert.ok(
+        r.success,
+        `patch failed for ${JSON.stringify({ a, b, diff })}`,
+      );
       assert.equal(Deno.readTextFileSync(`${dir}/f.txt`), b);
     }
   } finally {
@@ -62,7 +78,8 @@ Deno.test("random diffs apply cleanly with GNU patch", () => {
 });
 
 Deno.test("past the edit cap a file is shown replaced whole, and the diff still applies", () => {
-  const before = Array.from({ length: 300 }, (_, i) => `a${i}`).join("\n") + "\n";
+  const before = Array.from({ length: 300 }, (_, i) => `a${i}`).join("\n") +
+    "\n";
   const after = Array.from({ length: 300 }, (_, i) => `b${i}`).join("\n");
   const diff = unifiedDiff("/f.txt", before, after, { maxEditLength: 10 });
   const hunks = diff.split("\n").filter((l) => l.startsWith("@@"));
@@ -72,7 +89,10 @@ Deno.test("past the edit cap a file is shown replaced whole, and the diff still 
   try {
     Deno.writeTextFileSync(`${dir}/f.txt`, before);
     Deno.writeTextFileSync(`${dir}/p.diff`, diff);
-    const r = new Deno.Command("patch", { args: ["-s", "-p1", "-i", "p.diff"], cwd: dir })
+    const r = new Deno.Command("patch", {
+      args: ["-s", "-p1", "-i", "p.diff"],
+      cwd: dir,
+    })
       .outputSync();
     assert.ok(r.success, new TextDecoder().decode(r.stderr));
     assert.equal(Deno.readTextFileSync(`${dir}/f.txt`), after);
@@ -86,7 +106,10 @@ Deno.test("past the replacement size a changed file is one line with its sizes",
     maxEditLength: 5,
     maxReplacementBytes: 100,
   });
-  assert.equal(diff, "Files a/big.txt and b/big.txt differ (200 → 240 bytes)\n");
+  assert.equal(
+    diff,
+    "Files a/big.txt and b/big.txt differ (200 → 240 bytes)\n",
+  );
 });
 
 Deno.test("a name with a newline or a quote is C-quoted, so it cannot forge a header", () => {

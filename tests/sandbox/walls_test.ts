@@ -11,7 +11,11 @@ import { withTempDir } from "../helpers/temp_dir.ts";
 const fixtures = new URL("./fixtures/", import.meta.url).pathname;
 const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 
-function manifest(dir: string, agent: string, extra: { args?: string; limits?: string } = {}) {
+function manifest(
+  dir: string,
+  agent: string,
+  extra: { args?: string; limits?: string } = {},
+) {
   return `task: { id: t, type: test, description: d }
 mounts:
   /task: task
@@ -23,13 +27,19 @@ limits: { timeout: 30${extra.limits ?? ""} }
 }
 
 async function ps(args: string[]): Promise<string> {
-  const out = await new Deno.Command("ps", { args, stdout: "piped", stderr: "null" }).output();
+  const out = await new Deno.Command("ps", {
+    args,
+    stdout: "piped",
+    stderr: "null",
+  }).output();
   return new TextDecoder().decode(out.stdout);
 }
 
 /** The processes whose parent is `pid` (ps, since /proc needs --allow-all). */
 async function childrenOf(pid: number): Promise<number[]> {
-  return (await ps(["--ppid", String(pid), "-o", "pid="])).split("\n").filter((l) => l.trim())
+  return (await ps(["--ppid", String(pid), "-o", "pid="])).split("\n").filter((
+    l,
+  ) => l.trim())
     .map(Number);
 }
 
@@ -63,7 +73,10 @@ async function until(
 /** Starts `oanix run` of the ticking agent as its own process; resolves once the agent ticks. */
 async function startTicking(dir: string) {
   await Deno.mkdir(`${dir}/ws`);
-  await Deno.writeTextFile(`${dir}/env.yaml`, manifest(dir, "ticking_agent.ts"));
+  await Deno.writeTextFile(
+    `${dir}/env.yaml`,
+    manifest(dir, "ticking_agent.ts"),
+  );
   const before = workFolders();
   const runner = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", CLI, "run", "env.yaml", "--out", "out", "--quiet"],
@@ -93,7 +106,11 @@ Deno.test("SIGKILL to the runner alone: the run ends within a second, the agent 
     await until("the child to end", async () => !(await alive(child)), 1000);
     const tick = await Deno.readTextFile(`${dir}/ws/tick.txt`);
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(await Deno.readTextFile(`${dir}/ws/tick.txt`), tick, "no write after the end");
+    assert.equal(
+      await Deno.readTextFile(`${dir}/ws/tick.txt`),
+      tick,
+      "no write after the end",
+    );
   });
 });
 
@@ -112,11 +129,19 @@ Deno.test("SIGINT to the group, the agent ignoring signals: exit 130, a partial 
     assert.equal(out.exit_code, 130);
     await Deno.stat(`${dir}/out/logs/events.jsonl`);
     assert.equal(workDirs.length, 1, "the run made one work folder");
-    await assert.rejects(() => Deno.stat(workDirs[0]), Deno.errors.NotFound, "it is gone");
+    await assert.rejects(
+      () => Deno.stat(workDirs[0]),
+      Deno.errors.NotFound,
+      "it is gone",
+    );
   });
 });
 
-async function run(dir: string, agent: string, extra: { args?: string; limits?: string } = {}) {
+async function run(
+  dir: string,
+  agent: string,
+  extra: { args?: string; limits?: string } = {},
+) {
   await Deno.mkdir(`${dir}/ws`, { recursive: true });
   return await runSandboxed(parseManifest(manifest(dir, agent, extra), dir), {
     outDir: `${dir}/out`,
@@ -131,13 +156,23 @@ function assertMemory(report: RunReport): void {
 
 Deno.test("memory outside the V8 heap is limited: ArrayBuffers", async () => {
   await withTempDir(async (dir) => {
-    assertMemory(await run(dir, "hoarding_agent.ts", { args: "buffers", limits: ", memory: 128" }));
+    assertMemory(
+      await run(dir, "hoarding_agent.ts", {
+        args: "buffers",
+        limits: ", memory: 128",
+      }),
+    );
   });
 });
 
 Deno.test("memory outside the V8 heap is limited: workers each filling a heap", async () => {
   await withTempDir(async (dir) => {
-    assertMemory(await run(dir, "hoarding_agent.ts", { args: "workers", limits: ", memory: 128" }));
+    assertMemory(
+      await run(dir, "hoarding_agent.ts", {
+        args: "workers",
+        limits: ", memory: 128",
+      }),
+    );
   });
 });
 
@@ -159,7 +194,9 @@ Deno.test("memory outside the V8 heap is limited: a WASI guest growing its memor
     await Deno.writeFile(`${dir}/grow.wasm`, grower);
     const text =
       "mounts:\n  /tmp: mem\nprogram: { wasi: grow.wasm }\nlimits: { timeout: 30, memory: 128 }\n";
-    assertMemory(await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` }));
+    assertMemory(
+      await runSandboxed(parseManifest(text, dir), { outDir: `${dir}/out` }),
+    );
   });
 });
 
@@ -172,34 +209,50 @@ Deno.test("threads are limited: workers past limits.threads end the run", async 
     assert.equal(report.outcome, "limit", report.error);
     assert.equal(report.exitCode, 125);
     assert.match(report.error ?? "", /limits\.threads \(16/);
-    assert.ok(report.hostEvents.some((e) => (e.data as { limit?: string }).limit === "threads"));
+    assert.ok(
+      report.hostEvents.some((e) => (e.data as { limit?: string }).limit === "threads"),
+    );
   });
 });
 
 Deno.test("an agent flooding and forging events cannot remove or fake one host event", async () => {
   await withTempDir(async (dir) => {
-    const report = await run(dir, "forging_events_agent.ts", { limits: ", max_output: 20000" });
+    const report = await run(dir, "forging_events_agent.ts", {
+      limits: ", max_output: 20000",
+    });
     assert.equal(report.outcome, "completed", report.error);
-    assert.ok(report.truncated.events > 0, "the agent's events passed their budget");
-    const events = (await Deno.readTextFile(`${dir}/out/logs/events.jsonl`)).trim().split("\n")
+    assert.ok(
+      report.truncated.events > 0,
+      "the agent's events passed their budget",
+    );
+    const events = (await Deno.readTextFile(`${dir}/out/logs/events.jsonl`))
+      .trim().split("\n")
       .map((l) => JSON.parse(l));
     const host = events.filter((e) => e.origin === "oanix");
     // The real refusal and the real denied read are there, marked by the host.
-    assert.ok(host.some((e) => e.data.source === "namespace" && e.data.code === "EROFS"));
+    assert.ok(
+      host.some((e) => e.data.source === "namespace" && e.data.code === "EROFS"),
+    );
     assert.ok(
       host.some((e) =>
-        e.data.source === "deno-audit" && e.data.value === "/etc/passwd" && e.data.denied
+        e.data.source === "deno-audit" && e.data.value === "/etc/passwd" &&
+        e.data.denied
       ),
     );
     // Every event marked as the host's is one the host made: no forged "granted /etc/passwd".
     assert.ok(
       !host.some((e) =>
-        e.data.source === "deno-audit" && e.data.value === "/etc/passwd" && !e.data.denied
+        e.data.source === "deno-audit" && e.data.value === "/etc/passwd" &&
+        !e.data.denied
       ),
     );
     const agent = events.filter((e) => e.origin === "agent");
     assert.ok(agent.length > 0 && agent.every((e) => e.origin === "agent"));
-    assert.equal(events.length, host.length + agent.length, "every event has its origin");
+    assert.equal(
+      events.length,
+      host.length + agent.length,
+      "every event has its origin",
+    );
     // postMessage(null) and a malformed RPC from the agent did not crash the child.
     assert.deepEqual(report.result, { forged: 3000 });
   });
@@ -208,13 +261,19 @@ Deno.test("an agent flooding and forging events cannot remove or fake one host e
 Deno.test("an audit log flood is stopped at its size limit, not left to fill the disk", async () => {
   await withTempDir(async (dir) => {
     await Deno.mkdir(`${dir}/ws`);
-    const report = await runSandboxed(parseManifest(manifest(dir, "checking_agent.ts"), dir), {
-      outDir: `${dir}/out`,
-      maxAuditBytes: 2 * 1024 * 1024,
-    });
+    const report = await runSandboxed(
+      parseManifest(manifest(dir, "checking_agent.ts"), dir),
+      {
+        outDir: `${dir}/out`,
+        maxAuditBytes: 2 * 1024 * 1024,
+      },
+    );
     assert.equal(report.outcome, "limit", report.error);
     assert.match(report.error ?? "", /audit log passed 2 MiB/);
     const flood = report.checks.filter((c) => c.denied && c.permission === "read");
-    assert.ok(flood.reduce((n, c) => n + c.count, 0) > 10_000, "the checks were counted");
+    assert.ok(
+      flood.reduce((n, c) => n + c.count, 0) > 10_000,
+      "the checks were counted",
+    );
   });
 });

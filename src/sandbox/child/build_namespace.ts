@@ -63,6 +63,8 @@ export interface BuiltNamespace {
 export interface BuildOptions {
   /** The Nostr secret key (hex); a fresh key is made when absent. */
   nostrKeyHex?: string;
+  /** The clock a NostrFs dates its events with (an executor's, when it records or replays). */
+  nostrClock?: () => number;
 }
 
 function hexToBytes(hex: string): Uint8Array {
@@ -153,7 +155,7 @@ function serviceFor(
       const opts = {
         allowList: AllowList.of(hosts),
         onLog,
-        ...defined({ maxInboxEvents: spec.maxInboxEvents }),
+        ...defined({ maxInboxEvents: spec.maxInboxEvents, clock: options.nostrClock }),
       };
       const nostr = options.nostrKeyHex
         ? new NostrFs(hexToBytes(options.nostrKeyHex), opts)

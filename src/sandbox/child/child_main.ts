@@ -1,17 +1,14 @@
 /**
- * The child's entry point (bundled, it is the one file the child runs). The
- * same file plays two parts: started by the runner it is the supervisor
- * (the main thread: protocol, lifetime, deadline); started as a worker by
- * the supervisor it runs the environment (namespace, executors, program).
+ * The child's entry point: the supervisor (`supervisor.ts`). Bundled, it is
+ * the file the child runs; the environment's worker and the agent's worker
+ * are bundles of their own, named on its command line, so both start at
+ * once, while the bootstrap is still on its way.
  *
  * Not part of the public API: the runner starts it.
  *
  * @module
  */
 
-import { CHILD_WORKER_NAME, runChildWorker } from "./child_run.ts";
 import { supervise } from "./supervisor.ts";
 
-const inWorker = (globalThis as { name?: unknown }).name === CHILD_WORKER_NAME;
-if (inWorker) runChildWorker();
-else if (import.meta.main) await supervise(new URL(import.meta.url));
+if (import.meta.main) await supervise(Deno.args);

@@ -9,29 +9,16 @@
  * @module
  */
 
-import { ExecutorManager } from "../../executor/executor_manager.ts";
 import { readFile } from "../../fs/file_io.ts";
 import { WasiRuntime } from "../../wasi/wasi_runtime.ts";
 import { AgentError, runAgentInWorker } from "../agent/agent_host.ts";
 import type { Bootstrap, ChildMessage } from "../runner/run_protocol.ts";
 import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
+import { openCapabilities } from "./capability_session.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
+import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
 import { refusalEvent, RefusalTally } from "./refusal_tally.ts";
-
-/** The name the supervisor gives the environment's worker (how the entry knows its part). */
-export const CHILD_WORKER_NAME = "oanix-child";
-
-/** What the environment's worker asks of the supervisor: to stop the agent's worker. */
-export const TERMINATE_AGENT = "oanix:terminate-agent";
-
-/** What the supervisor sends the environment's worker. */
-export interface ChildStart {
-  /** The run's bootstrap. */
-  boot: Bootstrap;
-  /** A module agent's worker, started by the supervisor: its RPC port. */
-  agentPort?: MessagePort;
-}
 
 type Send = (msg: ChildMessage) => void;
 
@@ -71,6 +58,7 @@ async function runProgram(
   built: BuiltNamespace,
   send: Send,
   deadline: AbortSignal,
+  terminateAgent: () => void,
 ): Promise<number> {
   const program = boot.manifest.program!;
   const decode = outputDecoder();
@@ -103,7 +91,7 @@ async function runProgram(
   try {
     return await runAgentInWorker({
       program: program.path,
-      worker: { port: agentPort, terminate: () => scope.postMessage(TERMINATE_AGENT) },
+      worker: { port: agentPort, terminate: terminateAgent },
       args: program.args,
       env: program.env,
       namespace: built.namespace,
@@ -118,9 +106,39 @@ async function runProgram(
   }
 }
 
-async function run(start: ChildStart, send: Send): Promise<void> {
+/**
+ * Runs the environment of one run: builds the namespace, starts the
+ * executors, runs the program until it ends or its time is up, and reports
+ * it all through `send`, ending with the final message. `terminateAgent`
+ * stops a module agent's worker (which the supervisor owns).
+ */
+export async function runEnvironment(
+  start: ChildStart,
+  send: Send,
+  terminateAgent: () => void,
+): Promise<void> {
+  try {
+    await run(start, send, terminateAgent);
+  } catch (err) {
+    const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    send({
+      type: "final",
+      status: { status: "failed" },
+      exitCode: 1,
+      result: null,
+      changes: [],
+      error,
+    });
+  }
+}
+
+async function run(start: ChildStart, send: Send, terminateAgent: () => void): Promise<void> {
   const boot = start.boot;
-  const built = buildNamespace(boot.manifest, { nostrKeyHex: boot.secrets.nostrKeyHex });
+  const capabilities = await openCapabilities(boot, send);
+  const built = buildNamespace(boot.manifest, {
+    nostrKeyHex: boot.secrets.nostrKeyHex,
+    ...(capabilities.nostrClock ? { nostrClock: capabilities.nostrClock } : {}),
+  });
   const decode = outputDecoder();
   // The agent sees the namespace through a view that reports refusals, as the host's evidence
   // (never into /logs, where the agent's own output could crowd them out).
@@ -135,14 +153,7 @@ async function run(start: ChildStart, send: Send): Promise<void> {
       send({ type: "output", stream: record.stream, text: decode(record.stream, record.data) });
     }
   });
-  let executor: ExecutorManager | undefined;
-  if (built.http || built.ws || built.nostr) {
-    executor = new ExecutorManager();
-    if (built.http) executor.attachHttp(built.http, { secrets: boot.secrets.http ?? {} });
-    if (built.ws) executor.attachWs(built.ws);
-    if (built.nostr) executor.attachNostr(built.nostr);
-    executor.start();
-  }
+  capabilities.start(built);
   const statusOf = () =>
     (built.task?.status() ?? { status: "completed" }) as Record<string, unknown>;
   built.task?.setRunning();
@@ -153,7 +164,13 @@ async function run(start: ChildStart, send: Send): Promise<void> {
   let error: string | undefined;
   let timedOut = false;
   try {
-    exitCode = await runProgram(start, { ...built, namespace: agentView }, send, deadline.signal);
+    exitCode = await runProgram(
+      start,
+      { ...built, namespace: agentView },
+      send,
+      deadline.signal,
+      terminateAgent,
+    );
     if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
   } catch (e) {
     exitCode = 1;
@@ -173,7 +190,7 @@ async function run(start: ChildStart, send: Send): Promise<void> {
     if (error === undefined) built.task.setCompleted();
     else built.task.setFailed(error);
   }
-  await executor?.shutdown();
+  await capabilities.close();
   unsubscribe?.();
   for (const event of refusals.summary()) send({ type: "host_event", event });
   let result: string | null = null;
@@ -195,17 +212,10 @@ async function run(start: ChildStart, send: Send): Promise<void> {
 /** Runs the environment in this worker once the supervisor sends the bootstrap. */
 export function runChildWorker(): void {
   scope.onmessage = (e: MessageEvent<ChildStart>) => {
-    const send: Send = (msg) => scope.postMessage(msg);
-    run(e.data, send).catch((err) => {
-      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      send({
-        type: "final",
-        status: { status: "failed" },
-        exitCode: 1,
-        result: null,
-        changes: [],
-        error,
-      });
-    });
+    runEnvironment(
+      e.data,
+      (msg) => scope.postMessage(msg),
+      () => scope.postMessage(TERMINATE_AGENT),
+    );
   };
 }

@@ -20,7 +20,7 @@
 
 import { createAgentWorker } from "../agent/agent_worker_handle.ts";
 import { type Bootstrap, type ChildMessage, encodeMessage } from "../runner/run_protocol.ts";
-import { CHILD_WORKER_NAME, type ChildStart, TERMINATE_AGENT } from "./child_run.ts";
+import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
 
 /** Exit code when the runner went away. */
 export const EXIT_ORPHANED = 129;
@@ -85,43 +85,92 @@ function readStdin(onClosed: () => void): Promise<Bootstrap> {
   });
 }
 
+/** How the environment runs: in a worker, or in this thread. */
+interface Environment {
+  start(start: ChildStart, send: (msg: ChildMessage) => void, terminateAgent: () => void): void;
+}
+
+/** The environment in a worker of its own (it inherits the child's whole grant). */
+function environmentWorker(bundle: string): Environment {
+  const worker = new Worker(new URL(`file://${bundle}`), {
+    type: "module",
+    name: "oanix-environment",
+  });
+  return {
+    start(start, send, terminateAgent) {
+      worker.onmessage = (e: MessageEvent<ChildMessage | typeof TERMINATE_AGENT>) => {
+        if (e.data === TERMINATE_AGENT) return terminateAgent();
+        send(e.data);
+      };
+      worker.onerror = (e: ErrorEvent) => {
+        e.preventDefault();
+        const error = `the child failed: ${e.message}`;
+        send({
+          type: "final",
+          status: { status: "failed" },
+          exitCode: 1,
+          result: null,
+          changes: [],
+          error,
+        });
+      };
+      worker.postMessage(start, start.agentPort ? [start.agentPort] : []);
+    },
+  };
+}
+
+/** The environment imported into this thread. */
+function environmentHere(bundle: string): Environment {
+  type Module = { runEnvironment: (s: ChildStart, send: unknown, t: () => void) => Promise<void> };
+  const loaded = import(new URL(`file://${bundle}`).href) as Promise<Module>;
+  loaded.catch(() => {}); // reported when started
+  return {
+    start(start, send, terminateAgent) {
+      loaded.then((m) => m.runEnvironment(start, send, terminateAgent)).catch((e) => {
+        const error = `the child failed: ${e instanceof Error ? e.message : e}`;
+        send({
+          type: "final",
+          status: { status: "failed" },
+          exitCode: 1,
+          result: null,
+          changes: [],
+          error,
+        });
+      });
+    },
+  };
+}
+
 /**
- * Runs the child: the supervisor here, the environment in a worker started
- * from `entry` (this same bundle).
+ * Runs the child: the supervisor here; the environment from `args[0]` (its
+ * bundle) and a module agent in a worker from `args[1]` (its bundle), both
+ * started before the bootstrap is read. With a module agent the environment
+ * runs in this thread (the agent's code runs in its own worker, never
+ * here); with a WASI program it runs in a worker, so a guest spinning with
+ * no host call cannot hold this thread.
  */
-export async function supervise(entry: URL): Promise<void> {
+export async function supervise(args: string[]): Promise<void> {
+  const [environmentBundle, agentBundle] = args;
+  if (environmentBundle === undefined) throw new Error("the child needs its environment's bundle");
+  const agent = agentBundle === undefined
+    ? undefined
+    : createAgentWorker(new URL(`file://${agentBundle}`), false);
+  const environment = agent === undefined
+    ? environmentWorker(environmentBundle)
+    : environmentHere(environmentBundle);
   const boot = await readStdin(() => Deno.exit(EXIT_ORPHANED));
-  const send = (msg: ChildMessage) => writeAll(encoder.encode(encodeMessage(boot.nonce, msg)));
+  const write = (msg: ChildMessage) => writeAll(encoder.encode(encodeMessage(boot.nonce, msg)));
   const limitMs = boot.manifest.limits.timeoutSecs * 1000 + DEADLINE_GRACE_MS;
   setTimeout(() => Deno.exit(EXIT_DEADLINE), limitMs);
   const memory = memoryWall(boot.manifest.limits.memoryMb * 1024 * 1024, (message) => {
-    send({ type: "limit", limit: "memory", message });
+    write({ type: "limit", limit: "memory", message });
     Deno.exit(EXIT_MEMORY);
   });
-  // The environment's worker holds the child's whole grant ("inherit"). A module agent's worker
-  // holds none; it is started here, not from the environment's worker (a worker's own workers
-  // take about a second to start), and served by the environment through a port.
-  const worker = new Worker(entry, { type: "module", name: CHILD_WORKER_NAME });
-  const agent = boot.agent && createAgentWorker(new URL(`file://${boot.agent.bundle}`), false);
-  worker.onmessage = (e: MessageEvent<ChildMessage | typeof TERMINATE_AGENT>) => {
-    if (e.data === TERMINATE_AGENT) return agent?.terminate();
-    if (e.data?.type === "status") memory.start();
-    send(e.data);
-    if (e.data?.type === "final") Deno.exit(0);
-  };
-  worker.onerror = (e: ErrorEvent) => {
-    e.preventDefault();
-    const error = `the child failed: ${e.message}`;
-    send({
-      type: "final",
-      status: { status: "failed" },
-      exitCode: 1,
-      result: null,
-      changes: [],
-      error,
-    });
-    Deno.exit(1);
+  const send = (msg: ChildMessage) => {
+    if (msg?.type === "status") memory.start();
+    write(msg);
+    if (msg?.type === "final") Deno.exit(0);
   };
   const start: ChildStart = { boot, ...(agent ? { agentPort: agent.port } : {}) };
-  worker.postMessage(start, agent ? [agent.port] : []);
+  environment.start(start, send, () => agent?.terminate());
 }

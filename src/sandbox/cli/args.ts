@@ -5,7 +5,7 @@
  */
 
 /** The subcommands. */
-export const COMMANDS = ["run", "explain", "check"] as const;
+export const COMMANDS = ["run", "explain", "check", "bench"] as const;
 
 /** One of {@linkcode COMMANDS}. */
 export type Command = typeof COMMANDS[number];
@@ -30,6 +30,16 @@ export interface ParsedArgs {
   version: boolean;
   /** `--var NAME=VALUE`, by name. */
   vars: Record<string, string>;
+  /** `--record` (run). */
+  record: boolean;
+  /** `--replay FILE` (run). */
+  replay?: string;
+  /** `--filter` (bench). */
+  filter?: string;
+  /** `--repeats N` (bench). */
+  repeats?: number;
+  /** `--concurrency N` (bench). */
+  concurrency?: number;
 }
 
 /** A mistake on the command line: exit 2 with a one-line reason. */
@@ -51,10 +61,19 @@ export class UsageError extends Error {
 }
 
 const OPTIONS_OF: Record<Command, string[]> = {
-  run: ["--var", "--out", "--json", "--apply", "--quiet"],
+  run: ["--var", "--out", "--json", "--apply", "--quiet", "--record", "--replay"],
   explain: ["--var", "--json"],
   check: ["--var", "--json"],
+  bench: ["--out", "--json", "--quiet", "--filter", "--repeats", "--concurrency"],
 };
+
+function wholeNumber(name: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) {
+    throw new UsageError(`${name} needs a whole number from 1, got ${value}`);
+  }
+  return n;
+}
 
 /**
  * Parses `args`.
@@ -69,6 +88,7 @@ export function parseArgs(args: string[]): ParsedArgs {
     quiet: false,
     help: false,
     version: false,
+    record: false,
     vars: {},
   };
   const seen: string[] = [];
@@ -92,6 +112,18 @@ export function parseArgs(args: string[]): ParsedArgs {
     else if (name === "--out") {
       parsed.out = valueOf(name, i, inline);
       if (inline === undefined) i++;
+    } else if (name === "--record") parsed.record = true;
+    else if (name === "--replay") {
+      parsed.replay = valueOf(name, i, inline);
+      if (inline === undefined) i++;
+    } else if (name === "--filter") {
+      parsed.filter = valueOf(name, i, inline);
+      if (inline === undefined) i++;
+    } else if (name === "--repeats" || name === "--concurrency") {
+      const n = wholeNumber(name, valueOf(name, i, inline));
+      if (inline === undefined) i++;
+      if (name === "--repeats") parsed.repeats = n;
+      else parsed.concurrency = n;
     } else if (name === "--var") {
       const spec = valueOf(name, i, inline);
       if (inline === undefined) i++;

@@ -4,12 +4,14 @@
  * @module
  */
 
+import { resolve } from "node:path/posix";
 import { ManifestError, type ManifestProblem } from "../manifest/field_reader.ts";
 import { loadManifest } from "../manifest/load_manifest.ts";
 import type { Manifest } from "../manifest/manifest.ts";
 import { preflight, RunRefusedError } from "../runner/preflight.ts";
 import { EXIT_CODES, type RunReport, runSandboxed } from "../runner/runner.ts";
 import { AgentOutput, neutralize } from "./agent_output.ts";
+import { benchCommand } from "./bench_command.ts";
 import { type Command, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { explainManifest, explanationOf } from "./explain.ts";
 import { CLI_HELP, COMMAND_HELP } from "./help.ts";
@@ -78,9 +80,12 @@ export async function runCli(args: string[], io: CliIo = defaultIo()): Promise<n
   if (parsed.file === undefined) {
     return usage(io, parsed.json, "give the manifest file", parsed.command);
   }
+  if (parsed.command === "bench") return await benchCommand(parsed, io);
   let manifest: Manifest;
   try {
     manifest = await loadManifest(parsed.file, { vars: parsed.vars });
+    if (parsed.record) manifest.record = true;
+    if (parsed.replay !== undefined) manifest.replay = resolve(parsed.replay);
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
     return refuse(io, parsed, "manifest", e.problems);

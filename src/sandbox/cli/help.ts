@@ -17,6 +17,9 @@ Options:
   --out DIR         Output folder (default: out/<run id>, in the current folder)
   --apply           After a completed run, commit a cow workspace's changes
                     to its real folder
+  --record          Record every capability exchange into the output's cap.jsonl
+  --replay FILE     Serve the capabilities from a recorded cap.jsonl, with no
+                    network at all
   --json            Print the run report as JSON on stdout
   --quiet           No progress line (the agent's output still shows)
   -h, --help        Show this help
@@ -37,6 +40,26 @@ it starts: fields, folders, symlinks, the program and its imports, stdin and
 key files. Lists every problem with its field and line; exits 2 if any.
 `;
 
+const BENCH = `Usage: oanix bench <bench.yaml> [options]
+
+Run every task × agent × repeat of a benchmark, each as its own sandboxed
+run, judged by its task's checker. Writes results.jsonl (a line per trial),
+a trial folder each, and report.html; prints a summary table. Running it
+again resumes: recorded trials are kept, the others run.
+
+Options:
+  --out DIR          Output folder (default: out/bench/<name>)
+  --filter TEXT      Only trials whose task/agent/repeat contains TEXT, or
+                     matches /REGEX/
+  --repeats N        Override the benchmark's repeats
+  --concurrency N    Override the benchmark's concurrency
+  --json             Print the summary as JSON on stdout
+  --quiet            No progress
+  -h, --help         Show this help
+
+Exit codes: 0 every trial recorded, 2 bad benchmark or usage, 130 stopped
+`;
+
 /**
  * The help text of the CLI.
  *
@@ -53,6 +76,7 @@ Usage:
   oanix run <env.yaml> [--var NAME=VALUE]... [--out DIR] [--apply] [--json] [--quiet]
   oanix explain <env.yaml> [--var NAME=VALUE]... [--json]
   oanix check <env.yaml> [--var NAME=VALUE]... [--json]
+  oanix bench <bench.yaml> [--out DIR] [--filter TEXT] [--repeats N] [--concurrency N] [--json]
   oanix <command> --help
   oanix --version
 
@@ -60,6 +84,7 @@ Commands:
   run       Run the manifest's program in a sandboxed child
   explain   Print the namespace, the grant and the exact deno run command
   check     Check the manifest and what it names on the host, without running
+  bench     Run a benchmark: many agents × many tasks × repeats, scored
 
 Paths are relative to the current folder; paths inside a manifest are
 relative to the manifest's folder.
@@ -77,8 +102,9 @@ Exit codes:
  * console.log(COMMAND_HELP.run.split("\n")[0]); // "Usage: oanix run <env.yaml> [options]"
  * ```
  */
-export const COMMAND_HELP: Readonly<Record<"run" | "explain" | "check", string>> = {
+export const COMMAND_HELP: Readonly<Record<"run" | "explain" | "check" | "bench", string>> = {
   run: RUN,
   explain: EXPLAIN,
   check: CHECK,
+  bench: BENCH,
 };

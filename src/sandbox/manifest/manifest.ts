@@ -25,6 +25,8 @@
  * program:
  *   wasi: agent.wasm     # or  module: agent/main.ts  (root: agent/ to widen its imports)
  *   args: [--verbose]
+ * record: true             # the capabilities' exchanges into the output's cap.jsonl
+ * # replay: ./earlier/cap.jsonl   (serve them from a transcript, with no network)
  * limits:
  *   timeout: 30        # seconds
  *   memory: 256        # MiB the program may use (heap, buffers, wasm memory, workers)
@@ -209,6 +211,13 @@ export interface Manifest {
   program?: ProgramSpec;
   /** Limits, with defaults filled in. */
   limits: Limits;
+  /** Record every capability exchange into the output folder's `cap.jsonl`. */
+  record?: boolean;
+  /**
+   * Serve every capability from this transcript (`cap.jsonl` of an earlier
+   * recorded run), with no network at all.
+   */
+  replay?: string;
 }
 
 /** The default wall-clock limit, in seconds. */
@@ -305,6 +314,16 @@ export function validateManifest(data: unknown, baseDir: string, lines?: LineFin
     return r && readProgram(r, baseDir);
   });
   if (program) manifest.program = program;
+  const record = collect(() => {
+    const v = root.raw("record");
+    if (v !== undefined && v !== null && typeof v !== "boolean") {
+      throw root.error(["record"], "expected true or false");
+    }
+    return v === true;
+  });
+  if (record) manifest.record = true;
+  const replay = collect(() => root.optionalString("replay"));
+  if (replay !== undefined) manifest.replay = resolveFrom(baseDir, replay);
   root.raw("version");
   collect(() => root.done());
   const taskMount = Object.entries(manifest.mounts).find(([, m]) => m.type === "task");

@@ -84,6 +84,10 @@ function relayHost(url: string): string {
 export interface RuntimeFiles {
   /** The child's bundled entry. */
   child: string;
+  /** Where the child records the transcript (`cap.jsonl` and its `cap-bodies/`), when it records. */
+  transcriptOut?: string;
+  /** The child's environment worker, bundled. */
+  environment?: string;
   /** The agent's worker entry, bundled with the agent. */
   agent?: string;
 }
@@ -132,6 +136,15 @@ export function permissionsFor(manifest: Manifest, runtime?: RuntimeFiles): Perm
     }
   }
   if (runtime !== undefined) read.push(runtime.child);
+  if (runtime?.transcriptOut !== undefined) {
+    write.push(runtime.transcriptOut, runtime.transcriptOut.replace(/cap\.jsonl$/, "cap-bodies"));
+  }
+  if (manifest.replay !== undefined) {
+    // A replay reads its transcript and needs no network at all.
+    read.push(manifest.replay, manifest.replay.replace(/[^/]*$/, "cap-bodies"));
+    net.length = 0;
+  }
+  if (runtime?.environment !== undefined) read.push(runtime.environment);
   if (manifest.program?.kind === "module" && runtime?.agent !== undefined) {
     read.push(runtime.agent);
   } else if (manifest.program) read.push(manifest.program.path);

@@ -53,7 +53,12 @@ export interface ChildCommand {
  * console.log(childArgs(p, "http://oanix-run-x.invalid", "/cache/child.js")[0]); // "run"
  * ```
  */
-export function childArgs(permissions: Permissions, origin: string, entry: string): string[] {
+export function childArgs(
+  permissions: Permissions,
+  origin: string,
+  entry: string,
+  entryArgs: string[] = [],
+): string[] {
   return [
     "run",
     ...permissions.flags,
@@ -66,6 +71,7 @@ export function childArgs(permissions: Permissions, origin: string, entry: strin
     "--unstable-worker-options",
     `--location=${origin}/`,
     entry,
+    ...entryArgs,
   ];
 }
 
@@ -90,6 +96,7 @@ export async function childCommand(
   manifest: Manifest,
   permissions: Permissions,
   entry: string,
+  entryArgs: string[] = [],
 ): Promise<ChildCommand> {
   const runId = `${new Date().toISOString().replace(/[-:]/g, "").slice(0, 15)}-${
     crypto.randomUUID().slice(0, 8)
@@ -99,7 +106,7 @@ export async function childCommand(
   const workDir = await Deno.makeTempDir({ prefix: "oanix-run-" });
   const auditPath = join(workDir, "audit.jsonl");
   const origin = `http://oanix-run-${runId.toLowerCase()}.invalid`;
-  const args = childArgs(permissions, origin, entry);
+  const args = childArgs(permissions, origin, entry, entryArgs);
   void manifest;
   return {
     runId,

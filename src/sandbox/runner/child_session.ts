@@ -51,19 +51,36 @@ export interface ChildSession {
 }
 
 /**
- * Spawns the child of `cmd` and hands it `bootstrap`.
+ * A child process started and waiting for its bootstrap (its runtime is
+ * loading meanwhile): what a pool keeps ready.
  *
  * @example
  * ```ts ignore
- * const session = startChild(cmd, { manifest, nonce: cmd.nonce, secrets: {} }, handlers);
+ * const ready: SpawnedChild = spawnChild(cmd);
  * ```
  */
-export function startChild(
-  cmd: ChildCommand,
-  bootstrap: unknown,
-  handlers: SessionHandlers,
-): ChildSession {
-  const child = new Deno.Command(cmd.denoPath, {
+export interface SpawnedChild {
+  /** The command it was started with. */
+  cmd: ChildCommand;
+  /** The process. */
+  process: Deno.ChildProcess;
+  /** True once the process has ended. */
+  exited: boolean;
+  /** When it was started (performance.now()). */
+  startedAt: number;
+}
+
+/**
+ * Starts the child of `cmd`; it waits for its bootstrap.
+ *
+ * @example
+ * ```ts ignore
+ * const ready = spawnChild(cmd);
+ * const session = startChild(ready, bootstrap, handlers);
+ * ```
+ */
+export function spawnChild(cmd: ChildCommand): SpawnedChild {
+  const process = new Deno.Command(cmd.denoPath, {
     args: cmd.args,
     cwd: cmd.workDir,
     clearEnv: true,
@@ -72,6 +89,26 @@ export function startChild(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const spawned: SpawnedChild = { cmd, process, exited: false, startedAt: performance.now() };
+  process.status.then(() => spawned.exited = true);
+  return spawned;
+}
+
+/**
+ * Hands a started child (see {@linkcode spawnChild}) its `bootstrap` and
+ * reads what it says.
+ *
+ * @example
+ * ```ts ignore
+ * const session = startChild(spawnChild(cmd), { manifest, nonce: cmd.nonce, secrets: {} }, handlers);
+ * ```
+ */
+export function startChild(
+  spawned: SpawnedChild,
+  bootstrap: unknown,
+  handlers: SessionHandlers,
+): ChildSession {
+  const { cmd, process: child } = spawned;
   const writer = child.stdin.getWriter();
   // A child that dies before reading its bootstrap says why on stderr.
   writer.write(new TextEncoder().encode(JSON.stringify(bootstrap) + "\n")).catch(() => {});

@@ -1,7 +1,9 @@
 /**
- * Where Deno keeps its caches (`DENO_DIR`), asked of the deno executable
- * itself once per process: the runner keeps its bundles there and removes
- * each run's storage origin from it.
+ * Where Deno keeps its caches (`DENO_DIR`): the runner keeps its bundles
+ * there and removes each run's storage origin from it. Known from the
+ * environment where it can be (DENO_DIR, or Deno's default for the
+ * platform, when that folder exists), else asked of the deno executable
+ * itself (`deno info --json`), once per process.
  *
  * @module
  */
@@ -22,11 +24,28 @@ const known = new Map<string, Promise<string>>();
 export function denoDir(denoPath: string): Promise<string> {
   let found = known.get(denoPath);
   if (found === undefined) {
-    found = ask(denoPath);
+    const guess = fromEnvironment();
+    found = guess === undefined ? ask(denoPath) : Promise.resolve(guess);
     known.set(denoPath, found);
     found.catch(() => known.delete(denoPath));
   }
   return found;
+}
+
+/** DENO_DIR, or the platform's default, when readable and present; else undefined. */
+function fromEnvironment(): string | undefined {
+  try {
+    const explicit = Deno.env.get("DENO_DIR");
+    const home = Deno.env.get("HOME");
+    const candidate = explicit ??
+      (Deno.build.os === "darwin"
+        ? home && `${home}/Library/Caches/deno`
+        : Deno.build.os === "linux"
+        ? `${Deno.env.get("XDG_CACHE_HOME") ?? (home && `${home}/.cache`)}/deno`
+        : undefined);
+    if (candidate && Deno.statSync(candidate).isDirectory) return candidate;
+  } catch { /* no permission, or not there: ask deno */ }
+  return undefined;
 }
 
 async function ask(denoPath: string): Promise<string> {

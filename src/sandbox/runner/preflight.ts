@@ -112,6 +112,12 @@ export async function preflight(
   await checkFolders(manifest, report);
   const agent = await checkProgram(manifest, report, options.denoPath ?? Deno.execPath());
   await checkKeys(manifest, report);
+  if (manifest.replay !== undefined) {
+    const head = await readableFile(manifest.replay, ["replay"], report);
+    if (head !== undefined && new TextDecoder().decode(head)[0] !== "{") {
+      report(["replay"], `${manifest.replay} is not a transcript (cap.jsonl)`);
+    }
+  }
   await checkLayout(manifest, report, options.outDir ?? resolve("out"));
   return agent === undefined ? { problems } : { problems, agent };
 }

@@ -38,8 +38,8 @@ export interface Bootstrap {
   secrets: { nostrKeyHex?: string; http?: HostSecrets };
   /** Bytes for WASI stdin, base64, when the manifest names a stdin file. */
   stdinBase64?: string;
-  /** For a module agent: its worker's entry, bundled with the agent. */
-  agent?: { bundle: string };
+  /** The folder to record the transcript into (`cap.jsonl`), when recording. */
+  recordDir?: string;
 }
 
 /**

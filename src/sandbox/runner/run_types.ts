@@ -8,6 +8,7 @@
 import type { Permissions } from "../manifest/permissions.ts";
 import type { PermissionCheck } from "./audit.ts";
 import type { ChangeRecord } from "./run_protocol.ts";
+import type { ChildPool } from "./child_pool.ts";
 
 /**
  * Exit codes of a run, as the CLI returns them.
@@ -72,6 +73,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The largest permission audit log the child may write before the run is killed (64 MiB). */
   maxAuditBytes?: number;
+  /** Children started ahead of their runs (see `ChildPool`): a warm start for many runs. */
+  pool?: ChildPool;
 }
 
 /**
@@ -152,6 +155,8 @@ export interface RunReport {
   durationMs: number;
   /** The most resident memory the child held (0 where it cannot be read). */
   peakMemoryBytes: number;
+  /** The transcript of the run's capability exchanges, when it recorded (`record`). */
+  transcript?: string;
   /** Bytes of output left out of the output folder for limits.max_output. */
   truncated: { stdout: number; stderr: number; events: number };
 }

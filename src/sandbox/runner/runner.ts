@@ -17,7 +17,7 @@ import { AuditTail } from "./audit.ts";
 import { CappedQueue, CappedText } from "./capped_text.ts";
 import { childCommand } from "./child_command.ts";
 import { prepareSecrets } from "./host_secrets.ts";
-import { startChild } from "./child_session.ts";
+import { spawnChild, startChild } from "./child_session.ts";
 import { HostEvidence } from "./evidence.ts";
 import { preflight, RunRefusedError } from "./preflight.ts";
 import type { ChildMessage } from "./run_protocol.ts";
@@ -85,13 +85,28 @@ export async function runSandboxed(
     ...(options.outDir === undefined ? {} : { outDir: resolve(options.outDir) }),
   });
   if (checked.problems.length > 0) throw new RunRefusedError(checked.problems);
-  const childEntry = await childRuntime(denoPath);
+  const bundles = await childRuntime(denoPath);
   const agent = checked.agent && { bundle: checked.agent.path };
-  const runtime: RuntimeFiles = { child: childEntry, ...(agent ? { agent: agent.bundle } : {}) };
+  // A recording run's output folder is known before its child starts: the child writes there.
+  const recordDir = manifest.record
+    ? resolve(options.outDir ?? join("out", `recorded-${crypto.randomUUID().slice(0, 8)}`))
+    : undefined;
+  const runtime: RuntimeFiles = {
+    ...bundles,
+    ...(agent ? { agent: agent.bundle } : {}),
+    ...(recordDir ? { transcriptOut: join(recordDir, "cap.jsonl") } : {}),
+  };
   const permissions = permissionsFor(manifest, runtime);
   const secrets = await prepareSecrets(manifest);
-  const cmd = await childCommand(manifest, permissions, childEntry);
-  const outDir = options.outDir ?? join("out", cmd.runId);
+  const entryArgs = [bundles.environment, ...(agent ? [agent.bundle] : [])];
+  const make = () => childCommand(manifest, permissions, bundles.child, entryArgs);
+  // A pooled child was started with this very grant and these bundles (its per-run parts aside).
+  const spawned = options.pool
+    ? await options.pool.take(JSON.stringify([permissions.flags, bundles.child, entryArgs]), make)
+    : spawnChild(await make());
+  const cmd = spawned.cmd;
+  const outDir = options.outDir ?? (recordDir ? recordDir : join("out", cmd.runId));
+  if (recordDir) await Deno.mkdir(recordDir, { recursive: true });
   const tail = new AuditTail(cmd.auditPath, permissions.grant, cmd.workDir);
   audit.tail = tail;
   const stdout = new CappedText(limits.maxOutputBytes);
@@ -110,8 +125,8 @@ export async function runSandboxed(
     session.kill();
   };
 
-  const bootstrap = { ...secrets, manifest, nonce: cmd.nonce, ...(agent ? { agent } : {}) };
-  const session = startChild(cmd, bootstrap, {
+  const bootstrap = { ...secrets, manifest, nonce: cmd.nonce, ...(recordDir ? { recordDir } : {}) };
+  const session = startChild(spawned, bootstrap, {
     onMessage: (msg) => {
       if (msg.type === "output") {
         (msg.stream === "stdout" ? stdout : stderr).append(msg.text);
@@ -238,6 +253,7 @@ export async function runSandboxed(
     durationMs,
     peakMemoryBytes,
     truncated,
+    ...(recordDir ? { transcript: join(recordDir, "cap.jsonl") } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { type Bundle, bundleCached } from "./bundle_cache.ts";
 import { denoDir } from "./deno_dir.ts";
 
 const CHILD_ENTRY = new URL("../child/child_main.ts", import.meta.url);
+const ENVIRONMENT_ENTRY = new URL("../child/environment_main.ts", import.meta.url);
 const WORKER_RUNTIME = new URL("../agent/agent_worker_runtime.ts", import.meta.url);
 /**
  * The package's own configuration, when it is a folder on disk (a checkout
@@ -51,8 +52,39 @@ export async function bundleCacheRoot(denoPath: string): Promise<string> {
 }
 
 /**
- * Bundles (or finds, unchanged, in the cache) the child's entry of this
- * package; returns the bundle's path. A package on disk (a checkout, a
+ * The child's two bundles: its entry (the supervisor, small, the main
+ * thread) and its environment's worker.
+ *
+ * @example
+ * ```ts ignore
+ * const { child, environment } = await childRuntime(Deno.execPath());
+ * ```
+ */
+export interface ChildRuntime {
+  /** The supervisor's bundle: what `deno run` runs. */
+  child: string;
+  /** The environment worker's bundle. */
+  environment: string;
+}
+
+async function runtimeBundle(entry: URL, denoPath: string, config: string | null) {
+  return await bundleCached({
+    entry,
+    cacheDir: join(
+      await bundleCacheRoot(denoPath),
+      "runtime",
+      await sha256Hex(`${Deno.version.deno} ${entry.href}`),
+    ),
+    denoPath,
+    cwd: config === null ? Deno.cwd() : dirname(config),
+    config,
+    sourceMap: "linked",
+  });
+}
+
+/**
+ * Bundles (or finds, unchanged, in the cache) the child's entry and its
+ * environment's worker, from this package. A package on disk (a checkout, a
  * local path) is bundled under its own `deno.json` and lock; one loaded by
  * URL (JSR, HTTP) with no configuration (never the user's).
  *
@@ -60,24 +92,16 @@ export async function bundleCacheRoot(denoPath: string): Promise<string> {
  *
  * @example
  * ```ts ignore
- * const child = await childRuntime(Deno.execPath());
+ * const { child } = await childRuntime(Deno.execPath());
  * ```
  */
-export async function childRuntime(denoPath: string): Promise<string> {
+export async function childRuntime(denoPath: string): Promise<ChildRuntime> {
   const config = await packageConfig();
-  const bundle = await bundleCached({
-    entry: CHILD_ENTRY,
-    cacheDir: join(
-      await bundleCacheRoot(denoPath),
-      "runtime",
-      await sha256Hex(`${Deno.version.deno} ${CHILD_ENTRY.href}`),
-    ),
-    denoPath,
-    cwd: config === null ? Deno.cwd() : dirname(config),
-    config,
-    sourceMap: "linked",
-  });
-  return bundle.path;
+  const [child, environment] = await Promise.all([
+    runtimeBundle(CHILD_ENTRY, denoPath, config),
+    runtimeBundle(ENVIRONMENT_ENTRY, denoPath, config),
+  ]);
+  return { child: child.path, environment: environment.path };
 }
 
 /**

@@ -6,11 +6,7 @@ import {
   Transcript,
   TranscriptRecorder,
 } from "../../../src/executor/mod.ts";
-import {
-  CREATED,
-  LogRecords,
-  transcriptText,
-} from "../../helpers/transcripts.ts";
+import { CREATED, LogRecords, transcriptText } from "../../helpers/transcripts.ts";
 
 const transcript = Transcript.parse(transcriptText([
   { kind: "clock", of: "nostr", ms: 1000 },

@@ -1,0 +1,21 @@
+/**
+ * What the child's two threads say to each other: the supervisor (main
+ * thread) starts the environment's worker and sends it the run; the
+ * environment asks the supervisor to stop the agent's worker. Kept apart so
+ * the supervisor's bundle stays small.
+ *
+ * @module
+ */
+
+import type { Bootstrap } from "../runner/run_protocol.ts";
+
+/** What the environment's worker asks of the supervisor: to stop the agent's worker. */
+export const TERMINATE_AGENT = "oanix:terminate-agent";
+
+/** What the supervisor sends the environment's worker. */
+export interface ChildStart {
+  /** The run's bootstrap. */
+  boot: Bootstrap;
+  /** A module agent's worker, started by the supervisor: its RPC port. */
+  agentPort?: MessagePort;
+}
