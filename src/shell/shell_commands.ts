@@ -27,6 +27,7 @@ import {
   defineCommand,
   getCommandNames,
 } from "npm:just-bash@3.4.2";
+export { SHELL_ENV_NAMES } from "./shell_env_names.ts";
 
 /** Commands that stay out, with why. */
 const LEFT_OUT: ReadonlyMap<string, string> = new Map([
@@ -36,26 +37,6 @@ const LEFT_OUT: ReadonlyMap<string, string> = new Map([
   ["python", "no guest interpreters run here"],
   ["js-exec", "no guest interpreters run here"],
   ["node", "no guest interpreters run here"],
-]);
-
-/**
- * The environment variables that libraries behind the shell's commands
- * read when they load (minimatch for `ls`, yaml for `yq`): debug switches
- * whose values never reach the script. A process granted no environment
- * access (`--no-prompt`, no `--allow-env`) must be granted these names
- * (`--allow-env=__MINIMATCH_TESTING_PLATFORM__,LOG_TOKENS,LOG_STREAM`), or
- * those commands fail with "Requires env access".
- *
- * @example
- * ```ts
- * import { SHELL_ENV_NAMES } from "./shell_commands.ts";
- * console.log(`--allow-env=${SHELL_ENV_NAMES.join(",")}`);
- * ```
- */
-export const SHELL_ENV_NAMES: readonly string[] = Object.freeze([
-  "__MINIMATCH_TESTING_PLATFORM__",
-  "LOG_TOKENS",
-  "LOG_STREAM",
 ]);
 
 /**

@@ -9,6 +9,27 @@
 import { readFile, readJson, readText, writeFile, writeText } from "../../fs/file_io.ts";
 import type { Namespace } from "../../namespace/namespace.ts";
 import type { FileService } from "../../fs/types.ts";
+import type { AgentShellResult } from "./agent_host.ts";
+
+/**
+ * Options of an agent's `env.shell(script, options)`.
+ *
+ * @example
+ * ```ts
+ * import type { AgentShellOptions } from "@oanix/oanix";
+ * const o: AgentShellOptions = { cwd: "/workspace", args: ["a.txt"] };
+ * ```
+ */
+export interface AgentShellOptions {
+  /** The working directory (default `/workspace` when mounted, else `/`). */
+  cwd?: string;
+  /** Variables for the script. */
+  env?: Record<string, string>;
+  /** `$1`, `$2`, ... */
+  args?: string[];
+  /** Standard input. */
+  stdin?: string;
+}
 
 /**
  * The environment an agent module's default export is called with.
@@ -42,6 +63,13 @@ export interface AgentEnvironment {
   writeFile(path: string, data: Uint8Array | string): void;
   /** Creates or replaces a file of the namespace with text. */
   writeText(path: string, text: string): void;
+  /**
+   * Runs a bash script with OANIX's shell over the namespace (never the
+   * host), blocking until it ends. Present only for a sandboxed agent whose
+   * manifest says `program.with_shell: true`; bounded by the program's
+   * shell limits and the run's time.
+   */
+  shell?: (script: string, options?: AgentShellOptions) => AgentShellResult;
 }
 
 /**

@@ -52,6 +52,51 @@ export interface AgentWorkerOptions {
   onDenied?: (permission: string, value: string) => void;
   /** Stops the agent: its worker is terminated and the run rejects. */
   signal?: AbortSignal;
+  /**
+   * Runs a script with the shell over the agent's namespace: given, the
+   * agent's environment has `shell(script, options)`. Output past what one
+   * answer carries is cut (`truncated: true`).
+   */
+  shell?: (script: unknown, options: unknown) => Promise<AgentShellResult>;
+}
+
+/**
+ * What an agent's `env.shell(script)` returns.
+ *
+ * @example
+ * ```ts
+ * import type { AgentShellResult } from "@oanix/oanix";
+ * const ok = (r: AgentShellResult) => r.exitCode === 0;
+ * ```
+ */
+export interface AgentShellResult {
+  /** The script's exit status (124 out of time, 126 another limit, 127 no such command). */
+  exitCode: number;
+  /** Standard output. */
+  stdout: string;
+  /** Standard error. */
+  stderr: string;
+  /** True when the output was cut (a limit, or more than one answer carries). */
+  truncated: boolean;
+  /** True when the time ran out. */
+  timedOut: boolean;
+}
+
+/** The most characters of each output stream one shell answer carries. */
+const SHELL_TEXT_CAP = 512 * 1024;
+
+/** A shell result cut to fit in one answer. */
+function fitted(r: AgentShellResult): AgentShellResult {
+  const cut = (t: string) => t.length > SHELL_TEXT_CAP ? t.slice(0, SHELL_TEXT_CAP) : t;
+  const stdout = cut(String(r.stdout));
+  const stderr = cut(String(r.stderr));
+  return {
+    exitCode: r.exitCode,
+    stdout,
+    stderr,
+    truncated: r.truncated || stdout.length < r.stdout.length || stderr.length < r.stderr.length,
+    timedOut: r.timedOut,
+  };
 }
 
 interface Open {
@@ -224,6 +269,16 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
       case "denied":
         options.onDenied?.(String(a[0]), String(a[1]));
         return answer(0, json(null), false);
+      case "shell":
+        if (options.shell === undefined) {
+          throw new FsError("ENOSYS", undefined, "this agent has no shell (program.with_shell)");
+        }
+        try {
+          return answer(0, json(fitted(await options.shell(a[0], a[1]))), false);
+        } catch (e) {
+          if (e instanceof TypeError) throw new FsError("EINVAL", undefined, e.message);
+          throw e;
+        }
       default:
         throw new FsError("ENOSYS", undefined, `unknown operation ${op}`);
     }
@@ -275,7 +330,13 @@ export function runAgentInWorker(options: AgentWorkerOptions): Promise<number> {
         );
       }
     };
-    port.postMessage({ sab, program: options.program, args: options.args, env: options.env });
+    port.postMessage({
+      sab,
+      program: options.program,
+      args: options.args,
+      env: options.env,
+      shell: options.shell !== undefined,
+    });
   });
 }
 

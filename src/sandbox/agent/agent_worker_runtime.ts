@@ -22,6 +22,8 @@ interface Start {
   program: string;
   args: string[];
   env: Record<string, string>;
+  /** The environment serves `shell` calls. */
+  shell?: boolean;
 }
 
 /** Loads the agent module: bundled in (the sandbox), or by path (in process). */
@@ -297,6 +299,9 @@ async function runAgent(start: Start, load: AgentLoader): Promise<void> {
       readJson: (path: string) => JSON.parse(decoder.decode(readFile(path))),
       writeFile,
       writeText: (path: string, text: string) => writeFile(path, text),
+      ...(start.shell
+        ? { shell: (script: string, options: unknown = {}) => call("shell", script, options) }
+        : {}),
     });
     port.postMessage({ done: typeof code === "number" ? code : 0 });
   } catch (err) {

@@ -12,6 +12,9 @@ import type { Bootstrap } from "../runner/run_protocol.ts";
 /** What the environment's worker asks of the supervisor: to stop the agent's worker. */
 export const TERMINATE_AGENT = "oanix:terminate-agent";
 
+/** The name the supervisor gives the environment's worker. */
+export const ENVIRONMENT_WORKER = "oanix-environment";
+
 /** What the supervisor sends the environment's worker. */
 export interface ChildStart {
   /** The run's bootstrap. */

@@ -10,15 +10,15 @@
  */
 
 import { readFile } from "../../fs/file_io.ts";
-import { WasiRuntime } from "../../wasi/wasi_runtime.ts";
-import { AgentError, runAgentInWorker } from "../agent/agent_host.ts";
-import type { Bootstrap, ChildMessage } from "../runner/run_protocol.ts";
-import { buildNamespace, type BuiltNamespace } from "./build_namespace.ts";
+import { AgentError } from "../agent/agent_host.ts";
+import type { ChildMessage } from "../runner/run_protocol.ts";
+import { buildNamespace } from "./build_namespace.ts";
 import { openCapabilities } from "./capability_session.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
 import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
 import { refusalEvent, RefusalTally } from "./refusal_tally.ts";
+import { type EnvironmentParts, outputDecoder, ProgramTimeout, runProgram } from "./run_program.ts";
 
 type Send = (msg: ChildMessage) => void;
 
@@ -31,80 +31,7 @@ const scope = globalThis as unknown as {
   postMessage(message: unknown): void;
 };
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** One streaming decoder per output stream: a character may come in two writes. */
-function outputDecoder(): (stream: "stdout" | "stderr", bytes: Uint8Array) => string {
-  const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
-  return (stream, bytes) => decoders[stream].decode(bytes, { stream: true });
-}
-
-/** A check Deno does not audit (spawning), as the agent's worker saw it. */
-function deniedEvent(permission: string, value: string): Record<string, unknown> {
-  return {
-    timestamp: Date.now(),
-    level: "warn",
-    message: `permission denied: ${permission} ${value}`,
-    data: { source: "oanix-child", permission, value, denied: true },
-  };
-}
-
-/** The program ran out of time: the child stops it and still reports what it did. */
-class ProgramTimeout extends Error {}
-
-async function runProgram(
-  { boot, agentPort }: ChildStart,
-  built: BuiltNamespace,
-  send: Send,
-  deadline: AbortSignal,
-  terminateAgent: () => void,
-): Promise<number> {
-  const program = boot.manifest.program!;
-  const decode = outputDecoder();
-  const toOutput = (stream: "stdout" | "stderr", text: string) => {
-    if (!built.logs) send({ type: "output", stream, text });
-    else if (stream === "stdout") built.logs.writeStdout(text);
-    else built.logs.writeStderr(text);
-  };
-  if (program.kind === "wasi") {
-    const bytes = await Deno.readFile(program.path);
-    const forward = (stream: "stdout" | "stderr") => (chunk: Uint8Array) =>
-      send({ type: "output", stream, text: decode(stream, chunk) });
-    const result = await new WasiRuntime().run(built.namespace, bytes, {
-      args: [program.path.split("/").pop()!, ...program.args],
-      env: program.env,
-      stdin: program.stdin !== undefined
-        ? encoder.encode(program.stdin)
-        : boot.stdinBase64 !== undefined
-        ? Uint8Array.fromBase64(boot.stdinBase64)
-        : undefined,
-      timeoutMs: boot.manifest.limits.timeoutSecs * 1000,
-      ...(built.logs ? {} : { onStdout: forward("stdout"), onStderr: forward("stderr") }),
-    });
-    if (deadline.aborted) throw new ProgramTimeout();
-    return result.exitCode;
-  }
-  // A module agent runs in a worker of its own with no permissions: it cannot reach the
-  // network, the disk, or this realm (executors, keys, the protocol).
-  if (agentPort === undefined) throw new Error("the supervisor started no agent worker");
-  try {
-    return await runAgentInWorker({
-      program: program.path,
-      worker: { port: agentPort, terminate: terminateAgent },
-      args: program.args,
-      env: program.env,
-      namespace: built.namespace,
-      signal: deadline,
-      onOutput: toOutput,
-      onDenied: (permission, value) =>
-        send({ type: "host_event", event: deniedEvent(permission, value) }),
-    });
-  } catch (e) {
-    if (deadline.aborted) throw new ProgramTimeout();
-    throw e;
-  }
-}
 
 /**
  * Runs the environment of one run: builds the namespace, starts the
@@ -116,9 +43,10 @@ export async function runEnvironment(
   start: ChildStart,
   send: Send,
   terminateAgent: () => void,
+  parts: EnvironmentParts = {},
 ): Promise<void> {
   try {
-    await run(start, send, terminateAgent);
+    await run(start, send, terminateAgent, parts);
   } catch (err) {
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     send({
@@ -132,7 +60,12 @@ export async function runEnvironment(
   }
 }
 
-async function run(start: ChildStart, send: Send, terminateAgent: () => void): Promise<void> {
+async function run(
+  start: ChildStart,
+  send: Send,
+  terminateAgent: () => void,
+  parts: EnvironmentParts,
+): Promise<void> {
   const boot = start.boot;
   const capabilities = await openCapabilities(boot, send);
   const built = buildNamespace(boot.manifest, {
@@ -170,6 +103,7 @@ async function run(start: ChildStart, send: Send, terminateAgent: () => void): P
       send,
       deadline.signal,
       terminateAgent,
+      parts,
     );
     if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
   } catch (e) {
@@ -210,12 +144,13 @@ async function run(start: ChildStart, send: Send, terminateAgent: () => void): P
 }
 
 /** Runs the environment in this worker once the supervisor sends the bootstrap. */
-export function runChildWorker(): void {
+export function runChildWorker(parts: EnvironmentParts = {}): void {
   scope.onmessage = (e: MessageEvent<ChildStart>) => {
     runEnvironment(
       e.data,
       (msg) => scope.postMessage(msg),
       () => scope.postMessage(TERMINATE_AGENT),
+      parts,
     );
   };
 }

@@ -11,10 +11,8 @@
  */
 
 import { runChildWorker } from "./child_run.ts";
+import { ENVIRONMENT_WORKER } from "./child_protocol.ts";
 
 export { runEnvironment } from "./child_run.ts";
-
-/** The name the supervisor gives the environment's worker. */
-export const ENVIRONMENT_WORKER = "oanix-environment";
 
 if ((globalThis as { name?: unknown }).name === ENVIRONMENT_WORKER) runChildWorker();

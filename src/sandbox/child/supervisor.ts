@@ -20,7 +20,7 @@
 
 import { createAgentWorker } from "../agent/agent_worker_handle.ts";
 import { type Bootstrap, type ChildMessage, encodeMessage } from "../runner/run_protocol.ts";
-import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
+import { type ChildStart, ENVIRONMENT_WORKER, TERMINATE_AGENT } from "./child_protocol.ts";
 
 /** Exit code when the runner went away. */
 export const EXIT_ORPHANED = 129;
@@ -94,7 +94,7 @@ interface Environment {
 function environmentWorker(bundle: string): Environment {
   const worker = new Worker(new URL(`file://${bundle}`), {
     type: "module",
-    name: "oanix-environment",
+    name: ENVIRONMENT_WORKER,
   });
   return {
     start(start, send, terminateAgent) {

@@ -43,7 +43,13 @@ export interface Explanation {
   /** The mounts: point, type and the rest of their fields. */
   mounts: Array<{ point: string; type: string; detail: Record<string, unknown> }>;
   /** The grant. */
-  permissions: { read: string[]; write: string[]; net: string[]; memory_mb?: number };
+  permissions: {
+    read: string[];
+    write: string[];
+    net: string[];
+    env?: string[];
+    memory_mb?: number;
+  };
   /** The program, when there is one. */
   program: { kind: string; path: string; args: string[] } | null;
   /** The child's command line, with placeholders for the per-run parts. */
@@ -68,6 +74,7 @@ export function explanationOf(manifest: Manifest): Explanation {
     write: p.grant.write,
     net: p.grant.net,
   };
+  if (p.grant.env !== undefined) permissions.env = p.grant.env;
   if (p.grant.memoryMb !== undefined) permissions.memory_mb = p.grant.memoryMb;
   return {
     mounts: Object.entries(manifest.mounts).map(([point, { type, ...detail }]) => ({
@@ -99,12 +106,17 @@ export function explainManifest(manifest: Manifest): string {
   for (const m of e.mounts) rows.push([m.point, m.type, detailText(m.detail)]);
   const module = e.program?.kind === "module"
     ? " (a module agent runs bundled with its imports, in a worker of its own)"
+    : e.program?.kind === "shell"
+    ? " (the script runs in OANIX's shell over the namespace, never on the host)"
     : "";
   const grant = [
     `read:  ${e.permissions.read.join(", ") || "(none)"}${module}`,
     `write: ${e.permissions.write.join(", ") || "(none)"}`,
     `net:   ${e.permissions.net.join(", ") || "(none)"}`,
-    "env, run, ffi, sys, import: never",
+    e.permissions.env
+      ? `env:   ${e.permissions.env.join(", ")} (the shell's libraries' debug switches, unset)`
+      : "env: never",
+    "run, ffi, sys, import: never",
   ];
   return `Namespace:\n${table(rows)}\nPermissions:\n${grant.map((g) => `  ${g}`).join("\n")}\n\n` +
     `Command (run in a fresh temporary folder, with a cleared environment):\n  ` +

@@ -193,6 +193,29 @@ export class FieldReader {
     return v;
   }
 
+  /** An optional whole number, at least `min`. */
+  optionalInteger(key: string, min = 0): number | undefined {
+    const v = this.raw(key);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min) {
+      throw this.error(
+        [...this.path, key],
+        `expected a whole number ≥ ${min}, got ${describeType(v)}`,
+      );
+    }
+    return v;
+  }
+
+  /** An optional `true` or `false`. */
+  optionalBoolean(key: string): boolean | undefined {
+    const v = this.raw(key);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "boolean") {
+      throw this.error([...this.path, key], `expected true or false, got ${describeType(v)}`);
+    }
+    return v;
+  }
+
   /** One of `choices`, or `fallback` when absent. */
   choice<T extends string>(key: string, choices: readonly T[], fallback?: T): T {
     const v = this.raw(key);

@@ -23,7 +23,7 @@
  *     max_response_bytes: 10485760
  *     secrets: { API_KEY: { env: MY_API_KEY, hosts: ["127.0.0.1:8080"] } }
  * program:
- *   wasi: agent.wasm     # or  module: agent/main.ts  (root: agent/ to widen its imports)
+ *   wasi: agent.wasm     # or module: agent/main.ts, shell: SCRIPT, shell_file: fix.sh
  *   args: [--verbose]
  * record: true             # the capabilities' exchanges into the output's cap.jsonl
  * # replay: ./earlier/cap.jsonl   (serve them from a transcript, with no network)
@@ -46,6 +46,9 @@ import {
   type ManifestProblem,
 } from "./field_reader.ts";
 import { resolveFrom } from "./host_path.ts";
+import { type ProgramSpec, readProgram } from "./program.ts";
+
+export type { ProgramSpec, ShellProgramLimits } from "./program.ts";
 
 /**
  * The task section.
@@ -133,35 +136,6 @@ export interface SecretSpec {
   file?: string;
   /** The hosts (`name` or `name:port`) it may be sent to. */
   hosts: string[];
-}
-
-/**
- * The program a run executes: a WASI module or a JS/TS agent module.
- *
- * @example
- * ```ts
- * import type { ProgramSpec } from "@oanix/oanix";
- * const p: ProgramSpec = { kind: "wasi", path: "/srv/agent.wasm", args: [], env: {} };
- * ```
- */
-export interface ProgramSpec {
-  /** `wasi` for a .wasm command module, `module` for a JS/TS agent. */
-  kind: "wasi" | "module";
-  /** The absolute host path of the program file. */
-  path: string;
-  /** Arguments (WASI argv after the program name; `args` for a module). */
-  args: string[];
-  /** Environment variables given to the program (never the host's). */
-  env: Record<string, string>;
-  /** Text for WASI stdin. */
-  stdin?: string;
-  /** A host file whose bytes are WASI stdin. */
-  stdinFile?: string;
-  /**
-   * For a module agent: the folder its local imports must lie in (default:
-   * the folder of its file). Packages (npm, JSR) may come from anywhere.
-   */
-  root?: string;
 }
 
 /**
@@ -508,43 +482,6 @@ function readAllow(r: FieldReader, key = "allow"): string[] {
     }
   }
   return allow;
-}
-
-function readProgram(r: FieldReader, baseDir: string): ProgramSpec {
-  const wasi = r.optionalString("wasi");
-  const module = r.optionalString("module");
-  if ((wasi === undefined) === (module === undefined)) {
-    throw r.error(r.path, "give exactly one of wasi or module");
-  }
-  const program: ProgramSpec = {
-    kind: wasi !== undefined ? "wasi" : "module",
-    path: resolveFrom(baseDir, (wasi ?? module)!),
-    args: r.stringList("args"),
-    env: r.stringMap("env"),
-  };
-  if (/^[a-z]+:/i.test((wasi ?? module)!) && !/^file:/i.test((wasi ?? module)!)) {
-    throw r.error(
-      [...r.path, wasi ? "wasi" : "module"],
-      "remote programs are refused: give a local file",
-    );
-  }
-  const stdin = r.raw("stdin");
-  if (stdin !== undefined && stdin !== null) {
-    if (typeof stdin !== "string") throw r.error([...r.path, "stdin"], "expected a string");
-    program.stdin = stdin;
-  }
-  const stdinFile = r.optionalString("stdin_file");
-  if (stdinFile !== undefined) program.stdinFile = resolveFrom(baseDir, stdinFile);
-  if (program.kind === "module" && (program.stdin !== undefined || program.stdinFile)) {
-    throw r.error([...r.path, "stdin"], "stdin is for wasi programs");
-  }
-  const root = r.optionalString("root");
-  if (root !== undefined) {
-    if (program.kind !== "module") throw r.error([...r.path, "root"], "root is for module agents");
-    program.root = resolveFrom(baseDir, root);
-  }
-  r.done();
-  return program;
 }
 
 function readLimits(r: FieldReader | undefined): Limits {

@@ -11,13 +11,15 @@
  * | nostr | net to its relays' hosts |
  * | mem, map (inline), task, logs | nothing |
  * | the program | read of its file (a module agent: its bundle, with the agent worker) |
+ * | the shell (shell scripts, agents `with_shell`, `oanix mcp`) | env: three debug switches its libraries read, never set in the child |
  *
- * Nothing else is ever granted: no env, run, ffi, sys or import, and
- * `--no-prompt` always. No network mount means no `--allow-net` at all.
+ * Nothing else is ever granted: no other env, no run, ffi, sys or import,
+ * and `--no-prompt` always. No network mount means no `--allow-net` at all.
  *
  * @module
  */
 
+import { SHELL_ENV_NAMES } from "../../shell/shell_env_names.ts";
 import type { Manifest } from "./manifest.ts";
 
 /**
@@ -36,6 +38,8 @@ export interface PermissionGrant {
   write: string[];
   /** Hosts (`host` or `host:port`) the child may connect to. */
   net: string[];
+  /** Environment variable names the child may read (only the shell's; the child's are cleared). */
+  env?: string[];
   /** The V8 heap limit in MiB, when the manifest sets one. */
   memoryMb?: number;
 }
@@ -90,6 +94,24 @@ export interface RuntimeFiles {
   environment?: string;
   /** The agent's worker entry, bundled with the agent. */
   agent?: string;
+  /** True when the environment carries the shell although the program is no shell (`oanix mcp`). */
+  shell?: boolean;
+}
+
+/**
+ * Whether a run's environment carries the shell: a shell script, or a
+ * module agent given `env.shell`.
+ *
+ * @example
+ * ```ts
+ * import { validateManifest } from "@oanix/oanix";
+ * import { usesShell } from "./permissions.ts";
+ * const m = validateManifest({ mounts: {}, program: { shell: "ls" } }, "/srv");
+ * console.log(usesShell(m)); // true
+ * ```
+ */
+export function usesShell(manifest: Manifest): boolean {
+  return manifest.program?.kind === "shell" || manifest.program?.withShell === true;
 }
 
 /**
@@ -147,13 +169,14 @@ export function permissionsFor(manifest: Manifest, runtime?: RuntimeFiles): Perm
   if (runtime?.environment !== undefined) read.push(runtime.environment);
   if (manifest.program?.kind === "module" && runtime?.agent !== undefined) {
     read.push(runtime.agent);
-  } else if (manifest.program) read.push(manifest.program.path);
+  } else if (manifest.program?.path) read.push(manifest.program.path);
   if (manifest.program?.stdinFile) read.push(manifest.program.stdinFile);
   const grant: PermissionGrant = {
     read: uniqueSorted(read),
     write: uniqueSorted(write),
     net: uniqueSorted(net),
   };
+  if (usesShell(manifest) || runtime?.shell) grant.env = [...SHELL_ENV_NAMES];
   grant.memoryMb = manifest.limits.memoryMb;
   return { grant, flags: flagsFor(grant) };
 }
@@ -172,12 +195,13 @@ export function flagsFor(grant: PermissionGrant): string[] {
   for (const p of [...grant.read, ...grant.write]) {
     if (p.includes(",")) throw new Error(`a granted path may not contain a comma: ${p}`);
   }
-  for (const h of grant.net) {
+  for (const h of [...grant.net, ...grant.env ?? []]) {
     if (h.includes(",")) throw new Error(`a granted host may not contain a comma: ${h}`);
   }
   if (grant.read.length > 0) flags.push(`--allow-read=${grant.read.join(",")}`);
   if (grant.write.length > 0) flags.push(`--allow-write=${grant.write.join(",")}`);
   if (grant.net.length > 0) flags.push(`--allow-net=${grant.net.join(",")}`);
+  if (grant.env?.length) flags.push(`--allow-env=${grant.env.join(",")}`);
   if (grant.memoryMb !== undefined) {
     flags.push(`--v8-flags=--max-old-space-size=${Math.floor(grant.memoryMb)}`);
   }

@@ -130,6 +130,8 @@ export function isGranted(
       return within(value, grant.write, cwd);
     case "net":
       return hostAllowed(value, grant.net);
+    case "env":
+      return grant.env?.includes(value) ?? false;
     default:
       return false;
   }

@@ -43,6 +43,8 @@ export interface BundleSpec {
   sourceMap: "inline" | "linked";
   /** Hosts (besides a remote entry's own) the graph may import from, beyond Deno's defaults. */
   allowImport?: string[];
+  /** Packages left out of the bundle (optional imports the code never takes). */
+  external?: string[];
 }
 
 /**
@@ -135,10 +137,19 @@ async function readEntry(spec: BundleSpec): Promise<CacheEntry | undefined> {
   }
 }
 
+/** Files of Deno's npm cache: named by package version, never changed in place. */
+const NPM_CACHE = /\/npm\/registry\.npmjs\.org\//;
+
 async function stamp(source: string): Promise<SourceStamp> {
-  if (!source.startsWith("/")) return { source };
-  const info = await Deno.stat(source);
-  return { source, mtimeMs: info.mtime?.getTime() ?? 0, size: info.size };
+  if (!source.startsWith("/") || NPM_CACHE.test(source)) return { source };
+  try {
+    const info = await Deno.stat(source);
+    return { source, mtimeMs: info.mtime?.getTime() ?? 0, size: info.size };
+  } catch (e) {
+    // A package's own source map may name files it does not ship: absent, and staying so.
+    if (e instanceof Deno.errors.NotFound) return { source, mtimeMs: -1, size: -1 };
+    throw e;
+  }
 }
 
 async function current(stamps: SourceStamp[]): Promise<boolean> {
@@ -171,6 +182,7 @@ async function build(spec: BundleSpec): Promise<Bundle> {
       `--sourcemap=${spec.sourceMap}`,
       ...config,
       ...remote,
+      ...(spec.external ?? []).map((name) => `--external=${name}`),
       "-o",
       out,
       spec.entry.href,

@@ -178,15 +178,32 @@ async function checkProgram(
 ): Promise<AgentBundle | undefined> {
   const program = manifest.program;
   if (program === undefined) {
-    report(["program"], "is required: give `wasi: FILE.wasm` or `module: FILE.ts` to run");
+    report(
+      ["program"],
+      "is required: give `wasi: FILE.wasm`, `module: FILE.ts`, `shell: SCRIPT` or " +
+        "`shell_file: FILE.sh` to run",
+    );
     return undefined;
   }
-  const field = ["program", program.kind === "wasi" ? "wasi" : "module"];
+  const field = [
+    "program",
+    program.kind === "shell"
+      ? (program.script === undefined ? "shell_file" : "shell")
+      : program.kind,
+  ];
   if (program.stdinFile !== undefined) {
     await readableFile(program.stdinFile, ["program", "stdin_file"], report);
   }
+  if (program.script !== undefined) {
+    if (program.script.trim() === "") report(field, "the script is empty");
+    return undefined;
+  }
   const head = await readableFile(program.path, field, report);
   if (head === undefined) return undefined;
+  if (program.kind === "shell") {
+    if (head.includes(0)) report(field, `${program.path} is not a text file`);
+    return undefined;
+  }
   if (program.kind === "wasi") {
     if (!WASM_MAGIC.every((b, i) => head[i] === b)) {
       report(field, `${program.path} is not a WebAssembly module (no \\0asm header)`);

@@ -11,7 +11,7 @@
 
 import { join, resolve } from "node:path/posix";
 import type { Manifest } from "../manifest/manifest.ts";
-import { permissionsFor, type RuntimeFiles } from "../manifest/permissions.ts";
+import { permissionsFor, type RuntimeFiles, usesShell } from "../manifest/permissions.ts";
 import { applyChangesToFolder } from "./apply_changes.ts";
 import { AuditTail } from "./audit.ts";
 import { CappedQueue, CappedText } from "./capped_text.ts";
@@ -85,7 +85,7 @@ export async function runSandboxed(
     ...(options.outDir === undefined ? {} : { outDir: resolve(options.outDir) }),
   });
   if (checked.problems.length > 0) throw new RunRefusedError(checked.problems);
-  const bundles = await childRuntime(denoPath);
+  const bundles = await childRuntime(denoPath, { shell: usesShell(manifest) });
   const agent = checked.agent && { bundle: checked.agent.path };
   // A recording run's output folder is known before its child starts: the child writes there.
   const recordDir = manifest.record

@@ -15,6 +15,10 @@ import { denoDir } from "./deno_dir.ts";
 
 const CHILD_ENTRY = new URL("../child/child_main.ts", import.meta.url);
 const ENVIRONMENT_ENTRY = new URL("../child/environment_main.ts", import.meta.url);
+/** The environment with the shell in it (its package, just-bash, is large: only when needed). */
+const SHELL_ENVIRONMENT_ENTRY = new URL("../child/environment_shell_main.ts", import.meta.url);
+/** Optional packages of the shell's archive commands that are never installed. */
+const SHELL_EXTERNALS = ["@mongodb-js/zstd", "node-liblzma"];
 const WORKER_RUNTIME = new URL("../agent/agent_worker_runtime.ts", import.meta.url);
 /**
  * The package's own configuration, when it is a folder on disk (a checkout
@@ -67,8 +71,14 @@ export interface ChildRuntime {
   environment: string;
 }
 
-async function runtimeBundle(entry: URL, denoPath: string, config: string | null) {
+async function runtimeBundle(
+  entry: URL,
+  denoPath: string,
+  config: string | null,
+  external: string[] = [],
+) {
   return await bundleCached({
+    external,
     entry,
     cacheDir: join(
       await bundleCacheRoot(denoPath),
@@ -86,7 +96,11 @@ async function runtimeBundle(entry: URL, denoPath: string, config: string | null
  * Bundles (or finds, unchanged, in the cache) the child's entry and its
  * environment's worker, from this package. A package on disk (a checkout, a
  * local path) is bundled under its own `deno.json` and lock; one loaded by
- * URL (JSR, HTTP) with no configuration (never the user's).
+ * URL (JSR, HTTP) with no configuration (never the user's). With `shell`,
+ * the environment carries the shell; its package is not in the library's
+ * lock (most runs never need it), so that bundle is built with no
+ * configuration and its pinned `npm:` specifiers (the first build fetches
+ * the package).
  *
  * @throws {BundleError} when bundling fails.
  *
@@ -95,11 +109,16 @@ async function runtimeBundle(entry: URL, denoPath: string, config: string | null
  * const { child } = await childRuntime(Deno.execPath());
  * ```
  */
-export async function childRuntime(denoPath: string): Promise<ChildRuntime> {
+export async function childRuntime(
+  denoPath: string,
+  { shell = false }: { shell?: boolean } = {},
+): Promise<ChildRuntime> {
   const config = await packageConfig();
   const [child, environment] = await Promise.all([
     runtimeBundle(CHILD_ENTRY, denoPath, config),
-    runtimeBundle(ENVIRONMENT_ENTRY, denoPath, config),
+    shell
+      ? runtimeBundle(SHELL_ENVIRONMENT_ENTRY, denoPath, null, SHELL_EXTERNALS)
+      : runtimeBundle(ENVIRONMENT_ENTRY, denoPath, config),
   ]);
   return { child: child.path, environment: environment.path };
 }

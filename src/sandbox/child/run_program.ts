@@ -1,0 +1,166 @@
+/**
+ * Running the manifest's program in the child's environment: a WASI
+ * module, a JS/TS agent in its own worker, or a shell script through the
+ * shell over the namespace.
+ *
+ * Not part of the public API.
+ *
+ * @module
+ */
+
+import type { runShell } from "../../shell/run_shell.ts";
+import type { ShellOptions, ShellResult } from "../../shell/shell_options.ts";
+import { WasiRuntime } from "../../wasi/wasi_runtime.ts";
+import { runAgentInWorker } from "../agent/agent_host.ts";
+import type { ProgramSpec } from "../manifest/program.ts";
+import type { ChildMessage } from "../runner/run_protocol.ts";
+import type { BuiltNamespace } from "./build_namespace.ts";
+import type { ChildStart } from "./child_protocol.ts";
+
+type Send = (msg: ChildMessage) => void;
+/** The shell, when the environment's bundle carries it. */
+export type ShellRunner = typeof runShell;
+
+/** What one environment bundle can run beyond WASI and module agents. */
+export interface EnvironmentParts {
+  /** The shell: shell scripts, `env.shell` for agents `with_shell`, and `oanix mcp`'s `bash`. */
+  shell?: ShellRunner;
+}
+
+/** The program ran out of time: the child stops it and still reports what it did. */
+export class ProgramTimeout extends Error {}
+
+const encoder = new TextEncoder();
+
+/** One streaming decoder per output stream: a character may come in two writes. */
+export function outputDecoder(): (stream: "stdout" | "stderr", bytes: Uint8Array) => string {
+  const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+  return (stream, bytes) => decoders[stream].decode(bytes, { stream: true });
+}
+
+/** A check Deno does not audit (spawning), as the agent's worker saw it. */
+function deniedEvent(permission: string, value: string): Record<string, unknown> {
+  return {
+    timestamp: Date.now(),
+    level: "warn",
+    message: `permission denied: ${permission} ${value}`,
+    data: { source: "oanix-child", permission, value, denied: true },
+  };
+}
+
+/** The shell's limits for a program: the manifest's, with the run's time. */
+export function shellLimitsOf(program: ProgramSpec, timeoutSecs: number): ShellOptions["limits"] {
+  return { ...program.shellLimits, timeoutMs: Math.max(1, Math.round(timeoutSecs * 1000)) };
+}
+
+/** The bytes of the program's stdin, when it has any. */
+function stdinBytes({ boot }: ChildStart): Uint8Array | undefined {
+  const program = boot.manifest.program!;
+  if (program.stdin !== undefined) return encoder.encode(program.stdin);
+  return boot.stdinBase64 === undefined ? undefined : Uint8Array.fromBase64(boot.stdinBase64);
+}
+
+/** An agent's shell call: the script's output kept to what one answer can carry. */
+function agentShell(
+  shell: ShellRunner,
+  built: BuiltNamespace,
+  program: ProgramSpec,
+  timeoutSecs: number,
+  signal: AbortSignal,
+) {
+  return async (script: unknown, options: unknown): Promise<ShellResult> => {
+    const o = (options ?? {}) as ShellOptions;
+    const given = o !== null && typeof o === "object" ? o : {};
+    return await shell(built.namespace, String(script), {
+      ...given,
+      limits: shellLimitsOf(program, timeoutSecs),
+      signal,
+    });
+  };
+}
+
+/**
+ * Runs the program of `start` over `built` until it ends; resolves with its
+ * exit code. Throws {@linkcode ProgramTimeout} when `deadline` ended it.
+ */
+export async function runProgram(
+  start: ChildStart,
+  built: BuiltNamespace,
+  send: Send,
+  deadline: AbortSignal,
+  terminateAgent: () => void,
+  parts: EnvironmentParts,
+): Promise<number> {
+  const { boot, agentPort } = start;
+  const program = boot.manifest.program!;
+  const timeoutSecs = boot.manifest.limits.timeoutSecs;
+  const decode = outputDecoder();
+  const toOutput = (stream: "stdout" | "stderr", text: string) => {
+    if (!built.logs) send({ type: "output", stream, text });
+    else if (stream === "stdout") built.logs.writeStdout(text);
+    else built.logs.writeStderr(text);
+  };
+  if (program.kind === "wasi") {
+    const bytes = await Deno.readFile(program.path);
+    const forward = (stream: "stdout" | "stderr") => (chunk: Uint8Array) =>
+      send({ type: "output", stream, text: decode(stream, chunk) });
+    const stdin = stdinBytes(start);
+    const result = await new WasiRuntime().run(built.namespace, bytes, {
+      args: [program.path.split("/").pop()!, ...program.args],
+      env: program.env,
+      ...(stdin === undefined ? {} : { stdin }),
+      timeoutMs: timeoutSecs * 1000,
+      ...(built.logs ? {} : { onStdout: forward("stdout"), onStderr: forward("stderr") }),
+    });
+    if (deadline.aborted) throw new ProgramTimeout();
+    return result.exitCode;
+  }
+  if (program.kind === "shell") {
+    if (parts.shell === undefined) throw new Error("this child was started without the shell");
+    const script = program.script ?? await Deno.readTextFile(program.path);
+    const stdin = stdinBytes(start);
+    const shellSays = (stream: "stdout" | "stderr") => (chunk: Uint8Array) =>
+      toOutput(stream, decode(stream, chunk));
+    try {
+      const result = await parts.shell(built.namespace, script, {
+        args: program.args,
+        env: program.env,
+        ...(stdin === undefined ? {} : { stdin: new TextDecoder().decode(stdin) }),
+        limits: shellLimitsOf(program, timeoutSecs),
+        signal: deadline,
+        onStdout: shellSays("stdout"),
+        onStderr: shellSays("stderr"),
+      });
+      if (result.timedOut) throw new ProgramTimeout();
+      return result.exitCode;
+    } catch (e) {
+      if (deadline.aborted) throw new ProgramTimeout();
+      throw e;
+    }
+  }
+  // A module agent runs in a worker of its own with no permissions: it cannot reach the
+  // network, the disk, or this realm (executors, keys, the protocol).
+  if (agentPort === undefined) throw new Error("the supervisor started no agent worker");
+  if (program.withShell && parts.shell === undefined) {
+    throw new Error("this child was started without the shell");
+  }
+  try {
+    return await runAgentInWorker({
+      program: program.path,
+      worker: { port: agentPort, terminate: terminateAgent },
+      args: program.args,
+      env: program.env,
+      namespace: built.namespace,
+      signal: deadline,
+      onOutput: toOutput,
+      onDenied: (permission, value) =>
+        send({ type: "host_event", event: deniedEvent(permission, value) }),
+      ...(program.withShell && parts.shell
+        ? { shell: agentShell(parts.shell, built, program, timeoutSecs, deadline) }
+        : {}),
+    });
+  } catch (e) {
+    if (deadline.aborted) throw new ProgramTimeout();
+    throw e;
+  }
+}
