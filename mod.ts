@@ -213,7 +213,7 @@ export {
   type WasmSource,
 } from "./src/wasi/mod.ts";
 
-export { type ShellLimits } from "./src/shell/mod.ts";
+export { type ShellLimits } from "./src/shell/shell_limits.ts";
 
 export {
   type CustomJobHandler,

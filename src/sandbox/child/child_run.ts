@@ -11,14 +11,16 @@
 
 import { readFile } from "../../fs/file_io.ts";
 import { AgentError } from "../agent/agent_host.ts";
-import type { ChildMessage } from "../runner/run_protocol.ts";
+import type { ChildMessage, HostMessage } from "../runner/run_protocol.ts";
 import { buildNamespace } from "./build_namespace.ts";
 import { openCapabilities } from "./capability_session.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
 import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
 import { refusalEvent, RefusalTally } from "./refusal_tally.ts";
+import { HostInbox } from "./host_inbox.ts";
 import { type EnvironmentParts, outputDecoder, ProgramTimeout, runProgram } from "./run_program.ts";
+import { serveSession } from "./serve_session.ts";
 
 type Send = (msg: ChildMessage) => void;
 
@@ -44,9 +46,10 @@ export async function runEnvironment(
   send: Send,
   terminateAgent: () => void,
   parts: EnvironmentParts = {},
+  inbox?: HostInbox,
 ): Promise<void> {
   try {
-    await run(start, send, terminateAgent, parts);
+    await run(start, send, terminateAgent, parts, inbox);
   } catch (err) {
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     send({
@@ -65,6 +68,7 @@ async function run(
   send: Send,
   terminateAgent: () => void,
   parts: EnvironmentParts,
+  inbox: HostInbox | undefined,
 ): Promise<void> {
   const boot = start.boot;
   const capabilities = await openCapabilities(boot, send);
@@ -92,25 +96,42 @@ async function run(
   built.task?.setRunning();
   send({ type: "status", status: statusOf() });
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), boot.manifest.limits.timeoutSecs * 1000);
+  const limitSecs = boot.serve?.sessionSecs ?? boot.manifest.limits.timeoutSecs;
+  const timer = setTimeout(() => deadline.abort(), limitSecs * 1000);
   let exitCode = 0;
   let error: string | undefined;
   let timedOut = false;
   try {
-    exitCode = await runProgram(
-      start,
-      { ...built, namespace: agentView },
-      send,
-      deadline.signal,
-      terminateAgent,
-      parts,
-    );
-    if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
+    if (boot.serve) {
+      if (inbox === undefined || parts.shell === undefined || parts.runTool === undefined) {
+        throw new Error("this child cannot serve a session");
+      }
+      const declared = await serveSession(boot.manifest, agentView, inbox, send, deadline.signal, {
+        shell: parts.shell,
+        runTool: parts.runTool,
+      });
+      if (declared?.status === "failed") {
+        exitCode = 1;
+        error = declared.error ?? "the client ended the task as failed";
+      }
+    } else {
+      exitCode = await runProgram(
+        start,
+        { ...built, namespace: agentView },
+        send,
+        deadline.signal,
+        terminateAgent,
+        parts,
+      );
+      if (exitCode !== 0) error = `the program exited with code ${exitCode}`;
+    }
   } catch (e) {
     exitCode = 1;
     if (e instanceof ProgramTimeout) {
       [exitCode, timedOut] = [124, true];
-      error = `timed out after ${boot.manifest.limits.timeoutSecs} s: the program was stopped`;
+      error = boot.serve
+        ? `the session's time (${limitSecs} s) ran out: it was ended`
+        : `timed out after ${limitSecs} s: the program was stopped`;
     } else if (e instanceof AgentError) {
       error = e.location ? `${e.message} (at ${e.location})` : e.message;
       const stack = `${e.agentStack ?? e.message}\n`;
@@ -145,12 +166,16 @@ async function run(
 
 /** Runs the environment in this worker once the supervisor sends the bootstrap. */
 export function runChildWorker(parts: EnvironmentParts = {}): void {
-  scope.onmessage = (e: MessageEvent<ChildStart>) => {
+  let inbox: HostInbox | undefined;
+  scope.onmessage = (e: MessageEvent<ChildStart | HostMessage>) => {
+    if (inbox !== undefined) return inbox.push(e.data as HostMessage);
+    inbox = new HostInbox();
     runEnvironment(
-      e.data,
+      e.data as ChildStart,
       (msg) => scope.postMessage(msg),
       () => scope.postMessage(TERMINATE_AGENT),
       parts,
+      inbox,
     );
   };
 }

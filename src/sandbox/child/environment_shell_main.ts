@@ -11,6 +11,7 @@
  */
 
 import { runShell } from "../../shell/run_shell.ts";
+import { runTool } from "../tools/run_tool.ts";
 import type { ChildMessage } from "../runner/run_protocol.ts";
 import { runChildWorker, runEnvironment as runPlainEnvironment } from "./child_run.ts";
 import { type ChildStart, ENVIRONMENT_WORKER } from "./child_protocol.ts";
@@ -21,9 +22,9 @@ export function runEnvironment(
   send: (msg: ChildMessage) => void,
   terminateAgent: () => void,
 ): Promise<void> {
-  return runPlainEnvironment(start, send, terminateAgent, { shell: runShell });
+  return runPlainEnvironment(start, send, terminateAgent, { shell: runShell, runTool });
 }
 
 if ((globalThis as { name?: unknown }).name === ENVIRONMENT_WORKER) {
-  runChildWorker({ shell: runShell });
+  runChildWorker({ shell: runShell, runTool });
 }

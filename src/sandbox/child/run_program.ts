@@ -8,7 +8,8 @@
  * @module
  */
 
-import type { runShell } from "../../shell/run_shell.ts";
+import type { FileService } from "../../fs/types.ts";
+import type { ToolRunner } from "../tools/tool_types.ts";
 import type { ShellOptions, ShellResult } from "../../shell/shell_options.ts";
 import { WasiRuntime } from "../../wasi/wasi_runtime.ts";
 import { runAgentInWorker } from "../agent/agent_host.ts";
@@ -18,13 +19,22 @@ import type { BuiltNamespace } from "./build_namespace.ts";
 import type { ChildStart } from "./child_protocol.ts";
 
 type Send = (msg: ChildMessage) => void;
-/** The shell, when the environment's bundle carries it. */
-export type ShellRunner = typeof runShell;
+/**
+ * The shell (`runShell`), when the environment's bundle carries it; typed
+ * here so that the plain environment's graph never reaches its package.
+ */
+export type ShellRunner = (
+  namespace: FileService,
+  script: string,
+  options?: ShellOptions,
+) => Promise<ShellResult>;
 
 /** What one environment bundle can run beyond WASI and module agents. */
 export interface EnvironmentParts {
   /** The shell: shell scripts, `env.shell` for agents `with_shell`, and `oanix mcp`'s `bash`. */
   shell?: ShellRunner;
+  /** The tools a serving session (`oanix mcp`) answers calls with. */
+  runTool?: ToolRunner;
 }
 
 /** The program ran out of time: the child stops it and still reports what it did. */

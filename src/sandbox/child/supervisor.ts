@@ -19,7 +19,13 @@
  */
 
 import { createAgentWorker } from "../agent/agent_worker_handle.ts";
-import { type Bootstrap, type ChildMessage, encodeMessage } from "../runner/run_protocol.ts";
+import {
+  type Bootstrap,
+  type ChildMessage,
+  encodeMessage,
+  type HostMessage,
+  parseHostMessage,
+} from "../runner/run_protocol.ts";
 import { type ChildStart, ENVIRONMENT_WORKER, TERMINATE_AGENT } from "./child_protocol.ts";
 
 /** Exit code when the runner went away. */
@@ -60,23 +66,26 @@ function writeAll(bytes: Uint8Array): void {
 }
 
 /**
- * Reads stdin: the first line is the bootstrap; the rest is only watched
- * for its end. Resolves the bootstrap; calls `onClosed` at the end.
+ * Reads stdin: the first line is the bootstrap; each later line a host
+ * message (a serving session's calls), passed to `onLine`. Resolves the
+ * bootstrap; calls `onClosed` at the end.
  */
-function readStdin(onClosed: () => void): Promise<Bootstrap> {
+function readStdin(onLine: (line: string) => void, onClosed: () => void): Promise<Bootstrap> {
   return new Promise((resolve, reject) => {
     (async () => {
       const decoder = new TextDecoder();
       let text = "";
       let booted = false;
       for await (const chunk of Deno.stdin.readable) {
-        if (booted) continue;
         text += decoder.decode(chunk, { stream: true });
-        const nl = text.indexOf("\n");
-        if (nl >= 0) {
-          booted = true;
-          resolve(JSON.parse(text.slice(0, nl)) as Bootstrap);
-          text = "";
+        for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n")) {
+          const line = text.slice(0, nl);
+          text = text.slice(nl + 1);
+          if (booted) onLine(line);
+          else {
+            booted = true;
+            resolve(JSON.parse(line) as Bootstrap);
+          }
         }
       }
       if (!booted) reject(new Error("the runner closed stdin before the bootstrap"));
@@ -88,6 +97,8 @@ function readStdin(onClosed: () => void): Promise<Bootstrap> {
 /** How the environment runs: in a worker, or in this thread. */
 interface Environment {
   start(start: ChildStart, send: (msg: ChildMessage) => void, terminateAgent: () => void): void;
+  /** Passes on a host message (a serving session's call or end). */
+  deliver(msg: HostMessage): void;
 }
 
 /** The environment in a worker of its own (it inherits the child's whole grant). */
@@ -116,6 +127,7 @@ function environmentWorker(bundle: string): Environment {
       };
       worker.postMessage(start, start.agentPort ? [start.agentPort] : []);
     },
+    deliver: (msg) => worker.postMessage(msg),
   };
 }
 
@@ -138,6 +150,8 @@ function environmentHere(bundle: string): Environment {
         });
       });
     },
+    // A serving session runs in a worker: this thread runs module agents only.
+    deliver: () => {},
   };
 }
 
@@ -158,9 +172,17 @@ export async function supervise(args: string[]): Promise<void> {
   const environment = agent === undefined
     ? environmentWorker(environmentBundle)
     : environmentHere(environmentBundle);
-  const boot = await readStdin(() => Deno.exit(EXIT_ORPHANED));
+  // Host messages may come in the bootstrap's own chunk: they wait until the environment starts.
+  let early: HostMessage[] | undefined = [];
+  const boot = await readStdin((line) => {
+    const msg = parseHostMessage(line);
+    if (msg === undefined) return;
+    if (early !== undefined) early.push(msg);
+    else environment.deliver(msg);
+  }, () => Deno.exit(EXIT_ORPHANED));
   const write = (msg: ChildMessage) => writeAll(encoder.encode(encodeMessage(boot.nonce, msg)));
-  const limitMs = boot.manifest.limits.timeoutSecs * 1000 + DEADLINE_GRACE_MS;
+  const limitMs = (boot.serve?.sessionSecs ?? boot.manifest.limits.timeoutSecs) * 1000 +
+    DEADLINE_GRACE_MS;
   setTimeout(() => Deno.exit(EXIT_DEADLINE), limitMs);
   const memory = memoryWall(boot.manifest.limits.memoryMb * 1024 * 1024, (message) => {
     write({ type: "limit", limit: "memory", message });
@@ -173,4 +195,6 @@ export async function supervise(args: string[]): Promise<void> {
   };
   const start: ChildStart = { boot, ...(agent ? { agentPort: agent.port } : {}) };
   environment.start(start, send, () => agent?.terminate());
+  for (const msg of early) environment.deliver(msg);
+  early = undefined;
 }

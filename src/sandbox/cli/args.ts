@@ -5,7 +5,7 @@
  */
 
 /** The subcommands. */
-export const COMMANDS = ["run", "explain", "check", "bench"] as const;
+export const COMMANDS = ["run", "explain", "check", "bench", "mcp"] as const;
 
 /** One of {@linkcode COMMANDS}. */
 export type Command = typeof COMMANDS[number];
@@ -40,6 +40,8 @@ export interface ParsedArgs {
   repeats?: number;
   /** `--concurrency N` (bench). */
   concurrency?: number;
+  /** `--timeout SECS` (mcp). */
+  timeout?: number;
 }
 
 /** A mistake on the command line: exit 2 with a one-line reason. */
@@ -65,6 +67,7 @@ const OPTIONS_OF: Record<Command, string[]> = {
   explain: ["--var", "--json"],
   check: ["--var", "--json"],
   bench: ["--out", "--json", "--quiet", "--filter", "--repeats", "--concurrency"],
+  mcp: ["--var", "--out", "--apply", "--timeout", "--quiet"],
 };
 
 function wholeNumber(name: string, value: string): number {
@@ -124,6 +127,14 @@ export function parseArgs(args: string[]): ParsedArgs {
       if (inline === undefined) i++;
       if (name === "--repeats") parsed.repeats = n;
       else parsed.concurrency = n;
+    } else if (name === "--timeout") {
+      const v = valueOf(name, i, inline);
+      if (inline === undefined) i++;
+      const secs = Number(v);
+      if (!/^\d+(\.\d+)?$/.test(v) || !(secs > 0)) {
+        throw new UsageError(`--timeout needs a number of seconds above 0, got ${v}`);
+      }
+      parsed.timeout = secs;
     } else if (name === "--var") {
       const spec = valueOf(name, i, inline);
       if (inline === undefined) i++;

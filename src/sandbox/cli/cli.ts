@@ -1,5 +1,6 @@
 /**
- * The `oanix` command line: `run`, `explain` and `check` over manifests.
+ * The `oanix` command line: `run`, `explain`, `check` and `mcp` over
+ * manifests, and `bench` over benchmarks.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { preflight, RunRefusedError } from "../runner/preflight.ts";
 import { EXIT_CODES, type RunReport, runSandboxed } from "../runner/runner.ts";
 import { AgentOutput, neutralize } from "./agent_output.ts";
 import { benchCommand } from "./bench_command.ts";
+import { mcpCommand } from "./mcp_command.ts";
 import { type Command, parseArgs, type ParsedArgs, UsageError } from "./args.ts";
 import { explainManifest, explanationOf } from "./explain.ts";
 import { CLI_HELP, COMMAND_HELP } from "./help.ts";
@@ -98,6 +100,8 @@ export async function runCli(args: string[], io: CliIo = defaultIo()): Promise<n
       return 0;
     case "run":
       return await run(manifest, parsed, io);
+    case "mcp":
+      return await mcpCommand(manifest, parsed, io);
   }
 }
 

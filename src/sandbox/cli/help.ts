@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { Command } from "./args.ts";
+
 const RUN = `Usage: oanix run <env.yaml> [options]
 
 Run the manifest's program in a sandboxed child that holds only the Deno
@@ -60,6 +62,34 @@ Options:
 Exit codes: 0 every trial recorded, 2 bad benchmark or usage, 130 stopped
 `;
 
+const MCP = `Usage: oanix mcp <env.yaml> [options]
+
+Serve the manifest's environment to an MCP client over stdio (the client is
+the agent; the manifest has no program). The environment starts as for run:
+the same permission-mapped child, limits and output folder. Tools: read,
+write, edit, list, glob, grep, bash (OANIX's shell over the namespace), task
+and set_result (with a task mount), http_request (with an http mount); the
+files are resources. When the client disconnects, the session ends and the
+output folder gets the changes and changes.diff. stdout carries only MCP
+messages; diagnostics go to stderr.
+
+Options:
+  --var NAME=VALUE  Fill the manifest's {{NAME}} placeholders (repeatable)
+  --out DIR         Output folder (default: out/<run id>, in the current folder)
+  --apply           When the session ends completed, commit a cow workspace's
+                    changes to its real folder
+  --timeout SECS    End the session after SECS seconds (default 3600);
+                    limits.timeout bounds each tool call
+  --quiet           Only the closing summary on stderr
+  -h, --help        Show this help
+
+Add it to a client, e.g. Claude Code:
+  claude mcp add oanix -- oanix mcp /abs/path/env.yaml
+or a client's JSON configuration (Claude Desktop, ...):
+  { "mcpServers": { "oanix": { "command": "oanix",
+                               "args": ["mcp", "/abs/path/env.yaml"] } } }
+`;
+
 /**
  * The help text of the CLI.
  *
@@ -77,6 +107,7 @@ Usage:
   oanix explain <env.yaml> [--var NAME=VALUE]... [--json]
   oanix check <env.yaml> [--var NAME=VALUE]... [--json]
   oanix bench <bench.yaml> [--out DIR] [--filter TEXT] [--repeats N] [--concurrency N] [--json]
+  oanix mcp <env.yaml> [--var NAME=VALUE]... [--out DIR] [--apply] [--timeout SECS]
   oanix <command> --help
   oanix --version
 
@@ -85,6 +116,7 @@ Commands:
   explain   Print the namespace, the grant and the exact deno run command
   check     Check the manifest and what it names on the host, without running
   bench     Run a benchmark: many agents × many tasks × repeats, scored
+  mcp       Serve the environment to an MCP client (Claude Code, ...) over stdio
 
 Paths are relative to the current folder; paths inside a manifest are
 relative to the manifest's folder.
@@ -102,9 +134,10 @@ Exit codes:
  * console.log(COMMAND_HELP.run.split("\n")[0]); // "Usage: oanix run <env.yaml> [options]"
  * ```
  */
-export const COMMAND_HELP: Readonly<Record<"run" | "explain" | "check" | "bench", string>> = {
+export const COMMAND_HELP: Readonly<Record<Command, string>> = {
   run: RUN,
   explain: EXPLAIN,
   check: CHECK,
   bench: BENCH,
+  mcp: MCP,
 };

@@ -8,7 +8,7 @@
  */
 
 import type { ChildCommand } from "./child_command.ts";
-import { type ChildMessage, decodeMessage } from "./run_protocol.ts";
+import { type ChildMessage, decodeMessage, type HostMessage } from "./run_protocol.ts";
 import { MAX_MESSAGE_CHARS, splitStdout } from "./stdout_split.ts";
 
 /**
@@ -48,6 +48,8 @@ export interface ChildSession {
   kill(): void;
   /** Closes the child's stdin (the child exits when it sees the end). */
   release(): Promise<void>;
+  /** Sends the child one host message (a serving session's call or end), as a JSON line. */
+  send(message: HostMessage): void;
 }
 
 /**
@@ -130,10 +132,18 @@ export function startChild(
     for await (const text of child.stderr.pipeThrough(decoder)) handlers.onStderr(text);
   })();
   let released = false;
+  // Writes go in order, one after the other: a line is never split by another.
+  let writing = Promise.resolve();
   const release = async () => {
     if (released) return;
     released = true;
+    await writing;
     await writer.close().catch(() => {});
+  };
+  const send = (message: HostMessage) => {
+    if (released) return;
+    const line = new TextEncoder().encode(JSON.stringify(message) + "\n");
+    writing = writing.then(() => writer.write(line)).catch(() => {});
   };
   return {
     pid: child.pid,
@@ -149,5 +159,6 @@ export function startChild(
       } catch { /* already gone */ }
     },
     release,
+    send,
   };
 }

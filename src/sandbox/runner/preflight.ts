@@ -73,6 +73,8 @@ export interface PreflightOptions {
   denoPath?: string;
   /** The output folder the run will write (absolute); default `out/` of the current folder. */
   outDir?: string;
+  /** The run serves a client's tool calls (`oanix mcp`): it has no program. */
+  serving?: boolean;
 }
 
 function within(path: string, root: string): boolean {
@@ -110,7 +112,15 @@ export async function preflight(
     );
   };
   await checkFolders(manifest, report);
-  const agent = await checkProgram(manifest, report, options.denoPath ?? Deno.execPath());
+  let agent: AgentBundle | undefined;
+  if (!options.serving) {
+    agent = await checkProgram(manifest, report, options.denoPath ?? Deno.execPath());
+  } else if (manifest.program !== undefined) {
+    report(
+      ["program"],
+      "a served environment runs no program (the client is the agent): remove the program section",
+    );
+  }
   await checkKeys(manifest, report);
   if (manifest.replay !== undefined) {
     const head = await readableFile(manifest.replay, ["replay"], report);

@@ -40,6 +40,47 @@ export interface Bootstrap {
   stdinBase64?: string;
   /** The folder to record the transcript into (`cap.jsonl`), when recording. */
   recordDir?: string;
+  /**
+   * A session serving tool calls (`oanix mcp`) instead of running a
+   * program: it lasts `sessionSecs`; each call is bounded by the manifest's
+   * limits.
+   */
+  serve?: { sessionSecs: number };
+}
+
+/**
+ * What the runner sends the child after the bootstrap, one JSON line
+ * each: a tool call of a serving session, or the session's end.
+ *
+ * @example
+ * ```ts
+ * import type { HostMessage } from "./run_protocol.ts";
+ * const call: HostMessage = { type: "call", id: 1, tool: "list", args: {} };
+ * ```
+ */
+export type HostMessage =
+  | { type: "call"; id: number; tool: string; args: unknown }
+  | { type: "end" };
+
+/**
+ * A host message as it came, or undefined when it is not one.
+ *
+ * @example
+ * ```ts
+ * import { parseHostMessage } from "./run_protocol.ts";
+ * console.log(parseHostMessage('{"type":"end"}')); // { type: "end" }
+ * ```
+ */
+export function parseHostMessage(line: string): HostMessage | undefined {
+  try {
+    const msg = JSON.parse(line);
+    if (!isRecord(msg)) return undefined;
+    if (msg.type === "end") return { type: "end" };
+    if (msg.type === "call" && Number.isSafeInteger(msg.id) && typeof msg.tool === "string") {
+      return { type: "call", id: msg.id as number, tool: msg.tool, args: msg.args };
+    }
+  } catch { /* not JSON */ }
+  return undefined;
 }
 
 /**
@@ -83,6 +124,7 @@ export type ChildMessage =
   | { type: "host_event"; event: Record<string, unknown> }
   | { type: "status"; status: Record<string, unknown> }
   | { type: "limit"; limit: "memory"; message: string }
+  | { type: "reply"; id: number; text: string; isError: boolean }
   | {
     type: "final";
     status: Record<string, unknown>;
@@ -125,6 +167,9 @@ function wellFormed(msg: Record<string, unknown>): boolean {
       return isRecord(msg.status);
     case "limit":
       return msg.limit === "memory" && typeof msg.message === "string";
+    case "reply":
+      return Number.isSafeInteger(msg.id) && typeof msg.text === "string" &&
+        typeof msg.isError === "boolean";
     case "final":
       return isRecord(msg.status) && (msg.result === null || typeof msg.result === "string") &&
         optionalString(msg.error) && Array.isArray(msg.changes) &&

@@ -75,6 +75,54 @@ export interface RunOptions {
   maxAuditBytes?: number;
   /** Children started ahead of their runs (see `ChildPool`): a warm start for many runs. */
   pool?: ChildPool;
+  /**
+   * Serve tool calls instead of running a program (what `oanix mcp`
+   * does): the manifest has no program; the environment answers calls
+   * until the session ends (`end()`) or its time is up.
+   */
+  session?: SessionOptions;
+}
+
+/**
+ * A serving session's options.
+ *
+ * @example
+ * ```ts
+ * import type { SessionOptions } from "@oanix/oanix";
+ * const session: SessionOptions = {
+ *   timeoutSecs: 3600,
+ *   onReady: async (tools) => {
+ *     console.log((await tools.call("list", { path: "/" })).text);
+ *     tools.end();
+ *   },
+ * };
+ * ```
+ */
+export interface SessionOptions {
+  /** How long the session may last, in seconds (each call is bounded by the manifest's limits). */
+  timeoutSecs: number;
+  /** Called once the child is started, with the channel to call its tools. */
+  onReady: (tools: ToolChannel) => void;
+}
+
+/**
+ * The tools of a serving session's environment, called from the host.
+ *
+ * @example
+ * ```ts ignore
+ * const answer = await tools.call("read", { path: "/workspace/README.md" });
+ * if (answer.isError) console.error(answer.text);
+ * tools.end();
+ * ```
+ */
+export interface ToolChannel {
+  /**
+   * Calls one tool; resolves with its answer. Rejects only when the
+   * environment ended before answering.
+   */
+  call(tool: string, args: unknown): Promise<{ text: string; isError: boolean }>;
+  /** Ends the session: calls still running finish, then the run ends and is collected. */
+  end(): void;
 }
 
 /**

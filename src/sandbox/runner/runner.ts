@@ -31,6 +31,7 @@ import {
   type RunReport,
 } from "./run_types.ts";
 import { childRuntime } from "./runtime_bundles.ts";
+import { CallTable, checkSession } from "./tool_calls.ts";
 import { MAX_MESSAGE_CHARS } from "./stdout_split.ts";
 
 export * from "./run_types.ts";
@@ -62,7 +63,9 @@ export async function runSandboxed(
 ): Promise<RunReport> {
   const started = performance.now();
   const limits = manifest.limits;
-  const timeoutMs = limits.timeoutSecs * 1000;
+  const session = options.session;
+  if (session !== undefined) checkSession(session);
+  const timeoutMs = (session?.timeoutSecs ?? limits.timeoutSecs) * 1000;
   const host = new HostEvidence();
   const counts = { events: 0, changes: 0 };
   const audit: { tail?: AuditTail } = {};
@@ -82,10 +85,13 @@ export async function runSandboxed(
   const denoPath = Deno.execPath();
   const checked = await preflight(manifest, {
     denoPath,
+    serving: session !== undefined,
     ...(options.outDir === undefined ? {} : { outDir: resolve(options.outDir) }),
   });
   if (checked.problems.length > 0) throw new RunRefusedError(checked.problems);
-  const bundles = await childRuntime(denoPath, { shell: usesShell(manifest) });
+  const bundles = await childRuntime(denoPath, {
+    shell: usesShell(manifest) || session !== undefined,
+  });
   const agent = checked.agent && { bundle: checked.agent.path };
   // A recording run's output folder is known before its child starts: the child writes there.
   const recordDir = manifest.record
@@ -95,6 +101,7 @@ export async function runSandboxed(
     ...bundles,
     ...(agent ? { agent: agent.bundle } : {}),
     ...(recordDir ? { transcriptOut: join(recordDir, "cap.jsonl") } : {}),
+    ...(session ? { shell: true } : {}),
   };
   const permissions = permissionsFor(manifest, runtime);
   const secrets = await prepareSecrets(manifest);
@@ -122,12 +129,20 @@ export async function runSandboxed(
   let ending: { outcome: RunOutcome; error: string } | undefined;
   const end = (outcome: RunOutcome, error: string) => {
     ending ??= { outcome, error };
-    session.kill();
+    child.kill();
   };
 
-  const bootstrap = { ...secrets, manifest, nonce: cmd.nonce, ...(recordDir ? { recordDir } : {}) };
-  const session = startChild(spawned, bootstrap, {
+  const bootstrap = {
+    ...secrets,
+    manifest,
+    nonce: cmd.nonce,
+    ...(recordDir ? { recordDir } : {}),
+    ...(session ? { serve: { sessionSecs: session.timeoutSecs } } : {}),
+  };
+  const calls = new CallTable();
+  const child = startChild(spawned, bootstrap, {
     onMessage: (msg) => {
+      if (msg.type === "reply") return calls.answer(msg.id, msg);
       if (msg.type === "output") {
         (msg.stream === "stdout" ? stdout : stderr).append(msg.text);
         live(msg.stream, msg.text);
@@ -160,7 +175,8 @@ export async function runSandboxed(
     onOversized: () => oversized = true,
   });
   progress("running");
-  const watch = watchChild(session.pid, tail, {
+  if (session) session.onReady(calls.channel((msg) => child.send(msg)));
+  const watch = watchChild(child.pid, tail, {
     memoryBytes: limits.memoryMb * 1024 * 1024,
     threads: limits.threads,
     auditBytes: options.maxAuditBytes ?? MAX_AUDIT_BYTES,
@@ -171,7 +187,7 @@ export async function runSandboxed(
   // The child stops the program at the limit itself and reports; this is for a child that
   // does not end then.
   const timer = setTimeout(
-    () => end("timeout", `timed out after ${limits.timeoutSecs} s: the child was killed`),
+    () => end("timeout", `timed out after ${timeoutMs / 1000} s: the child was killed`),
     timeoutMs + KILL_GRACE_MS,
   );
   const onAbort = () => end("interrupted", "the run was stopped before it finished");
@@ -179,13 +195,14 @@ export async function runSandboxed(
   options.signal?.addEventListener("abort", onAbort, { once: true });
   let status: Deno.CommandStatus;
   try {
-    status = await session.ended;
+    status = await child.ended;
   } finally {
+    calls.close();
     clearTimeout(timer);
     await watch.stop();
     options.signal?.removeEventListener("abort", onAbort);
-    session.kill();
-    await session.release();
+    child.kill();
+    await child.release();
     counts.changes = final?.changes.length ?? 0;
     progress("collecting");
   }
