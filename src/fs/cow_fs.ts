@@ -211,6 +211,10 @@ function checkTimes(path: unknown, ...times: unknown[]): void {
  *   copy-up breaks a hard link the base had). `commit` recreates links
  *   between paths it writes with the base's `link` when it has one, and
  *   writes separate copies otherwise.
+ * - **Forks and checkpoints**: `fork()` gives an independent CowFs
+ *   showing the same view, in constant time (the overlay's layer is
+ *   frozen and shared, nothing copied); `checkpoint()` and `rewind(id)`
+ *   save and restore the view incrementally (see docs/snapshots.md).
  * - **Limits**: `new CowFs(base, { maxBytes, maxFiles })` bounds what the
  *   overlay holds: the bytes of its files (a copied-up file counts whole)
  *   and its entries (whiteouts and the directories that only stand over
@@ -765,8 +769,10 @@ export class CowFs implements FileService {
 
   /**
    * Applies every change to the base (deletions deepest first, then
-   * additions and modifications parents first), then empties the overlay;
-   * returns the changes applied. The base must be writable.
+   * additions and modifications parents first), then empties the overlay
+   * and drops every checkpoint; returns the changes applied. The base must
+   * be writable. Forks of this CowFs stand on the same base and see the
+   * changes under their own.
    *
    * Safe: if the base refuses (EROFS, say), the error is thrown and the
    * overlay is kept as it was, so no change is lost and the view does not
@@ -799,7 +805,7 @@ export class CowFs implements FileService {
   }
 
   /**
-   * Discards every change: the view is the base again.
+   * Discards every change and every checkpoint: the view is the base again.
    *
    * @example
    * ```ts
