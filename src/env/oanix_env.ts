@@ -48,7 +48,7 @@ export interface EnvDescription extends NamespaceDescription {
  *
  * @example
  * ```ts
- * import type { EnvSnapshotState } from "@oanix/oanix";
+ * import type { EnvSnapshotState } from "./oanix_env.ts";
  * const state: EnvSnapshotState = { createdAt: 0, status: { state: "running", startedAt: 5 } };
  * ```
  */
@@ -65,7 +65,7 @@ export interface EnvSnapshotState {
  *
  * @example
  * ```ts
- * import type { EnvForkOptions } from "@oanix/oanix";
+ * import type { EnvForkOptions } from "./oanix_env.ts";
  * const opts: EnvForkOptions = { id: "trial-7", share: ["/cache"] };
  * ```
  */

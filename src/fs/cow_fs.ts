@@ -6,29 +6,18 @@
 
 import { copyUp } from "./cow_copy.ts";
 import { applyChanges, computeChanges, type CowChange, type PendingChange } from "./cow_diff.ts";
-import { flattenLayers } from "./cow_flatten.ts";
 import { PassHandle, type PassHost } from "./cow_handle.ts";
-import { CowLayer, type LayerNumbering } from "./cow_layer.ts";
-import {
-  copyNode,
-  type Counts,
-  type CowLevel,
-  layersOf,
-  levelsUsage,
-  type LinkedFile,
-  MAX_LEVELS,
-  type NamedNode,
-  overBase,
-  takeCarried,
-} from "./cow_levels.ts";
+import type { CowLayer, LayerNumbering } from "./cow_layer.ts";
+import type { Counts, LinkedFile } from "./cow_levels.ts";
 import { linkEntry, renameEntry } from "./cow_moves.ts";
-import { CowView, kindOf } from "./cow_view.ts";
+import { CowStack, type StackParts } from "./cow_stack.ts";
+import { type CowView, kindOf } from "./cow_view.ts";
 import { sortedEntries } from "./dir_listing.ts";
-import { DiskQuota, type QuotaBuffer } from "./disk_quota.ts";
+import { DiskQuota } from "./disk_quota.ts";
 import { FsError } from "./errors.ts";
 import { readFile } from "./file_io.ts";
 import { type ResolvedOpenFlags, resolveOpenFlags } from "./open_flags.ts";
-import { normalizePath, parentPath } from "./path.ts";
+import { normalizePath } from "./path.ts";
 import type {
   DirEntry,
   DiskUsage,
@@ -57,31 +46,19 @@ export type CowFsOptions = QuotaOptions;
 const OVER_ANY_BASE: LayerNumbering = { keepBaseIno: false, firstIno: 1 };
 
 /** What CowFs's own constructions give the constructor in place of its arguments. */
-interface Parts {
-  /** The base: what `diff` and `commit` compare with. */
-  base: FileService;
-  /** The limits, as given. */
-  limits: CowFsOptions | undefined;
-  /** How layers standing on the base number their nodes. */
-  numbering: LayerNumbering;
-  /** What the quota counts when the overlay stands on the base with no change. */
-  baseCounts: Counts | undefined;
-  /** The base's files with several names, when the base is a frozen MemFs tree. */
-  baseLinked: readonly LinkedFile[];
-  /** The frozen level to stand on (undefined: the base). */
-  level: CowLevel | undefined;
-  /** What the quota counts to begin with. */
-  counted: Counts | undefined;
-  /** For a level's read-only view: that level's own layer (otherwise a fresh one is made). */
-  frozen?: CowLayer;
-  /** A layer made ready over the base (a restored snapshot's), to take as it is. */
-  ready?: CowLayer;
+interface Parts extends StackParts {
+  /** A layer to take as it is: a frozen level's (for its read-only view), or a restored one. */
+  layer?: CowLayer;
 }
 
 let handoff: Parts | undefined;
 
 /** Reads a CowFs's changes as one layer over its base; set by the class. */
 let layerOverBase: (cow: CowFs) => CowLayer;
+
+/** How a CowFs's frozen levels are read: through a CowFs of their own. */
+const frozenView = (parts: StackParts, layer: CowLayer): FileService =>
+  assemble({ ...parts, layer });
 
 /**
  * What `cow` changed, as one layer over its base (its frozen levels and
@@ -126,7 +103,7 @@ export function cowWithLayer(
     baseLinked: [],
     level: undefined,
     counted: undefined,
-    ready: layer,
+    layer,
   });
 }
 
@@ -211,6 +188,10 @@ function checkTimes(path: unknown, ...times: unknown[]): void {
  *   copy-up breaks a hard link the base had). `commit` recreates links
  *   between paths it writes with the base's `link` when it has one, and
  *   writes separate copies otherwise.
+ * - **Forks and checkpoints**: `fork()` gives an independent CowFs
+ *   showing the same view, in constant time (the overlay's layer is
+ *   frozen and shared, nothing copied); `checkpoint()` and `rewind(id)`
+ *   save and restore the view incrementally (see docs/snapshots.md).
  * - **Limits**: `new CowFs(base, { maxBytes, maxFiles })` bounds what the
  *   overlay holds: the bytes of its files (a copied-up file counts whole)
  *   and its entries (whiteouts and the directories that only stand over
@@ -237,20 +218,14 @@ function checkTimes(path: unknown, ...times: unknown[]): void {
  */
 export class CowFs implements FileService {
   readonly kind: string = "cow";
-  /** The base: what `diff` and `commit` compare with. */
-  #base: FileService;
-  /** What the layer stands over: the base, or the frozen level's view. */
-  #lower: FileService;
-  #level: CowLevel | undefined;
+  /** The layers under the view; the live layer and what it stands on are cached below. */
+  #stack: CowStack;
+  /** The live layer. */
   #layer: CowLayer;
+  /** What the live layer stands over: the base, or a frozen level's view. */
+  #lower: FileService;
   #host: PassHost;
   #view: CowView;
-  #limits: CowFsOptions | undefined;
-  #numbering: LayerNumbering;
-  #baseCounts: Counts | undefined;
-  #baseLinked: readonly LinkedFile[];
-  #checkpoints: Map<number, CowLevel | null> | undefined = undefined;
-  #nextCheckpoint = 1;
 
   /**
    * Makes an overlay over `base`, with no changes yet.
@@ -286,74 +261,22 @@ export class CowFs implements FileService {
         counted: undefined,
       };
     }
-    this.#base = parts.base;
-    this.#limits = parts.limits;
-    this.#numbering = parts.numbering;
-    this.#baseCounts = parts.baseCounts;
-    this.#baseLinked = parts.baseLinked;
-    this.#level = parts.level;
-    this.#lower = parts.level?.service ?? parts.base;
-    const given = parts.frozen ?? parts.ready;
-    const layer = given ??
-      new CowLayer(
-        DiskQuota.from(parts.limits, "CowFs"),
-        undefined,
-        this.#numberingOver(parts.level),
-      );
-    this.#layer = layer;
-    this.#view = new CowView(this.#lower, layer);
-    this.#host = this.#view.host;
-    if (given === undefined) this.#startLayer(parts.counted, undefined);
+    const stack = new CowStack(parts, parts.layer, frozenView);
+    this.#stack = stack;
+    this.#view = stack.view;
+    this.#host = stack.view.host;
+    this.#layer = stack.layer;
+    this.#lower = stack.lower;
   }
 
   static {
-    layerOverBase = (cow) => overBase(cow.#level, cow.#layer);
+    layerOverBase = (cow) => cow.#stack.changes();
   }
 
-  /** How a layer standing on `level` numbers its nodes. */
-  #numberingOver(level: CowLevel | undefined): LayerNumbering {
-    return level === undefined
-      ? this.#numbering
-      : { keepBaseIno: true, firstIno: level.layer.nextFreeIno };
-  }
-
-  /**
-   * Gives the (fresh) layer its root, the quota its counts, and the files
-   * that go on in it: `live` when given (the nodes of the layer just
-   * frozen), else copies of the frozen state's files with several names.
-   */
-  #startLayer(counted: Counts | undefined, live: readonly NamedNode[] | undefined): void {
-    const layer = this.#layer;
-    layer.clear(this.#view.rootStat());
-    const quota = layer.quota;
-    if (quota !== undefined && counted !== undefined) {
-      quota.bytes = counted.bytes;
-      quota.files = counted.files;
-    }
-    const carried = live ??
-      (this.#level?.linked ?? this.#baseLinked).map(({ node, paths }) => ({
-        node: copyNode(node, quota),
-        paths,
-      }));
-    for (const { node, paths } of carried) {
-      for (const path of paths) layer.adopt(path, node, this.#view.ensureDir(parentPath(path)));
-      if (quota !== undefined) (node.data as QuotaBuffer | undefined)?.markCounted();
-    }
-  }
-
-  /** Puts a fresh layer on `level` (or on the base) in place of the present one. */
-  #standOn(
-    level: CowLevel | undefined,
-    counted: Counts | undefined,
-    live?: readonly NamedNode[],
-  ): void {
-    const old = this.#layer;
-    const layer = new CowLayer(old.quota, old.clock, this.#numberingOver(level));
-    this.#level = level;
-    this.#lower = level?.service ?? this.#base;
-    this.#layer = layer;
-    this.#view.rebase(this.#lower, layer);
-    this.#startLayer(counted, live);
+  /** Takes the live layer and what it stands on from the stack, after it changed them. */
+  #sync(): void {
+    this.#layer = this.#stack.layer;
+    this.#lower = this.#stack.lower;
   }
 
   /**
@@ -367,7 +290,7 @@ export class CowFs implements FileService {
    * ```
    */
   get base(): FileService {
-    return this.#base;
+    return this.#stack.base;
   }
 
   /**
@@ -382,15 +305,7 @@ export class CowFs implements FileService {
    * ```
    */
   usage(): DiskUsage {
-    const layer = this.#layer;
-    if (layer.quota !== undefined) return layer.quota.usage();
-    // A frozen MemFs tree under the overlay counts too (see MemFs.fork).
-    const own = layer.usage();
-    const below = levelsUsage(this.#level);
-    const base = this.#baseCounts ?? { bytes: 0, files: 0 };
-    own.bytes += below.bytes + base.bytes;
-    own.files += below.files + base.files;
-    return own;
+    return this.#stack.usage();
   }
 
   // ---- forks and checkpoints ----------------------------------------------
@@ -422,16 +337,9 @@ export class CowFs implements FileService {
    * ```
    */
   fork(): CowFs {
-    const level = this.#seal();
-    return assemble({
-      base: this.#base,
-      limits: this.#limits,
-      numbering: this.#numbering,
-      baseCounts: this.#baseCounts,
-      baseLinked: this.#baseLinked,
-      level,
-      counted: level === undefined ? this.#baseCounts : level.counted,
-    });
+    const parts = this.#stack.fork();
+    this.#sync();
+    return assemble(parts);
   }
 
   /**
@@ -457,9 +365,8 @@ export class CowFs implements FileService {
    * ```
    */
   checkpoint(): number {
-    const level = this.#seal();
-    const id = this.#nextCheckpoint++;
-    (this.#checkpoints ??= new Map()).set(id, level ?? null);
+    const id = this.#stack.checkpoint();
+    this.#sync();
     return id;
   }
 
@@ -485,8 +392,8 @@ export class CowFs implements FileService {
    * ```
    */
   rewind(id: number): void {
-    const level = this.#checkpointAt(id, "rewind");
-    this.#standOn(level, level === undefined ? this.#baseCounts : level.counted);
+    this.#stack.rewind(id);
+    this.#sync();
   }
 
   /**
@@ -502,7 +409,7 @@ export class CowFs implements FileService {
    * ```
    */
   checkpoints(): number[] {
-    return [...(this.#checkpoints?.keys() ?? [])];
+    return this.#stack.checkpoints();
   }
 
   /**
@@ -520,60 +427,7 @@ export class CowFs implements FileService {
    * ```
    */
   dropCheckpoint(id: number): void {
-    this.#checkpointAt(id, "dropCheckpoint");
-    this.#checkpoints!.delete(id);
-  }
-
-  #checkpointAt(id: number, method: string): CowLevel | undefined {
-    const level = this.#checkpoints?.get(id);
-    if (level === undefined) {
-      const known = this.checkpoints();
-      throw new RangeError(
-        `CowFs.${method}: no checkpoint ${String(id)} (${
-          known.length === 0 ? "none taken" : `known: ${known.join(", ")}`
-        })`,
-      );
-    }
-    return level ?? undefined;
-  }
-
-  /**
-   * Freezes the layer (when it holds changes) into a new level and puts a
-   * fresh layer on it; returns the level the view now stands on.
-   */
-  #seal(): CowLevel | undefined {
-    const layer = this.#layer;
-    if (!layer.dirty) return this.#level;
-    const { live, linked } = takeCarried(layer);
-    const quota = layer.quota;
-    const counted = quota === undefined ? undefined : { bytes: quota.bytes, files: quota.files };
-    let level = this.#frozen(this.#level, layer, counted, linked);
-    if (level.depth > MAX_LEVELS) {
-      level = this.#frozen(undefined, flattenLayers(layersOf(level)), counted, linked);
-    }
-    // Files open for writing or with several names go on in the new layer.
-    this.#standOn(level, counted, live);
-    return level;
-  }
-
-  /** A level made of `layer`, frozen, over `below` (or the base). */
-  #frozen(
-    below: CowLevel | undefined,
-    layer: CowLayer,
-    counted: Counts | undefined,
-    linked: readonly LinkedFile[],
-  ): CowLevel {
-    const service = assemble({
-      base: this.#base,
-      limits: undefined,
-      numbering: this.#numbering,
-      baseCounts: undefined,
-      baseLinked: [],
-      level: below,
-      counted: undefined,
-      frozen: layer,
-    });
-    return { service, layer, below, depth: (below?.depth ?? 0) + 1, counted, linked };
+    this.#stack.dropCheckpoint(id);
   }
 
   // ---- reads ---------------------------------------------------------------
@@ -760,13 +614,15 @@ export class CowFs implements FileService {
 
   /** Every change against the base, with the nodes holding the new content. */
   #changes(): PendingChange[] {
-    return computeChanges(this.#base, overBase(this.#level, this.#layer));
+    return computeChanges(this.#stack.base, this.#stack.changes());
   }
 
   /**
    * Applies every change to the base (deletions deepest first, then
-   * additions and modifications parents first), then empties the overlay;
-   * returns the changes applied. The base must be writable.
+   * additions and modifications parents first), then empties the overlay
+   * and drops every checkpoint; returns the changes applied. The base must
+   * be writable. Forks of this CowFs stand on the same base and see the
+   * changes under their own.
    *
    * Safe: if the base refuses (EROFS, say), the error is thrown and the
    * overlay is kept as it was, so no change is lost and the view does not
@@ -787,11 +643,10 @@ export class CowFs implements FileService {
   commit(): CowChange[] {
     const changes = this.#changes();
     try {
-      applyChanges(this.#base, changes);
+      applyChanges(this.#stack.base, changes);
     } catch (e) {
       // Part of the changes reached the base: what the layers knew of it is stale.
-      this.#layer.forgetBase();
-      for (const layer of layersOf(this.#level)) layer.forgetBase();
+      this.#stack.forgetBase();
       throw e;
     }
     this.reset();
@@ -799,7 +654,7 @@ export class CowFs implements FileService {
   }
 
   /**
-   * Discards every change: the view is the base again.
+   * Discards every change and every checkpoint: the view is the base again.
    *
    * @example
    * ```ts
@@ -811,20 +666,23 @@ export class CowFs implements FileService {
    * ```
    */
   reset(): void {
-    this.#checkpoints = undefined;
-    this.#standOn(undefined, this.#baseCounts);
+    this.#stack.reset();
+    this.#sync();
   }
 
   describe(): Record<string, unknown> {
-    const layer = this.#layer;
+    const quota = this.#layer.quota;
+    const changes = this.#stack.changes(); // the levels of forks and checkpoints included
     const out: Record<string, unknown> = {
-      base: this.#base.kind,
-      entries: layer.nodes.size - 1,
-      whiteouts: layer.whiteoutCount,
+      base: this.#stack.base.kind,
+      entries: changes.nodes.size - 1,
+      whiteouts: changes.whiteoutCount,
     };
-    if (layer.quota !== undefined) {
-      out.maxBytes = layer.quota.usage().maxBytes;
-      out.maxFiles = layer.quota.usage().maxFiles;
+    const checkpoints = this.#stack.checkpoints().length;
+    if (checkpoints > 0) out.checkpoints = checkpoints;
+    if (quota !== undefined) {
+      out.maxBytes = quota.usage().maxBytes;
+      out.maxFiles = quota.usage().maxFiles;
     }
     return out;
   }

@@ -60,7 +60,7 @@ export interface LogDropCounts {
  *
  * @example
  * ```ts
- * import type { LogBytesState } from "@oanix/oanix";
+ * import type { LogBytesState } from "./log_streams.ts";
  * const empty: LogBytesState = { bytes: new Uint8Array(), mtimeNs: 0n, droppedBytes: 0, pendingDropBytes: 0 };
  * ```
  */
@@ -80,7 +80,7 @@ export interface LogBytesState {
  *
  * @example
  * ```ts
- * import type { LogEventsState } from "@oanix/oanix";
+ * import type { LogEventsState } from "./log_streams.ts";
  * const none: LogEventsState = { events: [], mtimeNs: 0n, droppedEvents: 0, droppedBytes: 0, lastDropAt: 0 };
  * ```
  */
@@ -128,6 +128,7 @@ function errorText(e: unknown): string {
  * stream are counted by a `warn` event shown first whenever they are read.
  */
 export class LogStreams {
+  /** The cap of each stream, in bytes. */
   readonly cap: number;
   #stdout: BoundedBytes;
   #stderr: BoundedBytes;
@@ -136,6 +137,11 @@ export class LogStreams {
   /** When each stream last changed, in nanoseconds. */
   mtimeNs: Record<LogStream, bigint>;
 
+  /**
+   * Makes three empty streams.
+   *
+   * @param cap the bytes each may hold
+   */
   constructor(cap: number) {
     this.cap = cap;
     this.#stdout = new BoundedBytes(cap);

@@ -22,11 +22,7 @@ import {
   snapshotEnv,
   snapshotNamespace,
 } from "../../src/env/snapshot/mod.ts";
-import {
-  inspectSnapshot,
-  restoreFs,
-  snapshotFs,
-} from "../../src/fs/snapshot/mod.ts";
+import { inspectSnapshot, restoreFs, snapshotFs } from "../../src/fs/snapshot/mod.ts";
 import { assertRefused, edited, editJson } from "../fs/snapshot_helpers.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 
@@ -95,9 +91,7 @@ Deno.test("a snapshot taken mid-run, restored over a copy of the workspace, give
     assert.equal(restored.id, "run-1");
     assert.deepEqual(outcome(restored), outcome(env));
     assert.deepEqual(
-      (restored.mounted("/workspace") as CowFs).diff().map((c) =>
-        `${c.change} ${c.path}`
-      ),
+      (restored.mounted("/workspace") as CowFs).diff().map((c) => `${c.change} ${c.path}`),
       [
         "modified /README.md",
         "added /build",
@@ -256,17 +250,16 @@ Deno.test("an environment archive with a bad env record is refused as corrupt", 
   const archive = snapshotEnv(
     new EnvBuilder().withId("e").mount("/tmp", new MemFs()).build(),
   );
-  const cases: Array<[string, (env: Record<string, unknown>) => void, RegExp]> =
+  const cases: Array<[string, (env: Record<string, unknown>) => void, RegExp]> = [
+    ["a bad state", (e) => e.status = { state: "paused" }, /state must be/],
     [
-      ["a bad state", (e) => e.status = { state: "paused" }, /state must be/],
-      [
-        "a running status without a start",
-        (e) => e.status = { state: "running" },
-        /startedAt/,
-      ],
-      ["an empty id", (e) => e.id = " ", /"id" is empty/],
-      ["an unknown field", (e) => e.owner = "me", /unknown field "owner"/],
-    ];
+      "a running status without a start",
+      (e) => e.status = { state: "running" },
+      /startedAt/,
+    ],
+    ["an empty id", (e) => e.id = " ", /"id" is empty/],
+    ["an unknown field", (e) => e.owner = "me", /unknown field "owner"/],
+  ];
   for (const [what, edit, message] of cases) {
     const bad = edited(archive, (entries) => {
       editJson(

@@ -78,9 +78,7 @@ Deno.test("fork: hard links made before the fork stay links in the parent and in
 Deno.test("fork: inode numbers stay what they were", () => {
   const cow = new CowFs(sampleBase());
   writeText(cow, "/new.txt", "n");
-  const before = ["/", "/README.md", "/new.txt", "/src/main.ts"].map((p) =>
-    cow.stat(p).ino
-  );
+  const before = ["/", "/README.md", "/new.txt", "/src/main.ts"].map((p) => cow.stat(p).ino);
   const fork = cow.fork();
   for (let i = 0; i < 12; i++) cow.checkpoint(); // more levels than are ever kept apart
   assert.deepEqual(
@@ -88,9 +86,7 @@ Deno.test("fork: inode numbers stay what they were", () => {
     before,
   );
   assert.deepEqual(
-    ["/", "/README.md", "/new.txt", "/src/main.ts"].map((p) =>
-      fork.stat(p).ino
-    ),
+    ["/", "/README.md", "/new.txt", "/src/main.ts"].map((p) => fork.stat(p).ino),
     before,
   );
   writeText(fork, "/newer.txt", "m");
@@ -271,4 +267,14 @@ Deno.test("a read handle opened before a checkpoint moves over to a copy made af
   h.read(buf);
   h.close();
   assert.equal(new TextDecoder().decode(buf), "new");
+});
+
+Deno.test("describe counts the changes below checkpoints too, and the checkpoints", () => {
+  const cow = new CowFs(sampleBase());
+  writeText(cow, "/a", "1");
+  cow.remove("/README.md");
+  const before = cow.describe();
+  cow.checkpoint();
+  assert.deepEqual(cow.describe(), { ...before, checkpoints: 1 });
+  assert.deepEqual(before, { base: "map", entries: 1, whiteouts: 1 });
 });

@@ -395,9 +395,7 @@ Deno.test("archive: layer records that do not fit the base are refused as corrup
     ],
   ];
   assertEachRefused(
-    cases.map(([what, bad, m]) =>
-      [what, () => restoreFs(bad, { base }), m] as const
-    ),
+    cases.map(([what, bad, m]) => [what, () => restoreFs(bad, { base }), m] as const),
     "corrupt",
   );
 });

@@ -9,10 +9,7 @@
 import assert from "@std/assert";
 import { createHash } from "node:crypto";
 import { createTar, type ParsedTarFileItem, parseTar } from "npm:nanotar@0.3.0";
-import {
-  SnapshotError,
-  type SnapshotErrorCode,
-} from "../../src/fs/snapshot/mod.ts";
+import { SnapshotError, type SnapshotErrorCode } from "../../src/fs/snapshot/mod.ts";
 
 /** One entry of an archive: its name and bytes. */
 export interface Entry {

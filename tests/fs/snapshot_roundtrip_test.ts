@@ -147,9 +147,7 @@ Deno.test("property: snapshots of the same state hold the same entries, but for 
         const text = new TextDecoder().decode(data);
         return [
           name,
-          name === "oanix-snapshot.json"
-            ? text.replace(/"created": "[^"]*"/, "")
-            : text,
+          name === "oanix-snapshot.json" ? text.replace(/"created": "[^"]*"/, "") : text,
         ];
       });
     assert.deepEqual(

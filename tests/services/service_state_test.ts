@@ -3,18 +3,8 @@
  * and their snapshots.
  */
 import assert from "@std/assert";
-import {
-  LogEvent,
-  LogsFs,
-  readText,
-  TaskFs,
-  type TaskSpec,
-  writeText,
-} from "../../mod.ts";
-import {
-  restoreService,
-  snapshotService,
-} from "../../src/services/snapshot/mod.ts";
+import { LogEvent, LogsFs, readText, TaskFs, type TaskSpec, writeText } from "../../mod.ts";
+import { restoreService, snapshotService } from "../../src/services/snapshot/mod.ts";
 import { thrown } from "./throws.ts";
 
 const SPEC: TaskSpec = {
@@ -160,8 +150,7 @@ Deno.test("LogsFs state: drops not yet reported are reported by the copy as by t
   const restored = restoreService(snapshotService(logs)) as LogsFs;
   assert.deepEqual(restored.dropped(), logs.dropped());
   // A drop is reported when the events are next read, stamped with that moment.
-  const events = (l: LogsFs) =>
-    l.events().map((e) => [e.level, e.message, e.data]);
+  const events = (l: LogsFs) => l.events().map((e) => [e.level, e.message, e.data]);
   assert.deepEqual(events(restored), events(logs));
   assert.equal(
     readText(restored, "/stderr.log"),

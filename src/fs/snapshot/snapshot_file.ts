@@ -77,9 +77,8 @@ export interface SnapshotOptions {
  * @example
  * ```ts
  * import type { RestoreOptions } from "./snapshot_file.ts";
- * import { WorkspaceFs } from "../workspace_fs.ts";
- * const dir = Deno.makeTempDirSync();
- * const opts: RestoreOptions = { bases: { "/workspace": WorkspaceFs.readonly(dir) } };
+ * import { MapFs } from "../map_fs.ts";
+ * const opts: RestoreOptions = { bases: { "/workspace": MapFs.fromObject({ "/a": "A" }) } };
  * ```
  */
 export interface RestoreOptions {

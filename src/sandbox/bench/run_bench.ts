@@ -14,6 +14,7 @@ import { RunRefusedError } from "../runner/preflight.ts";
 import type { RunReport } from "../runner/run_types.ts";
 import { runSandboxed } from "../runner/runner.ts";
 import type { BenchAgent, BenchConfig, BenchTask } from "./bench_config.ts";
+import type { Manifest } from "../manifest/manifest.ts";
 import { checkTrial } from "./checker.ts";
 import { appendResult, readResults, type TrialResult } from "./trial_result.ts";
 
@@ -153,6 +154,54 @@ function positive(value: number | undefined, what: string): number | undefined {
 }
 
 /**
+ * What a run of a benchmark has to do: its trials (after the filter), what
+ * earlier runs recorded in `results.jsonl`, and what is left.
+ *
+ * @example
+ * ```ts ignore
+ * const plan = await planBench(config, { outDir: "out/bench" });
+ * console.log(plan.todo.length, "trials to run,", plan.resumed, "kept");
+ * ```
+ */
+export interface BenchPlan {
+  /** Every trial of this run. */
+  trials: Trial[];
+  /** Trials run at once. */
+  concurrency: number;
+  /** The output folder's `results.jsonl`. */
+  resultsPath: string;
+  /** Recorded results, by trial id. */
+  recorded: Map<string, TrialResult>;
+  /** The trials not recorded yet. */
+  todo: Trial[];
+  /** How many were recorded already. */
+  resumed: number;
+}
+
+/**
+ * Plans a run: checks the options, makes the output folder, reads what is
+ * recorded.
+ *
+ * @throws {TypeError} for a bad option (filter, repeats, concurrency).
+ *
+ * @example
+ * ```ts ignore
+ * const { todo } = await planBench(await loadBenchConfig("bench.yaml"), { outDir: "out/b" });
+ * ```
+ */
+export async function planBench(config: BenchConfig, options: BenchOptions): Promise<BenchPlan> {
+  const repeats = positive(options.repeats, "repeats") ?? config.repeats;
+  const concurrency = positive(options.concurrency, "concurrency") ?? config.concurrency;
+  const wanted = matcher(options.filter);
+  const trials = benchTrials(config, repeats).filter((t) => wanted(t.id));
+  await Deno.mkdir(options.outDir, { recursive: true });
+  const resultsPath = join(options.outDir, "results.jsonl");
+  const recorded = new Map((await readResults(resultsPath)).results.map((r) => [r.trial, r]));
+  const todo = trials.filter((t) => !recorded.has(t.id));
+  return { trials, concurrency, resultsPath, recorded, todo, resumed: trials.length - todo.length };
+}
+
+/**
  * Runs a benchmark (or what is left of it).
  *
  * @throws {TypeError} for a bad option (filter, repeats, concurrency).
@@ -166,15 +215,10 @@ function positive(value: number | undefined, what: string): number | undefined {
  */
 export async function runBench(config: BenchConfig, options: BenchOptions): Promise<BenchRun> {
   const started = performance.now();
-  const repeats = positive(options.repeats, "repeats") ?? config.repeats;
-  const concurrency = positive(options.concurrency, "concurrency") ?? config.concurrency;
-  const wanted = matcher(options.filter);
-  const trials = benchTrials(config, repeats).filter((t) => wanted(t.id));
-  await Deno.mkdir(options.outDir, { recursive: true });
-  const resultsPath = join(options.outDir, "results.jsonl");
-  const recorded = new Map((await readResults(resultsPath)).results.map((r) => [r.trial, r]));
-  const todo = trials.filter((t) => !recorded.has(t.id));
-  const resumed = trials.length - todo.length;
+  const { trials, concurrency, resultsPath, recorded, todo, resumed } = await planBench(
+    config,
+    options,
+  );
   const running = new Set<string>();
   const durations: number[] = [];
   const count = () => {
@@ -208,7 +252,8 @@ export async function runBench(config: BenchConfig, options: BenchOptions): Prom
       running.add(trial.id);
       progress();
       const t0 = performance.now();
-      const result = await runTrial(config, trial, options.outDir, pool, options.signal);
+      const manifest = config.trialManifest(trial.task, trial.agent);
+      const result = await runTrial(manifest, trial, options.outDir, pool, options.signal);
       running.delete(trial.id);
       if (result === undefined) return; // stopped: not recorded, runs again next time
       durations.push(performance.now() - t0);
@@ -236,26 +281,62 @@ export async function runBench(config: BenchConfig, options: BenchOptions): Prom
   };
 }
 
-/** Runs and checks one trial; undefined when it was stopped (by the signal). */
-async function runTrial(
-  config: BenchConfig,
+/**
+ * The record of a trial that never ran (refused, or failed to start).
+ *
+ * @example
+ * ```ts ignore
+ * await appendResult(resultsPath, unrunTrialResult(trial, "the worker refused the job: ..."));
+ * ```
+ */
+export function unrunTrialResult(trial: Trial, error: string): TrialResult {
+  return {
+    ...trialBase(trial),
+    outcome: "failed",
+    exit_code: 2,
+    error,
+    verdict: null,
+    pass: false,
+    score: 0,
+    checker_error: null,
+    duration_ms: 0,
+    changes: 0,
+    denied: 0,
+    finished_at: new Date().toISOString(),
+  };
+}
+
+function trialBase(trial: Trial) {
+  return {
+    trial: trial.id,
+    task: trial.task.name,
+    agent: trial.agent.name,
+    repeat: trial.repeat,
+    out_dir: join("trials", trial.task.name, trial.agent.name, String(trial.repeat)),
+  };
+}
+
+/**
+ * Runs `trial` (its agent with `manifest`) and its checker, writing under
+ * `outDir`'s `trials/TASK/AGENT/REPEAT/`; undefined when it was stopped
+ * (by the signal).
+ *
+ * @example
+ * ```ts ignore
+ * const result = await runTrial(config.trialManifest(t.task, t.agent), t, "out/b", pool, undefined);
+ * ```
+ */
+export async function runTrial(
+  manifest: Manifest,
   trial: Trial,
   outDir: string,
   pool: ChildPool,
   signal: AbortSignal | undefined,
 ): Promise<TrialResult | undefined> {
-  const rel = join("trials", trial.task.name, trial.agent.name, String(trial.repeat));
-  const dir = join(outDir, rel);
+  const base = trialBase(trial);
+  const dir = join(outDir, base.out_dir);
   // What an interrupted earlier attempt left is not this trial's.
   await Deno.remove(dir, { recursive: true }).catch(() => {});
-  const manifest = config.trialManifest(trial.task, trial.agent);
-  const base = {
-    trial: trial.id,
-    task: trial.task.name,
-    agent: trial.agent.name,
-    repeat: trial.repeat,
-    out_dir: rel,
-  };
   let report: RunReport;
   try {
     report = await runSandboxed(manifest, { outDir: join(dir, "run"), pool, signal });
@@ -263,20 +344,7 @@ async function runTrial(
     const error = e instanceof RunRefusedError
       ? `the run was refused: ${e.message}`
       : `the run failed to start: ${(e as Error).message}`;
-    return {
-      ...base,
-      outcome: "failed",
-      exit_code: 2,
-      error,
-      verdict: null,
-      pass: false,
-      score: 0,
-      checker_error: null,
-      duration_ms: 0,
-      changes: 0,
-      denied: 0,
-      finished_at: new Date().toISOString(),
-    };
+    return unrunTrialResult(trial, error);
   }
   if (report.outcome === "interrupted") return undefined;
   const check = await checkTrial(
