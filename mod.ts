@@ -63,6 +63,25 @@ export {
 } from "./src/fs/mod.ts";
 
 export {
+  type BaseIdentity,
+  baseIdentity,
+  type IdentityMode,
+  inspectSnapshot,
+  type MountedService,
+  type MountInfo,
+  type RecordedBase,
+  restoreFs,
+  type RestoreFsOptions,
+  type RestoreOptions,
+  SnapshotError,
+  type SnapshotErrorCode,
+  snapshotFs,
+  type SnapshotInfo,
+  type SnapshotOptions,
+  type SnapshotSubject,
+} from "./src/fs/snapshot/mod.ts";
+
+export {
   type Mount,
   type MountDescription,
   Namespace,
@@ -93,6 +112,8 @@ export {
   type TaskState,
   type TaskStatus,
 } from "./src/services/mod.ts";
+
+export { restoreService, snapshotService } from "./src/services/snapshot/mod.ts";
 
 export {
   type AllowDecision,
@@ -220,9 +241,12 @@ export {
   EnvBuilder,
   type EnvDescription,
   type EnvForkOptions,
+  type EnvRestoreOptions,
+  type EnvSnapshotState,
   type EnvState,
   type EnvStatus,
   type EnvStatusInfo,
+  forkNamespace,
   type ForkOptions,
   type JobInfo,
   JobKind,
@@ -230,10 +254,14 @@ export {
   JobSpec,
   type JobState,
   OanixEnv,
+  restoreEnv,
+  restoreNamespace,
   type ScheduledJob,
   Scheduler,
   type SchedulerOptions,
   type SchedulerStatus,
+  snapshotEnv,
+  snapshotNamespace,
   wasiJobRunner,
   type WasiModuleSource,
   type WasiRunner,
@@ -244,6 +272,8 @@ export {
   type AgentEnvironment,
   agentEnvironment,
   AgentError,
+  type AgentShellOptions,
+  type AgentShellResult,
   type AgentWorkerHandle,
   type AgentWorkerOptions,
   applyChangesToFolder,
@@ -287,6 +317,7 @@ export {
   manifestLine,
   type ManifestProblem,
   type ManifestTask,
+  type McpOptions,
   MOUNT_TYPES,
   type MountSpec,
   parseBenchConfig,
@@ -312,8 +343,12 @@ export {
   runSandboxed,
   type RuntimeFiles,
   type SecretSpec,
+  serveMcp,
+  type SessionOptions,
+  type ShellProgramLimits,
   type SpawnedChild,
   summariseResults,
+  type ToolChannel,
   type Trial,
   type TrialResult,
   unifiedDiff,

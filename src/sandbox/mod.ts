@@ -40,3 +40,4 @@ export * from "./bench/bench_config.ts";
 export * from "./bench/trial_result.ts";
 export * from "./bench/run_bench.ts";
 export * from "./bench/report_html.ts";
+export * from "./mcp/serve_mcp.ts";

@@ -8,7 +8,7 @@
 export * from "./snapshot_error.ts";
 export type { BaseIdentity, IdentityMode } from "./base_identity.ts";
 export { baseIdentity } from "./base_identity.ts";
-export type { MountCodec } from "./mount_codec.ts";
+export type { MountCodec, RecordedBase } from "./mount_codec.ts";
 export type {
   MountedService,
   MountInfo,
