@@ -16,6 +16,7 @@ import { WorkspaceFs } from "../../fs/workspace_fs.ts";
 import { walk } from "../../fs/walk.ts";
 import { readText } from "../../fs/file_io.ts";
 import { Namespace } from "../../namespace/namespace.ts";
+import { restoreNamespace } from "../../env/snapshot/env_snapshot.ts";
 import { LogsFs } from "../../services/logs_fs.ts";
 import { TaskFs } from "../../services/task_fs.ts";
 import type { OnLog } from "../../capabilities/log_hook.ts";
@@ -65,6 +66,13 @@ export interface BuildOptions {
   nostrKeyHex?: string;
   /** The clock a NostrFs dates its events with (an executor's, when it records or replays). */
   nostrClock?: () => number;
+  /**
+   * A snapshot archive to start from: the files of its mem and map mounts
+   * and cow overlays as saved (over the manifest's bases). The rest is
+   * built fresh: folders and capabilities, and the task and logs (a run
+   * from a snapshot is a new attempt at the task).
+   */
+  restore?: Uint8Array;
 }
 
 function hexToBytes(hex: string): Uint8Array {
@@ -91,8 +99,50 @@ export function buildNamespace(manifest: Manifest, options: BuildOptions = {}): 
   const quota = manifest.limits.diskMb === undefined
     ? undefined
     : { maxBytes: Math.floor(manifest.limits.diskMb * 1024 * 1024) };
+  const services: Record<string, FileService> = {};
   for (const [point, spec] of Object.entries(manifest.mounts)) {
-    builder.mount(point, serviceFor(point, spec, manifest, options, built, quota));
+    services[point] = serviceFor(point, spec, manifest, options, built, quota);
+  }
+  if (options.restore !== undefined) return restored(manifest, options.restore, services, built);
+  for (const [point, service] of Object.entries(services)) builder.mount(point, service);
+  return { namespace: builder.build(), ...built };
+}
+
+/**
+ * The namespace of a snapshot: its files restored (cow overlays over the
+ * fresh bases), the task, logs, folders and capabilities as built. The
+ * archive's own checks hold (its structure, hashes, version, each base's
+ * identity): a mismatch throws a SnapshotError.
+ */
+function restored(
+  manifest: Manifest,
+  archive: Uint8Array,
+  fresh: Record<string, FileService>,
+  built: Omit<BuiltNamespace, "namespace">,
+): BuiltNamespace {
+  const bases: Record<string, FileService> = {};
+  const mounts: Record<string, FileService> = {};
+  for (const [point, spec] of Object.entries(manifest.mounts)) {
+    const cow = built.cows.get(point);
+    if (cow !== undefined) bases[point] = cow.base;
+    else if (!["mem", "map", "task", "logs"].includes(spec.type)) mounts[point] = fresh[point];
+  }
+  const files = restoreNamespace(archive, { bases, mounts });
+  const saved = files.mounts().map((m) => m.path).sort();
+  const wanted = Object.keys(manifest.mounts).sort();
+  if (saved.join("\n") !== wanted.join("\n")) {
+    throw new Error(
+      `the snapshot's mounts (${saved.join(", ")}) are not the manifest's (${wanted.join(", ")})`,
+    );
+  }
+  const builder = Namespace.builder();
+  for (const { path, service } of files.mounts()) {
+    const spec = manifest.mounts[path];
+    if (spec?.type === "task" || spec?.type === "logs") builder.mount(path, fresh[path]);
+    else {
+      if (service instanceof CowFs) built.cows.set(path, service);
+      builder.mount(path, service);
+    }
   }
   return { namespace: builder.build(), ...built };
 }

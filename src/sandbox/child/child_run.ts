@@ -12,6 +12,7 @@
 import { readFile } from "../../fs/file_io.ts";
 import { AgentError } from "../agent/agent_host.ts";
 import type { ChildMessage, HostMessage } from "../runner/run_protocol.ts";
+import { snapshotNamespace } from "../../env/snapshot/env_snapshot.ts";
 import { buildNamespace } from "./build_namespace.ts";
 import { openCapabilities } from "./capability_session.ts";
 import { collectChanges } from "./collect_changes.ts";
@@ -75,6 +76,7 @@ async function run(
   const built = buildNamespace(boot.manifest, {
     nostrKeyHex: boot.secrets.nostrKeyHex,
     ...(capabilities.nostrClock ? { nostrClock: capabilities.nostrClock } : {}),
+    ...(boot.manifest.restore ? { restore: await Deno.readFile(boot.manifest.restore) } : {}),
   });
   const decode = outputDecoder();
   // The agent sees the namespace through a view that reports refusals, as the host's evidence
@@ -146,6 +148,14 @@ async function run(
     else built.task.setFailed(error);
   }
   await capabilities.close();
+  if (boot.snapshotOut !== undefined) {
+    try {
+      await Deno.writeFile(boot.snapshotOut, snapshotNamespace(built.namespace));
+    } catch (e) {
+      exitCode ||= 1;
+      error ??= `the final state could not be saved: ${e instanceof Error ? e.message : e}`;
+    }
+  }
   unsubscribe?.();
   for (const event of refusals.summary()) send({ type: "host_event", event });
   let result: string | null = null;

@@ -34,6 +34,10 @@ export interface ParsedArgs {
   record: boolean;
   /** `--replay FILE` (run). */
   replay?: string;
+  /** `--snapshot` (run). */
+  snapshot: boolean;
+  /** `--restore FILE` (run). */
+  restore?: string;
   /** `--filter` (bench). */
   filter?: string;
   /** `--repeats N` (bench). */
@@ -63,8 +67,18 @@ export class UsageError extends Error {
 }
 
 const OPTIONS_OF: Record<Command, string[]> = {
-  run: ["--var", "--out", "--json", "--apply", "--quiet", "--record", "--replay"],
-  explain: ["--var", "--json"],
+  run: [
+    "--var",
+    "--out",
+    "--json",
+    "--apply",
+    "--quiet",
+    "--record",
+    "--replay",
+    "--snapshot",
+    "--restore",
+  ],
+  explain: ["--var", "--json", "--record", "--replay", "--snapshot", "--restore"],
   check: ["--var", "--json"],
   bench: ["--out", "--json", "--quiet", "--filter", "--repeats", "--concurrency"],
   mcp: ["--var", "--out", "--apply", "--timeout", "--quiet"],
@@ -92,6 +106,7 @@ export function parseArgs(args: string[]): ParsedArgs {
     help: false,
     version: false,
     record: false,
+    snapshot: false,
     vars: {},
   };
   const seen: string[] = [];
@@ -116,7 +131,11 @@ export function parseArgs(args: string[]): ParsedArgs {
       parsed.out = valueOf(name, i, inline);
       if (inline === undefined) i++;
     } else if (name === "--record") parsed.record = true;
-    else if (name === "--replay") {
+    else if (name === "--snapshot") parsed.snapshot = true;
+    else if (name === "--restore") {
+      parsed.restore = valueOf(name, i, inline);
+      if (inline === undefined) i++;
+    } else if (name === "--replay") {
       parsed.replay = valueOf(name, i, inline);
       if (inline === undefined) i++;
     } else if (name === "--filter") {

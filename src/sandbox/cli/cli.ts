@@ -88,6 +88,8 @@ export async function runCli(args: string[], io: CliIo = defaultIo()): Promise<n
     manifest = await loadManifest(parsed.file, { vars: parsed.vars });
     if (parsed.record) manifest.record = true;
     if (parsed.replay !== undefined) manifest.replay = resolve(parsed.replay);
+    if (parsed.snapshot) manifest.snapshot = true;
+    if (parsed.restore !== undefined) manifest.restore = resolve(parsed.restore);
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
     return refuse(io, parsed, "manifest", e.problems);
@@ -187,6 +189,7 @@ async function run(manifest: Manifest, parsed: ParsedArgs, io: CliIo): Promise<n
       `${report.applied ? ", applied" : ""}; ${denied} denied permission check(s), ` +
       `${refused} refused in the namespace\n` +
       `${cut ? `[oanix] past limits.max_output, not kept: ${cut}\n` : ""}` +
+      `${report.snapshot ? `[oanix] final state: ${report.snapshot}\n` : ""}` +
       `[oanix] output: ${report.outDir}\n`,
   );
   return report.exitCode;

@@ -52,6 +52,17 @@ export interface Explanation {
   };
   /** The program, when there is one. */
   program: { kind: string; path: string; args: string[] } | null;
+  /** Where the run's state comes from and goes: snapshots and transcripts. */
+  state: {
+    /** The snapshot archive it starts from, if any. */
+    restore: string | null;
+    /** Whether the final state is saved as `snapshot.tar`. */
+    snapshot: boolean;
+    /** The transcript the capabilities are replayed from, if any. */
+    replay: string | null;
+    /** Whether the capabilities' exchanges are recorded into `cap.jsonl`. */
+    record: boolean;
+  };
   /** The child's command line, with placeholders for the per-run parts. */
   command: string[];
 }
@@ -86,6 +97,12 @@ export function explanationOf(manifest: Manifest): Explanation {
     program: manifest.program
       ? { kind: manifest.program.kind, path: manifest.program.path, args: manifest.program.args }
       : null,
+    state: {
+      restore: manifest.restore ?? null,
+      snapshot: manifest.snapshot === true,
+      replay: manifest.replay ?? null,
+      record: manifest.record === true,
+    },
     command: ["deno", ...childArgs(p, ORIGIN_PLACEHOLDER, CHILD_ENTRY_PLACEHOLDER)],
   };
 }
@@ -118,7 +135,17 @@ export function explainManifest(manifest: Manifest): string {
       : "env: never",
     "run, ffi, sys, import: never",
   ];
+  const state = [
+    `starts from:  ${e.state.restore ? `the snapshot ${e.state.restore}` : "the mounts as built"}`,
+    `capabilities: ${
+      e.state.replay ? `replayed from ${e.state.replay}, no network` : "the live network"
+    }${e.state.record ? "; recorded into the output's cap.jsonl" : ""}`,
+    `final state:  ${
+      e.state.snapshot ? "saved as the output's snapshot.tar" : "changes.json and changes.diff"
+    }`,
+  ];
   return `Namespace:\n${table(rows)}\nPermissions:\n${grant.map((g) => `  ${g}`).join("\n")}\n\n` +
+    `State:\n${state.map((l) => `  ${l}`).join("\n")}\n\n` +
     `Command (run in a fresh temporary folder, with a cleared environment):\n  ` +
     `${e.command.map(shellQuote).join(" ")}\n`;
 }

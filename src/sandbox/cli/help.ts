@@ -22,6 +22,9 @@ Options:
   --record          Record every capability exchange into the output's cap.jsonl
   --replay FILE     Serve the capabilities from a recorded cap.jsonl, with no
                     network at all
+  --snapshot        Save the mounts' final state as snapshot.tar in the output
+  --restore FILE    Start from a saved snapshot.tar (its files, over the same
+                    folders) instead of the folders alone
   --json            Print the run report as JSON on stdout
   --quiet           No progress line (the agent's output still shows)
   -h, --help        Show this help
@@ -32,7 +35,8 @@ Exit codes: 0 completed, 1 failed, 2 bad manifest or usage, 124 timeout
 const EXPLAIN = `Usage: oanix explain <env.yaml> [--var NAME=VALUE]... [--json]
 
 Print the namespace table, the permission grant and the deno run command
-line the child would get, without running anything.
+line the child would get, without running anything. Takes run's --record,
+--replay, --snapshot and --restore to explain such a run.
 `;
 
 const CHECK = `Usage: oanix check <env.yaml> [--var NAME=VALUE]... [--json]

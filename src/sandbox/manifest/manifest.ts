@@ -27,6 +27,8 @@
  *   args: [--verbose]
  * record: true             # the capabilities' exchanges into the output's cap.jsonl
  * # replay: ./earlier/cap.jsonl   (serve them from a transcript, with no network)
+ * snapshot: true           # the mounts' final state into the output's snapshot.tar
+ * # restore: ./earlier/snapshot.tar   (start from a saved state, over the same folders)
  * limits:
  *   timeout: 30        # seconds
  *   memory: 256        # MiB the program may use (heap, buffers, wasm memory, workers)
@@ -192,6 +194,13 @@ export interface Manifest {
    * recorded run), with no network at all.
    */
   replay?: string;
+  /**
+   * Start from this snapshot archive (an earlier run's `snapshot.tar`):
+   * the mounts' state as it was saved, over the same bases.
+   */
+  restore?: string;
+  /** Write the final state of the mounts as `snapshot.tar` in the output folder. */
+  snapshot?: boolean;
 }
 
 /** The default wall-clock limit, in seconds. */
@@ -288,16 +297,12 @@ export function validateManifest(data: unknown, baseDir: string, lines?: LineFin
     return r && readProgram(r, baseDir);
   });
   if (program) manifest.program = program;
-  const record = collect(() => {
-    const v = root.raw("record");
-    if (v !== undefined && v !== null && typeof v !== "boolean") {
-      throw root.error(["record"], "expected true or false");
-    }
-    return v === true;
-  });
-  if (record) manifest.record = true;
+  if (collect(() => root.optionalBoolean("record"))) manifest.record = true;
   const replay = collect(() => root.optionalString("replay"));
   if (replay !== undefined) manifest.replay = resolveFrom(baseDir, replay);
+  if (collect(() => root.optionalBoolean("snapshot"))) manifest.snapshot = true;
+  const restore = collect(() => root.optionalString("restore"));
+  if (restore !== undefined) manifest.restore = resolveFrom(baseDir, restore);
   root.raw("version");
   collect(() => root.done());
   const taskMount = Object.entries(manifest.mounts).find(([, m]) => m.type === "task");

@@ -11,6 +11,8 @@
  * | nostr | net to its relays' hosts |
  * | mem, map (inline), task, logs | nothing |
  * | the program | read of its file (a module agent: its bundle, with the agent worker) |
+ * | `restore:` a snapshot | read of the archive |
+ * | `record: true`, `snapshot: true` | write of `cap.jsonl` (and `cap-bodies/`), `snapshot.tar` in the output folder |
  * | the shell (shell scripts, agents `with_shell`, `oanix mcp`) | env: three debug switches its libraries read, never set in the child |
  *
  * Nothing else is ever granted: no other env, no run, ffi, sys or import,
@@ -90,6 +92,8 @@ export interface RuntimeFiles {
   child: string;
   /** Where the child records the transcript (`cap.jsonl` and its `cap-bodies/`), when it records. */
   transcriptOut?: string;
+  /** Where the child writes the final state's snapshot archive, when the manifest asks. */
+  snapshotOut?: string;
   /** The child's environment worker, bundled. */
   environment?: string;
   /** The agent's worker entry, bundled with the agent. */
@@ -161,6 +165,8 @@ export function permissionsFor(manifest: Manifest, runtime?: RuntimeFiles): Perm
   if (runtime?.transcriptOut !== undefined) {
     write.push(runtime.transcriptOut, runtime.transcriptOut.replace(/cap\.jsonl$/, "cap-bodies"));
   }
+  if (runtime?.snapshotOut !== undefined) write.push(runtime.snapshotOut);
+  if (manifest.restore !== undefined) read.push(manifest.restore);
   if (manifest.replay !== undefined) {
     // A replay reads its transcript and needs no network at all.
     read.push(manifest.replay, manifest.replay.replace(/[^/]*$/, "cap-bodies"));

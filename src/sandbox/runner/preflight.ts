@@ -11,6 +11,7 @@ import { dirname, isAbsolute, relative, resolve } from "node:path/posix";
 import { formatProblem, type ManifestProblem } from "../manifest/field_reader.ts";
 import { type Manifest, manifestFile, manifestLine } from "../manifest/manifest.ts";
 import { BundleError } from "./bundle_cache.ts";
+import { restoreProblems } from "./restore_check.ts";
 import { type AgentBundle, bundleAgent } from "./runtime_bundles.ts";
 import { NOSTR_KEY, readHostValue } from "./host_secrets.ts";
 import { findEscapingSymlinks } from "./symlink_scan.ts";
@@ -126,6 +127,14 @@ export async function preflight(
     const head = await readableFile(manifest.replay, ["replay"], report);
     if (head !== undefined && new TextDecoder().decode(head)[0] !== "{") {
       report(["replay"], `${manifest.replay} is not a transcript (cap.jsonl)`);
+    }
+  }
+  if (manifest.restore !== undefined) {
+    const head = await readableFile(manifest.restore, ["restore"], report);
+    if (head !== undefined) {
+      for (const problem of restoreProblems(manifest, await Deno.readFile(manifest.restore))) {
+        report(["restore"], `${manifest.restore}: ${problem}`);
+      }
     }
   }
   await checkLayout(manifest, report, options.outDir ?? resolve("out"));

@@ -40,6 +40,8 @@ export interface Bootstrap {
   stdinBase64?: string;
   /** The folder to record the transcript into (`cap.jsonl`), when recording. */
   recordDir?: string;
+  /** Where to write the final state's snapshot archive, when the manifest asks. */
+  snapshotOut?: string;
   /**
    * A session serving tool calls (`oanix mcp`) instead of running a
    * program: it lasts `sessionSecs`; each call is bounded by the manifest's

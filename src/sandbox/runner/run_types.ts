@@ -205,6 +205,8 @@ export interface RunReport {
   peakMemoryBytes: number;
   /** The transcript of the run's capability exchanges, when it recorded (`record`). */
   transcript?: string;
+  /** The final state's snapshot archive, when the manifest asked for one (`snapshot`). */
+  snapshot?: string;
   /** Bytes of output left out of the output folder for limits.max_output. */
   truncated: { stdout: number; stderr: number; events: number };
 }

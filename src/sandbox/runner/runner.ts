@@ -93,14 +93,18 @@ export async function runSandboxed(
     shell: usesShell(manifest) || session !== undefined,
   });
   const agent = checked.agent && { bundle: checked.agent.path };
-  // A recording run's output folder is known before its child starts: the child writes there.
-  const recordDir = manifest.record
-    ? resolve(options.outDir ?? join("out", `recorded-${crypto.randomUUID().slice(0, 8)}`))
+  // The output folder of a run whose child writes there (a transcript, a snapshot) is known
+  // before the child starts.
+  const earlyOut = manifest.record || manifest.snapshot
+    ? resolve(options.outDir ?? join("out", `run-${crypto.randomUUID().slice(0, 8)}`))
     : undefined;
+  const recordDir = manifest.record ? earlyOut : undefined;
+  const snapshotOut = manifest.snapshot ? join(earlyOut!, "snapshot.tar") : undefined;
   const runtime: RuntimeFiles = {
     ...bundles,
     ...(agent ? { agent: agent.bundle } : {}),
     ...(recordDir ? { transcriptOut: join(recordDir, "cap.jsonl") } : {}),
+    ...(snapshotOut ? { snapshotOut } : {}),
     ...(session ? { shell: true } : {}),
   };
   const permissions = permissionsFor(manifest, runtime);
@@ -112,8 +116,8 @@ export async function runSandboxed(
     ? await options.pool.take(JSON.stringify([permissions.flags, bundles.child, entryArgs]), make)
     : spawnChild(await make());
   const cmd = spawned.cmd;
-  const outDir = options.outDir ?? (recordDir ? recordDir : join("out", cmd.runId));
-  if (recordDir) await Deno.mkdir(recordDir, { recursive: true });
+  const outDir = options.outDir ?? earlyOut ?? join("out", cmd.runId);
+  if (earlyOut) await Deno.mkdir(earlyOut, { recursive: true });
   const tail = new AuditTail(cmd.auditPath, permissions.grant, cmd.workDir);
   audit.tail = tail;
   const stdout = new CappedText(limits.maxOutputBytes);
@@ -137,6 +141,7 @@ export async function runSandboxed(
     manifest,
     nonce: cmd.nonce,
     ...(recordDir ? { recordDir } : {}),
+    ...(snapshotOut ? { snapshotOut } : {}),
     ...(session ? { serve: { sessionSecs: session.timeoutSecs } } : {}),
   };
   const calls = new CallTable();
@@ -271,7 +276,17 @@ export async function runSandboxed(
     peakMemoryBytes,
     truncated,
     ...(recordDir ? { transcript: join(recordDir, "cap.jsonl") } : {}),
+    ...(snapshotOut && await exists(snapshotOut) ? { snapshot: snapshotOut } : {}),
   };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseResult(text: string | null | undefined): unknown {
