@@ -53,11 +53,34 @@ Options:
                      matches /REGEX/
   --repeats N        Override the benchmark's repeats
   --concurrency N    Override the benchmark's concurrency
+  --queue URL        Enqueue the trials on redis://HOST:PORT/NAME instead, for
+                     workers (oanix worker) to run; follow them and write the
+                     same results here
+  --store DIR        With --queue: the folder shared with the workers
+                     (default: oanix-store)
   --json             Print the summary as JSON on stdout
   --quiet            No progress
   -h, --help         Show this help
 
 Exit codes: 0 every trial recorded, 2 bad benchmark or usage, 130 stopped
+`;
+
+const WORKER = `Usage: oanix worker --queue redis://HOST:PORT/NAME [options]
+
+Take jobs (benchmark trials, runs) from a queue and run each sandboxed on
+this machine, until stopped (Ctrl-C gives running jobs back to the queue).
+Inputs are read from the store, a folder every machine shares; outputs are
+written there. A job asking for more than the policy grants is refused.
+
+Options:
+  --queue URL        The queue: redis://[USER:PASSWORD@]HOST:PORT/NAME
+  --concurrency N    Jobs at once (default 1)
+  --store DIR        The shared folder (default: oanix-store)
+  --policy FILE      What a job may ask for (YAML: mounts, hosts, secret_env,
+                     record, limits); default: no network but replay, no
+                     secrets, at most an hour
+  --quiet            No line per job
+  -h, --help         Show this help
 `;
 
 /**
@@ -77,6 +100,8 @@ Usage:
   oanix explain <env.yaml> [--var NAME=VALUE]... [--json]
   oanix check <env.yaml> [--var NAME=VALUE]... [--json]
   oanix bench <bench.yaml> [--out DIR] [--filter TEXT] [--repeats N] [--concurrency N] [--json]
+  oanix bench <bench.yaml> --queue redis://HOST:PORT/NAME [--store DIR] [...]
+  oanix worker --queue redis://HOST:PORT/NAME [--concurrency N] [--store DIR] [--policy FILE]
   oanix <command> --help
   oanix --version
 
@@ -85,6 +110,7 @@ Commands:
   explain   Print the namespace, the grant and the exact deno run command
   check     Check the manifest and what it names on the host, without running
   bench     Run a benchmark: many agents × many tasks × repeats, scored
+  worker    Run jobs from a queue (with bench --queue: many machines)
 
 Paths are relative to the current folder; paths inside a manifest are
 relative to the manifest's folder.
@@ -102,9 +128,12 @@ Exit codes:
  * console.log(COMMAND_HELP.run.split("\n")[0]); // "Usage: oanix run <env.yaml> [options]"
  * ```
  */
-export const COMMAND_HELP: Readonly<Record<"run" | "explain" | "check" | "bench", string>> = {
+export const COMMAND_HELP: Readonly<
+  Record<"run" | "explain" | "check" | "bench" | "worker", string>
+> = {
   run: RUN,
   explain: EXPLAIN,
   check: CHECK,
   bench: BENCH,
+  worker: WORKER,
 };
