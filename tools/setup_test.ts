@@ -1,10 +1,11 @@
 /**
  * What `deno task test` needs that Deno cannot install itself: Debian's
- * Chromium, for the browser test. Run before the tests (a dependency of the
- * `test` task). When Chromium is missing and this user can install it (root,
- * with apt-get), it installs it; otherwise it says in one line how, and the
- * browser test is skipped (unless OANIX_REQUIRE_BROWSER=1, as in CI, where
- * it then fails).
+ * Chromium, for the browser test, and Debian's redis-server, for the queue
+ * tests. Run before the tests (a dependency of the `test` task). When a
+ * package is missing and this user can install it (root, with apt-get), it
+ * installs it; otherwise it says in one line how, and those tests are
+ * skipped (unless OANIX_REQUIRE_BROWSER=1 or OANIX_REQUIRE_REDIS=1, as in
+ * CI, where they then fail).
  *
  *   deno run --allow-read --allow-run --allow-env tools/setup_test.ts
  *
@@ -13,6 +14,22 @@
 
 /** Where the browser test looks for Chromium. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+/** A Debian package the tests need: its name, the file it installs, and who needs it. */
+export interface TestPackage {
+  /** The Debian package. */
+  name: string;
+  /** A file it installs (present means installed). */
+  path: string;
+  /** Who needs it, for messages ("the browser test needs Chromium"). */
+  needed: string;
+}
+
+/** The Debian packages the tests need. */
+export const TEST_PACKAGES: readonly TestPackage[] = [
+  { name: "chromium", path: CHROMIUM_PATH, needed: "the browser test needs Chromium" },
+  { name: "redis-server", path: "/usr/bin/redis-server", needed: "the queue tests need Redis" },
+];
 
 /** What the setup found and did. */
 export type SetupOutcome = "present" | "installed" | "advised" | "failed";
@@ -55,20 +72,36 @@ export const realHost: SetupHost = {
   say: (line) => console.error(line),
 };
 
-/** Makes sure Chromium is there, or says how to get it. */
-export async function ensureChromium(host: SetupHost = realHost): Promise<SetupOutcome> {
-  if (host.exists(CHROMIUM_PATH)) return "present";
-  const how = "apt-get install chromium";
+/** Makes sure every package is there, or says how to get it; the outcome per package. */
+export async function ensureTestPackages(
+  host: SetupHost = realHost,
+  packages: readonly TestPackage[] = TEST_PACKAGES,
+): Promise<Record<string, SetupOutcome>> {
+  const outcome: Record<string, SetupOutcome> = {};
+  const missing = packages.filter((p) => {
+    if (host.exists(p.path)) outcome[p.name] = "present";
+    return outcome[p.name] === undefined;
+  });
+  if (missing.length === 0) return outcome;
+  const names = missing.map((p) => p.name).join(" ");
+  const how = `apt-get install ${names}`;
   if (!host.canInstall()) {
-    host.say(`oanix tests: the browser test needs Chromium (${how}, as root); skipping it`);
-    return "advised";
+    for (const p of missing) {
+      host.say(`oanix tests: ${p.needed} (apt-get install ${p.name}, as root); skipping`);
+      outcome[p.name] = "advised";
+    }
+    return outcome;
   }
-  host.say("oanix tests: installing Chromium from Debian's packages for the browser test...");
+  host.say(`oanix tests: installing ${names} from Debian's packages for the tests...`);
   const ok = await host.run("apt-get", ["update", "-qq"]) &&
-    await host.run("apt-get", ["install", "-y", "-qq", "chromium"]);
-  if (ok && host.exists(CHROMIUM_PATH)) return "installed";
-  host.say(`oanix tests: could not install Chromium (${how}); the browser test will be skipped`);
-  return "failed";
+    await host.run("apt-get", ["install", "-y", "-qq", ...missing.map((p) => p.name)]);
+  for (const p of missing) {
+    outcome[p.name] = ok && host.exists(p.path) ? "installed" : "failed";
+    if (outcome[p.name] === "failed") {
+      host.say(`oanix tests: could not install ${p.name} (${how}); ${p.needed}, skipping`);
+    }
+  }
+  return outcome;
 }
 
-if (import.meta.main) await ensureChromium();
+if (import.meta.main) await ensureTestPackages();

@@ -6,7 +6,7 @@
  * OANIX_REQUIRE_REDIS=1 (CI), where they fail.
  */
 
-/** Where `tools/setup_test.ts` installs it. */
+/** Where `tools/setup_test.ts` installs it (TEST_PACKAGES). */
 export const REDIS_SERVER = "/usr/bin/redis-server";
 
 /** Whether redis-server is installed. */

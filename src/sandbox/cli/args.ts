@@ -5,7 +5,7 @@
  */
 
 /** The subcommands. */
-export const COMMANDS = ["run", "explain", "check", "bench", "mcp"] as const;
+export const COMMANDS = ["run", "explain", "check", "bench", "mcp", "worker"] as const;
 
 /** One of {@linkcode COMMANDS}. */
 export type Command = typeof COMMANDS[number];
@@ -42,10 +42,16 @@ export interface ParsedArgs {
   filter?: string;
   /** `--repeats N` (bench). */
   repeats?: number;
-  /** `--concurrency N` (bench). */
+  /** `--concurrency N` (bench, worker). */
   concurrency?: number;
   /** `--timeout SECS` (mcp). */
   timeout?: number;
+  /** `--queue URL` (bench, worker). */
+  queue?: string;
+  /** `--store DIR` (bench, worker). */
+  store?: string;
+  /** `--policy FILE` (worker). */
+  policy?: string;
 }
 
 /** A mistake on the command line: exit 2 with a one-line reason. */
@@ -80,8 +86,18 @@ const OPTIONS_OF: Record<Command, string[]> = {
   ],
   explain: ["--var", "--json", "--record", "--replay", "--snapshot", "--restore"],
   check: ["--var", "--json"],
-  bench: ["--out", "--json", "--quiet", "--filter", "--repeats", "--concurrency"],
   mcp: ["--var", "--out", "--apply", "--timeout", "--quiet"],
+  bench: [
+    "--out",
+    "--json",
+    "--quiet",
+    "--filter",
+    "--repeats",
+    "--concurrency",
+    "--queue",
+    "--store",
+  ],
+  worker: ["--queue", "--concurrency", "--store", "--policy", "--quiet"],
 };
 
 function wholeNumber(name: string, value: string): number {
@@ -140,6 +156,9 @@ export function parseArgs(args: string[]): ParsedArgs {
       if (inline === undefined) i++;
     } else if (name === "--filter") {
       parsed.filter = valueOf(name, i, inline);
+      if (inline === undefined) i++;
+    } else if (name === "--queue" || name === "--store" || name === "--policy") {
+      parsed[name.slice(2) as "queue" | "store" | "policy"] = valueOf(name, i, inline);
       if (inline === undefined) i++;
     } else if (name === "--repeats" || name === "--concurrency") {
       const n = wholeNumber(name, valueOf(name, i, inline));

@@ -9,13 +9,20 @@
 import { join } from "node:path/posix";
 import { type BenchConfig, loadBenchConfig } from "../bench/bench_config.ts";
 import { benchReportHtml } from "../bench/report_html.ts";
-import { type BenchProgress, runBench } from "../bench/run_bench.ts";
+import { runBenchOnQueue } from "../bench/queue_bench.ts";
+import {
+  type BenchOptions,
+  type BenchProgress,
+  type BenchRun,
+  runBench,
+} from "../bench/run_bench.ts";
 import { type GroupSummary, summariseResults, type TrialResult } from "../bench/trial_result.ts";
 import { ManifestError } from "../manifest/field_reader.ts";
 import { EXIT_CODES } from "../runner/run_types.ts";
 import type { ParsedArgs } from "./args.ts";
 import type { CliIo } from "./cli.ts";
 import { errorJson } from "./report_json.ts";
+import { DEFAULT_STORE } from "./worker_command.ts";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(0)} s`;
 
@@ -92,7 +99,7 @@ export async function benchCommand(parsed: ParsedArgs, io: CliIo): Promise<numbe
   const outDir = parsed.out ?? join("out", "bench", config.name.replace(/[^\w.-]+/g, "-"));
   const terminal = io.isTerminal === true && !parsed.quiet;
   let shown = false;
-  const run = await runBench(config, {
+  const options: BenchOptions = {
     outDir,
     ...(parsed.filter === undefined ? {} : { filter: parsed.filter }),
     ...(parsed.repeats === undefined ? {} : { repeats: parsed.repeats }),
@@ -108,7 +115,21 @@ export async function benchCommand(parsed: ParsedArgs, io: CliIo): Promise<numbe
       if (terminal) io.err(`\r\x1b[2K${trialLine(r)}`);
       else io.err(trialLine(r));
     },
-  });
+  };
+  let run: BenchRun;
+  try {
+    run = parsed.queue === undefined
+      ? await runBench(config, options)
+      : await runBenchOnQueue(config, options, {
+        url: parsed.queue,
+        storeDir: parsed.store ?? DEFAULT_STORE,
+        onError: (e) => io.err(`\r\x1b[2K[oanix] queue: ${e.message}\n`),
+      });
+  } catch (e) {
+    if (parsed.queue === undefined) throw e;
+    io.err(`${shown ? "\r\x1b[2K" : ""}oanix: ${(e as Error).message}\n`);
+    return e instanceof TypeError ? EXIT_CODES.usage : EXIT_CODES.failed;
+  }
   if (shown) io.err("\r\x1b[2K");
   const reportPath = join(outDir, "report.html");
   await Deno.writeTextFile(reportPath, await benchReportHtml(config, run.results, outDir));

@@ -20,6 +20,7 @@ import { CLI_HELP, COMMAND_HELP } from "./help.ts";
 import { ProgressLine } from "./progress_line.ts";
 import { errorJson, runReportJson } from "./report_json.ts";
 import { VERSION } from "./version.ts";
+import { workerCommand } from "./worker_command.ts";
 
 /**
  * Where the CLI writes; tests pass their own.
@@ -79,6 +80,16 @@ export async function runCli(args: string[], io: CliIo = defaultIo()): Promise<n
     return 0;
   }
   if (parsed.command === undefined) return usage(io, parsed.json, "no command");
+  if (parsed.command === "worker") {
+    if (parsed.file !== undefined) return usage(io, false, "oanix worker takes no file", "worker");
+    if (parsed.queue === undefined) {
+      return usage(io, false, "give --queue redis://HOST:PORT/NAME", "worker");
+    }
+    return await workerCommand(parsed, io);
+  }
+  if (parsed.store !== undefined && parsed.queue === undefined) {
+    return usage(io, parsed.json, "--store goes with --queue", parsed.command);
+  }
   if (parsed.file === undefined) {
     return usage(io, parsed.json, "give the manifest file", parsed.command);
   }

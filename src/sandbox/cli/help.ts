@@ -59,6 +59,11 @@ Options:
                      matches /REGEX/
   --repeats N        Override the benchmark's repeats
   --concurrency N    Override the benchmark's concurrency
+  --queue URL        Enqueue the trials on redis://HOST:PORT/NAME instead, for
+                     workers (oanix worker) to run; follow them and write the
+                     same results here
+  --store DIR        With --queue: the folder shared with the workers
+                     (default: oanix-store)
   --json             Print the summary as JSON on stdout
   --quiet            No progress
   -h, --help         Show this help
@@ -94,6 +99,24 @@ or a client's JSON configuration (Claude Desktop, ...):
                                "args": ["mcp", "/abs/path/env.yaml"] } } }
 `;
 
+const WORKER = `Usage: oanix worker --queue redis://HOST:PORT/NAME [options]
+
+Take jobs (benchmark trials, runs) from a queue and run each sandboxed on
+this machine, until stopped (Ctrl-C gives running jobs back to the queue).
+Inputs are read from the store, a folder every machine shares; outputs are
+written there. A job asking for more than the policy grants is refused.
+
+Options:
+  --queue URL        The queue: redis://[USER:PASSWORD@]HOST:PORT/NAME
+  --concurrency N    Jobs at once (default 1)
+  --store DIR        The shared folder (default: oanix-store)
+  --policy FILE      What a job may ask for (YAML: mounts, hosts, secret_env,
+                     record, limits); default: no network but replay, no
+                     secrets, at most an hour
+  --quiet            No line per job
+  -h, --help         Show this help
+`;
+
 /**
  * The help text of the CLI.
  *
@@ -108,10 +131,13 @@ Deno permissions its mounts imply.
 
 Usage:
   oanix run <env.yaml> [--var NAME=VALUE]... [--out DIR] [--apply] [--json] [--quiet]
+            [--record] [--replay FILE] [--snapshot] [--restore FILE]
   oanix explain <env.yaml> [--var NAME=VALUE]... [--json]
   oanix check <env.yaml> [--var NAME=VALUE]... [--json]
   oanix bench <bench.yaml> [--out DIR] [--filter TEXT] [--repeats N] [--concurrency N] [--json]
+  oanix bench <bench.yaml> --queue redis://HOST:PORT/NAME [--store DIR] [...]
   oanix mcp <env.yaml> [--var NAME=VALUE]... [--out DIR] [--apply] [--timeout SECS]
+  oanix worker --queue redis://HOST:PORT/NAME [--concurrency N] [--store DIR] [--policy FILE]
   oanix <command> --help
   oanix --version
 
@@ -121,6 +147,7 @@ Commands:
   check     Check the manifest and what it names on the host, without running
   bench     Run a benchmark: many agents × many tasks × repeats, scored
   mcp       Serve the environment to an MCP client (Claude Code, ...) over stdio
+  worker    Run jobs from a queue (with bench --queue: many machines)
 
 Paths are relative to the current folder; paths inside a manifest are
 relative to the manifest's folder.
@@ -144,4 +171,5 @@ export const COMMAND_HELP: Readonly<Record<Command, string>> = {
   check: CHECK,
   bench: BENCH,
   mcp: MCP,
+  worker: WORKER,
 };
