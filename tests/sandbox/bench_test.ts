@@ -170,3 +170,37 @@ Deno.test("the example benchmark gives the same verdicts on every run", async ()
     "weather/quick/1": true,
   });
 });
+
+Deno.test("oanix bench from the user's own folder, with a relative --out, judges as in place", async () => {
+  await withTempDir(async (dir) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--no-lock",
+        `${REPO}cli.ts`,
+        "bench",
+        `${REPO}examples/bench/bench.yaml`,
+        "--out",
+        "results",
+        "--filter",
+        "/^(todos|weather)\\/careful\\//",
+        "--repeats",
+        "1",
+        "--quiet",
+      ],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const { results } = await readResults(`${dir}/results/results.jsonl`);
+    assert.deepEqual(
+      results.map((r) => [r.trial, r.pass, r.checker_error ?? null]).sort(),
+      [
+        ["todos/careful/1", true, null],
+        ["weather/careful/1", true, null],
+      ],
+    );
+  });
+});

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { join } from "node:path/posix";
+import { join, resolve } from "node:path/posix";
 import { ChildPool } from "../runner/child_pool.ts";
 import { RunRefusedError } from "../runner/preflight.ts";
 import type { RunReport } from "../runner/run_types.ts";
@@ -334,7 +334,8 @@ export async function runTrial(
   signal: AbortSignal | undefined,
 ): Promise<TrialResult | undefined> {
   const base = trialBase(trial);
-  const dir = join(outDir, base.out_dir);
+  // Absolute: the checker's manifest names folders under it, and its child runs elsewhere.
+  const dir = resolve(outDir, base.out_dir);
   // What an interrupted earlier attempt left is not this trial's.
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   let report: RunReport;
