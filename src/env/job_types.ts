@@ -8,6 +8,7 @@
 import type { ShellLimits } from "../shell/shell_limits.ts";
 import type { JobSpec } from "./job_spec.ts";
 import type { OanixEnv } from "./oanix_env.ts";
+import type { QueueBackend } from "./queue/queue_backend.ts";
 
 /**
  * Where a job is in its life: queued → running → completed, failed or
@@ -177,4 +178,10 @@ export interface SchedulerOptions {
    * freeing its slot anyway. Default 1000 ms.
    */
   abortGraceMs?: number;
+  /**
+   * A shared queue (BullMQ on Redis, for one): `submit()` enqueues there,
+   * `run()` takes jobs from there. Default: the Scheduler's own in-memory
+   * queue. The caller opens and closes it.
+   */
+  queue?: QueueBackend;
 }

@@ -20,6 +20,8 @@ import type {
   WasiRunner,
 } from "./job_types.ts";
 import { OanixEnv } from "./oanix_env.ts";
+import type { QueueEvent } from "./queue/queue_backend.ts";
+import { RemoteJobs } from "./queue/remote_jobs.ts";
 import { wasiJobRunner } from "./wasi_job_runner.ts";
 
 function positiveInt(value: unknown, what: string, min: number): number {
@@ -68,6 +70,14 @@ function positiveInt(value: unknown, what: string, min: number): number {
  * `maxRetainedResults` (oldest forgotten first), so memory stays flat
  * however many jobs pass through. The counts in `status()` are kept forever.
  *
+ * Its queue is in memory by default. Given a shared one (`queue`: a
+ * `QueueBackend`, such as BullMQ on Redis), `submit()` enqueues there and
+ * `run()` takes jobs from there, its own and other Schedulers', running each
+ * with the environment of that id registered here, until the queue has
+ * nothing waiting, delayed or running anywhere. Jobs then carry data (a
+ * WASI module as a path). `next()` is refused (leases are taken by `run()`);
+ * a job submitted here and run elsewhere stays queued here until it ends.
+ *
  * @example
  * ```ts
  * import { EnvBuilder, JobKind, JobSpec, MemFs, Scheduler } from "@oanix/oanix";
@@ -102,6 +112,9 @@ export class Scheduler {
   #slots = 0;
   #wake: (() => void) | undefined;
   #draining = false;
+  #remote: RemoteJobs | undefined;
+  /** Job ids on a shared queue: unique to this scheduler. */
+  #prefix = "";
 
   /**
    * Makes an empty scheduler.
@@ -128,6 +141,15 @@ export class Scheduler {
     this.#scriptLimits = resolveShellLimits(options.scriptLimits, "Scheduler: scriptLimits");
     // The WASI runtime is the default hook; `wasiRunner: undefined` given explicitly opts out.
     this.setWasiRunner("wasiRunner" in options ? options.wasiRunner : wasiJobRunner());
+    if (options.queue !== undefined) {
+      if (typeof options.queue?.lease !== "function") {
+        throw new TypeError(
+          `Scheduler: queue must be a QueueBackend, got ${describeValue(options.queue)}`,
+        );
+      }
+      this.#remote = new RemoteJobs(options.queue, (e) => this.#onQueueEvent(e));
+      this.#prefix = `${crypto.randomUUID().slice(0, 8)}-`;
+    }
   }
 
   /**
@@ -220,21 +242,24 @@ export class Scheduler {
    * Queues a job; returns its id (`job-1`, `job-2`, ...).
    *
    * @throws {TypeError} when `spec` is not a JobSpec.
-   * @throws {Error} when its environment is not registered.
+   * @throws {Error} when its environment is not registered (on the
+   * in-memory queue; on a shared one, the Scheduler that takes it fails it).
    */
   submit(spec: JobSpec): string {
     if (!(spec instanceof JobSpec)) {
       throw new TypeError(`Scheduler.submit: expected a JobSpec, got ${describeValue(spec)}`);
     }
-    if (!this.#envs.has(spec.envId)) {
+    // On a shared queue, another Scheduler may hold the environment.
+    if (this.#remote === undefined && !this.#envs.has(spec.envId)) {
       throw new Error(
         `Scheduler.submit: no environment "${spec.envId}" is registered (use registerEnv)`,
       );
     }
     const seq = ++this.#seq;
-    const id = `job-${seq}`;
+    const id = `job-${this.#prefix}${seq}`;
+    this.#remote?.enqueue(id, spec, (error) => this.#endQueued(id, { state: "failed", error }));
     this.#jobs.add(id, spec);
-    this.#queue.push({ priority: spec.priority, seq, id });
+    if (this.#remote === undefined) this.#queue.push({ priority: spec.priority, seq, id });
     this.#queued++;
     this.#wakeUp();
     return id;
@@ -246,18 +271,23 @@ export class Scheduler {
    * `maxConcurrent` jobs are running.
    */
   next(): ScheduledJob | undefined {
+    if (this.#remote) throw new Error("Scheduler.next: with a shared queue, run() takes the jobs");
     if (this.#slots >= this.#max) return undefined;
     for (;;) {
       const entry = this.#queue.pop();
       if (entry === undefined) return undefined;
       const rec = this.#jobs.live(entry.id);
       if (rec?.state !== "queued") continue; // cancelled while queued
-      rec.state = "running";
-      rec.startedAt = Date.now();
-      this.#queued--;
-      this.#slots++;
-      return Object.freeze({ id: rec.id, spec: rec.spec });
+      return this.#start(rec);
     }
+  }
+
+  #start(rec: JobRecord): ScheduledJob {
+    rec.state = "running";
+    rec.startedAt = Date.now();
+    this.#queued--;
+    this.#slots++;
+    return Object.freeze({ id: rec.id, spec: rec.spec });
   }
 
   #running(id: string, fn: string): JobRecord {
@@ -315,9 +345,29 @@ export class Scheduler {
       if (this.#jobs.finished(id)) return false;
       throw new Error(`Scheduler.cancel: no job "${id}"`);
     }
+    if (rec.state === "queued") this.#remote?.cancel(id);
     this.#finish(rec, { state: "cancelled", error: "cancelled" });
     this.#controllers.get(id)?.abort(new DOMException(`job ${id} was cancelled`, "AbortError"));
     return true;
+  }
+
+  /** Ends a job still queued here (submitted here, run or refused elsewhere). */
+  #endQueued(id: string, outcome: JobOutcome): void {
+    const rec = this.#jobs.live(id);
+    if (rec?.state === "queued") this.#finish(rec, outcome);
+  }
+
+  #onQueueEvent(e: QueueEvent): void {
+    if (e.type === "completed") {
+      const code = (e.result as { exitCode?: unknown } | null)?.exitCode;
+      this.#endQueued(e.id, {
+        state: "completed",
+        exitCode: Number.isSafeInteger(code) ? code as number : 0,
+      });
+    } else if (e.type === "failed") this.#endQueued(e.id, { state: "failed", error: e.reason });
+    else if (e.type === "cancelled") {
+      this.#endQueued(e.id, { state: "cancelled", error: "cancelled" });
+    }
   }
 
   #finish(rec: JobRecord, outcome: JobOutcome): void {
@@ -379,10 +429,14 @@ export class Scheduler {
     if (this.#draining) throw new Error("Scheduler.run: already running");
     this.#draining = true;
     try {
-      for (;;) {
-        for (let job = this.next(); job !== undefined; job = this.next()) void this.#execute(job);
-        if (this.#queued === 0 && this.#slots === 0) break;
-        await new Promise<void>((resolve) => (this.#wake = resolve));
+      if (this.#remote) {
+        await this.#remote.drain(this.#max, (id, spec) => this.#runLeased(id, spec));
+      } else {
+        for (;;) {
+          for (let job = this.next(); job !== undefined; job = this.next()) void this.#execute(job);
+          if (this.#queued === 0 && this.#slots === 0) break;
+          await new Promise<void>((resolve) => (this.#wake = resolve));
+        }
       }
     } finally {
       this.#draining = false;
@@ -391,7 +445,26 @@ export class Scheduler {
     return this.status();
   }
 
-  async #execute(job: ScheduledJob): Promise<void> {
+  /** Runs a job leased from the shared queue (submitted here or elsewhere). */
+  async #runLeased(id: string, spec: JobSpec): Promise<JobOutcome | undefined> {
+    if (!this.#envs.has(spec.envId)) {
+      const outcome: JobOutcome = {
+        state: "failed",
+        error: `no environment "${spec.envId}" is registered with the Scheduler that took the job`,
+      };
+      this.#endQueued(id, outcome);
+      return outcome;
+    }
+    let rec = this.#jobs.live(id);
+    if (rec === undefined) {
+      rec = this.#jobs.add(id, spec); // another Scheduler's: known here from now on
+      this.#queued++;
+    }
+    if (rec.state !== "queued") return undefined;
+    return await this.#execute(this.#start(rec));
+  }
+
+  async #execute(job: ScheduledJob): Promise<JobOutcome | undefined> {
     const rec = this.#jobs.live(job.id)!;
     rec.executing = true;
     const controller = new AbortController();
@@ -409,5 +482,6 @@ export class Scheduler {
     rec.executing = false;
     this.#slots--;
     this.#wakeUp();
+    return outcome;
   }
 }
