@@ -140,14 +140,16 @@ function record(value: unknown, field: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** Validates manifest data; problems' fields get `prefix` (a checker's lose `program.`). */
 function validated(data: unknown, baseDir: string, prefix: string): Manifest {
   try {
     return validateManifest(data, baseDir);
   } catch (e) {
     if (!(e instanceof ManifestError)) throw e;
+    const field = (f: string) => prefix === "checker." ? f.replace(/^program\.?/, "") : f;
     throw new JobRefusedError(
       e.problems.map((p) => ({
-        field: `${prefix}${p.field}`.replace(/\.$/, ""),
+        field: `${prefix}${field(p.field)}`.replace(/\.$/, ""),
         problem: p.problem,
       })),
     );
