@@ -43,9 +43,25 @@ import {
 } from "./queue_options.ts";
 import type { RedisQueueAddress } from "./queue_url.ts";
 
-/** The packages, pinned: the versions the contract tests ran against. */
+/**
+ * The packages, pinned: the versions the contract tests ran against.
+ *
+ * @example
+ * ```ts
+ * import { BULLMQ_SPECIFIER } from "./bullmq_queue.ts";
+ * console.log(BULLMQ_SPECIFIER.startsWith("npm:bullmq@")); // true
+ * ```
+ */
 export const BULLMQ_SPECIFIER = "npm:bullmq@6.7.0";
-/** The Redis client BullMQ is given (explicitly, as BullMQ 6 asks). */
+/**
+ * The Redis client BullMQ is given (explicitly, as BullMQ 6 asks).
+ *
+ * @example
+ * ```ts
+ * import { IOREDIS_SPECIFIER } from "./bullmq_queue.ts";
+ * console.log(IOREDIS_SPECIFIER.startsWith("npm:ioredis@")); // true
+ * ```
+ */
 export const IOREDIS_SPECIFIER = "npm:ioredis@6.0.0";
 
 /** A dynamic import whose specifier is not a literal, so no tool pulls it into a module graph. */

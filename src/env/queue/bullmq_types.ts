@@ -6,7 +6,15 @@
  * @module
  */
 
-/** `import("npm:ioredis")`'s client, as used here. */
+/**
+ * `import("npm:ioredis")`'s client, as used here.
+ *
+ * @example
+ * ```ts
+ * import type { RedisClient } from "./bullmq_types.ts";
+ * const ready = (c: RedisClient) => c.status === "ready";
+ * ```
+ */
 export interface RedisClient {
   /** `wait`, `connecting`, `connect`, `ready`, `close`, `reconnecting`, `end`. */
   readonly status: string;
@@ -22,13 +30,29 @@ export interface RedisClient {
   xrevrange(...args: (string | number)[]): Promise<Array<[string, string[]]>>;
 }
 
-/** The `ioredis` module. */
+/**
+ * The `ioredis` module.
+ *
+ * @example
+ * ```ts
+ * import type { RedisModule } from "./bullmq_types.ts";
+ * const connect = (m: RedisModule) => new m.Redis({ maxRetriesPerRequest: null });
+ * ```
+ */
 export interface RedisModule {
   /** The client class. */
   Redis: new (options: Record<string, unknown>) => RedisClient;
 }
 
-/** A BullMQ job, as used here. */
+/**
+ * A BullMQ job, as used here.
+ *
+ * @example
+ * ```ts
+ * import type { BullJob } from "./bullmq_types.ts";
+ * const tries = (j: BullJob) => j.attemptsMade;
+ * ```
+ */
 export interface BullJob {
   /** Its id. */
   id?: string;
@@ -56,7 +80,15 @@ export interface BullJob {
   getState(): Promise<string>;
 }
 
-/** A BullMQ Queue, as used here. */
+/**
+ * A BullMQ Queue, as used here.
+ *
+ * @example
+ * ```ts
+ * import type { BullQueue } from "./bullmq_types.ts";
+ * const add = (q: BullQueue) => q.add("job", { n: 1 }, { priority: 1 });
+ * ```
+ */
 export interface BullQueue {
   /** Its Redis keys (`events` is the event stream). */
   readonly keys: Record<string, string>;
@@ -76,7 +108,15 @@ export interface BullQueue {
   close(): Promise<void>;
 }
 
-/** A BullMQ Worker used without a processor (jobs fetched by hand). */
+/**
+ * A BullMQ Worker used without a processor (jobs fetched by hand).
+ *
+ * @example
+ * ```ts
+ * import type { BullWorker } from "./bullmq_types.ts";
+ * const take = (w: BullWorker) => w.getNextJob("token", { block: false });
+ * ```
+ */
 export interface BullWorker {
   /** The next job, locked with `token`. */
   getNextJob(token: string, opts?: { block?: boolean }): Promise<BullJob | undefined>;
@@ -88,7 +128,15 @@ export interface BullWorker {
   close(force?: boolean): Promise<void>;
 }
 
-/** A BullMQ QueueEvents reader. */
+/**
+ * A BullMQ QueueEvents reader.
+ *
+ * @example
+ * ```ts
+ * import type { BullQueueEvents } from "./bullmq_types.ts";
+ * const follow = (e: BullQueueEvents) => e.on("completed", (a) => console.log(a.jobId));
+ * ```
+ */
 export interface BullQueueEvents {
   /** Resolves once connected. */
   waitUntilReady(): Promise<unknown>;
@@ -98,7 +146,15 @@ export interface BullQueueEvents {
   close(): Promise<void>;
 }
 
-/** The `bullmq` module. */
+/**
+ * The `bullmq` module.
+ *
+ * @example
+ * ```ts
+ * import type { BullModule } from "./bullmq_types.ts";
+ * const never = (m: BullModule) => new m.UnrecoverableError("malformed");
+ * ```
+ */
 export interface BullModule {
   /** The producer side. */
   Queue: new (name: string, opts: Record<string, unknown>) => BullQueue;

@@ -27,6 +27,7 @@ import { JobKind, JobSpec } from "../job_spec.ts";
  * ```
  */
 export interface SchedulerJobData {
+  /** JSON all through (it travels as JSON). */
   [key: string]: JsonValue;
   /** The environment's id (registered with the Scheduler that runs it). */
   envId: string;

@@ -30,7 +30,15 @@ import {
 } from "./queue_options.ts";
 import { TimeHeap } from "./time_heap.ts";
 
-/** The reason a job that stalled too often fails with (BullMQ's words). */
+/**
+ * The reason a job that stalled too often fails with (BullMQ's words).
+ *
+ * @example
+ * ```ts
+ * import { STALLED_TOO_OFTEN } from "./memory_queue.ts";
+ * const stalled = (reason: string) => reason === STALLED_TOO_OFTEN;
+ * ```
+ */
 export const STALLED_TOO_OFTEN = "job stalled more than allowable limit";
 
 /** The longest a timer can wait (setTimeout's limit). */

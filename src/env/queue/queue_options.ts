@@ -9,7 +9,15 @@
 import { describeValue } from "../../services/json_value.ts";
 import type { Backoff, EnqueueOptions, LeaseOptions } from "./queue_backend.ts";
 
-/** The highest priority (and, negated, the lowest) a queue takes. */
+/**
+ * The highest priority (and, negated, the lowest) a queue takes.
+ *
+ * @example
+ * ```ts
+ * import { MAX_PRIORITY } from "./queue_options.ts";
+ * console.log(MAX_PRIORITY); // 1000000
+ * ```
+ */
 export const MAX_PRIORITY = 1_000_000;
 
 /** What a job id looks like: BullMQ's own ids are digits only, so ours never are. */

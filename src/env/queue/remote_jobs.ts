@@ -16,6 +16,12 @@ import type { Lease, QueueBackend, QueueEvent } from "./queue_backend.ts";
 /**
  * Runs one leased job (the Scheduler's part): its outcome, or undefined
  * when it was cancelled here.
+ *
+ * @example
+ * ```ts
+ * import type { RunLeased } from "./remote_jobs.ts";
+ * const run: RunLeased = () => Promise.resolve({ state: "completed", exitCode: 0 });
+ * ```
  */
 export type RunLeased = (id: string, spec: JobSpec) => Promise<JobOutcome | undefined>;
 

@@ -18,7 +18,15 @@ import {
 import type { ParsedArgs } from "./args.ts";
 import type { CliIo } from "./cli.ts";
 
-/** The default store: a folder in the current one. */
+/**
+ * The default store: a folder in the current one.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_STORE } from "./worker_command.ts";
+ * console.log(DEFAULT_STORE); // "oanix-store"
+ * ```
+ */
 export const DEFAULT_STORE = "oanix-store";
 
 function eventLine(e: WorkerEvent): string {

@@ -9,7 +9,15 @@
 
 import type { Manifest, MountSpec, ProgramSpec } from "../manifest/manifest.ts";
 
-/** Rewrites one host path (absolute) into what the data should hold. */
+/**
+ * Rewrites one host path (absolute) into what the data should hold.
+ *
+ * @example
+ * ```ts
+ * import type { PathMap } from "./manifest_data.ts";
+ * const inStore: PathMap = (p) => `inputs/ab12${p}`;
+ * ```
+ */
 export type PathMap = (path: string) => string;
 
 /**

@@ -62,7 +62,7 @@ export function programHostPaths(program: ProgramSpec, prefix = "program"): Host
  *
  * @example
  * ```ts
- * import { parseManifest } from "../manifest/manifest.ts";
+ * import { parseManifest } from "../manifest/load_manifest.ts";
  * import { manifestHostPaths } from "./manifest_paths.ts";
  * const m = parseManifest("mounts:\n  /w: { type: workspace, path: ./p, mode: cow }\n", "/srv");
  * console.log(manifestHostPaths(m).map((p) => p.path)); // ["/srv/p"]

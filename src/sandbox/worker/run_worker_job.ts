@@ -16,7 +16,15 @@ import { runSandboxed } from "../runner/runner.ts";
 import type { Store } from "./store.ts";
 import { JobRefusedError, type ReadyJob, type WorkerJobResult } from "./worker_job.ts";
 
-/** The most characters a text of a result carries through the queue; the rest is in the store. */
+/**
+ * The most characters a text of a result carries through the queue; the rest is in the store.
+ *
+ * @example
+ * ```ts
+ * import { MAX_RESULT_TEXT } from "./run_worker_job.ts";
+ * console.log(MAX_RESULT_TEXT); // 16384
+ * ```
+ */
 export const MAX_RESULT_TEXT = 16 * 1024;
 
 /**

@@ -19,7 +19,15 @@ import { manifestHostPaths, programHostPaths } from "./manifest_paths.ts";
 import type { Store } from "./store.ts";
 import { policyProblems, type WorkerPolicy } from "./worker_policy.ts";
 
-/** The format of jobs this version writes and reads. */
+/**
+ * The format of jobs this version writes and reads.
+ *
+ * @example
+ * ```ts
+ * import { WORKER_JOB_FORMAT } from "./worker_job.ts";
+ * console.log(WORKER_JOB_FORMAT); // 1
+ * ```
+ */
 export const WORKER_JOB_FORMAT = 1;
 
 /**

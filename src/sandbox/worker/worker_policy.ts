@@ -29,7 +29,15 @@ import {
 } from "../manifest/manifest.ts";
 import { sourceLineFinder } from "../manifest/source_lines.ts";
 
-/** One of the manifest's mount types. */
+/**
+ * One of the manifest's mount types.
+ *
+ * @example
+ * ```ts
+ * import type { MountType } from "./worker_policy.ts";
+ * const local: MountType[] = ["workspace", "mem", "task"];
+ * ```
+ */
 export type MountType = typeof MOUNT_TYPES[number];
 
 /**
