@@ -2,8 +2,8 @@
  * Faults, for real: a worker process killed with SIGKILL in the middle of
  * a trial (its lease lapses, another worker takes the trial up), and Redis
  * restarted in the middle of a benchmark (append-only file on: the clients
- * reconnect, nothing is lost). Either way every trial is recorded exactly
- * once.
+ * reconnect, nothing is lost), with a malformed job among the trials (it
+ * fails alone). Either way every trial is recorded exactly once.
  */
 import assert from "@std/assert";
 import { openQueue } from "../../src/env/queue/queue_url.ts";
@@ -101,6 +101,11 @@ redisTest(
         const url = redis.url("restart");
         const queue = await openQueue(url);
         const store = await Store.open(`${dir}/store`);
+        // A malformed job among the trials fails alone, once, with its reason.
+        const malformed = await queue.enqueue({ oanix: 1, type: "trial", manifest: 7 }, {
+          id: "malformed-1",
+          attempts: 3,
+        });
         for (let i = 0; i < 2; i++) workers.push(startTestWorker(url, `${dir}/store`));
         const recorded: string[] = [];
         const running = runQueuedBench(parseBenchConfig(BENCH, dir), {
@@ -116,6 +121,9 @@ redisTest(
         const run = await running;
         await exactlyOnce(`${dir}/out`, run);
         assert.ok(before < 6, `trials were still running across the restart (${before} before it)`);
+        const bad = await queue.job(malformed);
+        assert.deepEqual([bad?.state, bad?.attemptsMade], ["failed", 1]);
+        assert.equal(bad?.reason, "the worker refused the job: manifest: expected a mapping");
         await queue.close();
       });
     } finally {
