@@ -7,9 +7,13 @@
  *
  *   deno run -A bench/startup_bench.ts [runs] [trials]
  *
- * Peak memory is GNU time's maximum resident size of the measured process
- * (for oanix: the runner), plus, for oanix, the child's peak as the runner
- * saw it (status.json `peak_memory_bytes`).
+ * Peak memory is each process's own high-water mark (`VmHWM` in
+ * `/proc/PID/status`, read every few milliseconds while it runs, so the
+ * last reading comes within a few milliseconds of its end), summed over
+ * the measured process and every process it started (for oanix: the
+ * runner and its child). GNU time is not used for it: its maximum covers
+ * the measured process and its descendants together, so it cannot tell
+ * the runner from its child.
  */
 import { ChildPool, loadManifest, runSandboxed } from "../mod.ts";
 
@@ -19,18 +23,52 @@ const runs = Number(Deno.args[0] ?? 15);
 const trials = Number(Deno.args[1] ?? 50);
 const out = await Deno.makeTempDir({ prefix: "oanix-startup-" });
 
+/** The high-water mark of `pid`'s resident memory, in KiB, or undefined once it is gone. */
+function peakKib(pid: number): number | undefined {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The processes `pid` started that are still running. */
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  try {
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      const text = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/children`).trim();
+      if (text) found.push(...text.split(/\s+/).map(Number));
+    }
+  } catch { /* gone */ }
+  return found;
+}
+
+/** Runs `args`; its wall time and the peak memory of it and its descendants, summed. */
 async function timed(args: string[]): Promise<{ ms: number; kb: number }> {
   const started = performance.now();
-  const r = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%M", ...args],
+  const process = new Deno.Command(args[0], {
+    args: args.slice(1),
     cwd: here,
     stdout: "null",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  const peaks = new Map<number, number>();
+  const poll = (pid: number) => {
+    const kb = peakKib(pid);
+    if (kb !== undefined) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, kb));
+    for (const child of childrenOf(pid)) poll(child);
+  };
+  poll(process.pid);
+  const timer = setInterval(() => poll(process.pid), 3);
+  const r = await process.output();
   const ms = performance.now() - started;
-  const text = new TextDecoder().decode(r.stderr).trim().split("\n");
-  if (!r.success) throw new Error(`${args.join(" ")} failed:\n${text.join("\n")}`);
-  return { ms, kb: Number(text.at(-1)) };
+  clearInterval(timer);
+  if (!r.success) {
+    throw new Error(`${args.join(" ")} failed:\n${new TextDecoder().decode(r.stderr)}`);
+  }
+  return { ms, kb: [...peaks.values()].reduce((a, b) => a + b, 0) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -55,13 +93,11 @@ for (let i = 0; i < runs + 2; i++) {
     `${out}/o`,
     "--quiet",
   ]);
-  const child = JSON.parse(await Deno.readTextFile(`${out}/o/status.json`)).peak_memory_bytes /
-    1024;
   if (i < 2) continue; // warm-up
   bare.ms.push(b.ms);
   bare.kb.push(b.kb);
   oanix.ms.push(o.ms);
-  oanix.kb.push(o.kb + child);
+  oanix.kb.push(o.kb);
 }
 const row = (name: string, m: { ms: number[]; kb: number[] }) =>
   `${name.padEnd(34)} ${median(m.ms).toFixed(0).padStart(6)} ms  ${

@@ -79,6 +79,8 @@ function parseRule(spec: string | AllowRule): AllowRule {
   return parseRule(port === undefined ? { host: m[1] } : { host: m[1], ports: [port] });
 }
 
+const HTTP_SCHEMES: readonly string[] = Object.freeze(["http:", "https:"]);
+
 /** A URL's hostname is already canonical (WHATWG URL); only brackets go. */
 function urlHost(hostname: string): string {
   return hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
@@ -220,7 +222,7 @@ export class AllowList {
   check(
     url: string | URL,
     method = "GET",
-    schemes: readonly string[] = ["http:", "https:"],
+    schemes: readonly string[] = HTTP_SCHEMES,
   ): AllowDecision {
     let u: URL;
     try {

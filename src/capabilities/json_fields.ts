@@ -86,8 +86,8 @@ export function expectObject(
     fail(`${what} must be a JSON object, got ${typeName(value)}`);
   }
   const obj = value as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
+  for (const key in obj) {
+    if (!allowed.includes(key) && Object.hasOwn(obj, key)) {
       fail(`unknown field "${key}" in ${what} (allowed: ${allowed.join(", ")})`);
     }
   }

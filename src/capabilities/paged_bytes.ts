@@ -106,9 +106,14 @@ export class PagedBytes {
     }
     this.#writable();
     this.#grow(bytes.length);
-    this.#pages = [];
-    for (let at = 0; at < bytes.length; at += PAGE_SIZE) {
-      this.#pages.push(bytes.subarray(at, Math.min(at + PAGE_SIZE, bytes.length)));
+    if (bytes.length <= PAGE_SIZE) {
+      // One page (the common case): the bytes themselves, no view made.
+      if (bytes.length > 0) this.#pages = [bytes];
+    } else {
+      this.#pages = [];
+      for (let at = 0; at < bytes.length; at += PAGE_SIZE) {
+        this.#pages.push(bytes.subarray(at, Math.min(at + PAGE_SIZE, bytes.length)));
+      }
     }
     this.#size = bytes.length;
     return this;
@@ -299,7 +304,10 @@ export class PagedBytes {
   /** The content as one array: a view of the only page (no copy), else a copy. */
   contiguous(): Uint8Array {
     if (this.#pages.length === 0) return new Uint8Array();
-    if (this.#pages.length === 1) return this.#pages[0].subarray(0, this.#size);
+    if (this.#pages.length === 1) {
+      const page = this.#pages[0];
+      return page.length === this.#size ? page : page.subarray(0, this.#size);
+    }
     return this.toBytes();
   }
 

@@ -7,12 +7,20 @@
  * @module
  */
 
+/** Our own field names, turned once (a file is written per response, with the same dozen names). */
+const snakeNames = new Map<string, string>();
+
 function snake(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  let name = snakeNames.get(key);
+  if (name === undefined) {
+    name = key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (snakeNames.size < 256) snakeNames.set(key, name);
+  }
+  return name;
 }
 
 function camel(key: string): string {
-  return key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  return key.includes("_") ? key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : key;
 }
 
 /**

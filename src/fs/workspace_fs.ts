@@ -4,12 +4,23 @@
  * @module
  */
 
-import { lutimesSync } from "node:fs";
 import { FsError } from "./errors.ts";
 import { type ResolvedOpenFlags, resolveOpenFlags, wantsMutation } from "./open_flags.ts";
 import { normalizePath, parentPath, splitPath } from "./path.ts";
 import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "./types.ts";
 import { fsErrorFromDeno } from "./workspace_errors.ts";
+
+/**
+ * `node:fs` `lutimesSync` (Deno has no call for a symlink's own times),
+ * loaded on first use: importing any `node:` module starts Node's
+ * compatibility layer, which would cost every process that loads this
+ * module (every sandboxed child) tens of milliseconds and several MiB.
+ */
+function lutimesSync(path: string, atime: number, mtime: number): void {
+  type Fs = { lutimesSync(path: string, atime: number, mtime: number): void };
+  const node = globalThis as unknown as { process: { getBuiltinModule(id: string): Fs } };
+  node.process.getBuiltinModule("node:fs").lutimesSync(path, atime, mtime);
+}
 import { statFromInfo, WorkspaceHandle } from "./workspace_handle.ts";
 import { type Located, WorkspaceResolver } from "./workspace_resolver.ts";
 

@@ -14,7 +14,7 @@ import { jsonBytes } from "../virtual_files.ts";
 import { toWireNames } from "../wire_names.ts";
 import { inlineBody, inlineBytes } from "./http_body.ts";
 import { bodiesFull, type HttpLimits, resolveHttpLimits, responseTooLarge } from "./http_limits.ts";
-import { parseHttpRequestParts } from "./http_request_parse.ts";
+import { type ParsedHttpRequest, parseHttpRequestParts } from "./http_request_parse.ts";
 import type {
   HttpFailure,
   HttpFailureDetails,
@@ -24,9 +24,27 @@ import type {
   HttpResponse,
 } from "./http_types.ts";
 import { HttpUploads } from "./http_uploads.ts";
+import { KnownUrls } from "./known_urls.ts";
 import type { HttpEntry, HttpFsOptions, HttpResponseInit, HttpStatus } from "./http_queue_types.ts";
 
 const SUBMIT_FAIL = hostFail("HttpFs.submitRequest");
+
+/** The request record: the parsed fields, the id and the time, in one frozen object. */
+function frozenRequest(parsed: ParsedHttpRequest, id: string, submittedAt: number): HttpRequest {
+  const request: HttpRequest = {
+    id,
+    method: parsed.method,
+    url: parsed.url,
+    headers: Object.isFrozen(parsed.headers) ? parsed.headers : Object.freeze(parsed.headers),
+    bodyEncoding: parsed.bodyEncoding,
+    bodySize: parsed.bodySize,
+    submittedAt,
+  };
+  if (parsed.body !== undefined) request.body = parsed.body;
+  if (parsed.bodyFile !== undefined) request.bodyFile = parsed.bodyFile;
+  if (parsed.timeoutMs !== undefined) request.timeoutMs = parsed.timeoutMs;
+  return Object.freeze(request);
+}
 
 /**
  * The request table and host API of {@linkcode HttpFs}. Use HttpFs; this
@@ -53,8 +71,10 @@ export class HttpQueue {
   /** The files written in `/uploads/`. */
   protected readonly uploads: HttpUploads;
   #entries = new Map<string, HttpEntry>();
-  /** Queued ids, oldest first, from #head on; ids no longer queued are skipped. */
-  #queue: string[] = [];
+  /** Request URLs parsed and allow-checked before (agents call the same endpoints again). */
+  readonly #urls: KnownUrls;
+  /** Queued records, oldest first, from #head on; those no longer queued are skipped. */
+  #queue: (HttpEntry | undefined)[] = [];
   #head = 0;
   #queuedCount = 0;
   #nextId = 1;
@@ -73,6 +93,7 @@ export class HttpQueue {
     this.allowList = options.allowList ?? AllowList.any();
     this.limits = resolveHttpLimits(options);
     this.budget = new ByteBudget(this.limits.maxBufferedBytes);
+    this.#urls = new KnownUrls(this.allowList);
     this.uploads = new HttpUploads(this.limits.maxRequestBytes, this.budget);
   }
 
@@ -88,8 +109,8 @@ export class HttpQueue {
 
   /** Submits a parsed-or-not request, reporting refusals through `fail`. */
   protected submitWith(value: unknown, fail: Fail): string {
-    const parts = parseHttpRequestParts(value, fail, this.limits.maxRequestBytes);
-    const { request: parsed, url } = parts;
+    const parts = parseHttpRequestParts(value, fail, this.limits.maxRequestBytes, this.#urls.parse);
+    const parsed = parts.request;
     let id = parsed.id;
     if (id !== undefined && this.#entries.has(id)) fail(`id ${id} is already used`);
     const upload = parsed.bodyFile;
@@ -105,15 +126,18 @@ export class HttpQueue {
     if (id === undefined) {
       do id = `req-${this.#nextId++}`; while (this.#entries.has(id));
     }
-    if (!Object.isFrozen(parsed.headers)) Object.freeze(parsed.headers);
-    // The parsed object is ours: it becomes the request (no copy).
-    const request = parsed as HttpRequest;
-    request.id = id;
-    request.submittedAt = Date.now();
-    Object.freeze(request);
-    const entry: HttpEntry = { request, state: "new", requestBody: parts.body };
+    const request = frozenRequest(parsed, id, Date.now());
+    // Every field present from the start: the record keeps one shape for its life.
+    const entry: HttpEntry = {
+      request,
+      state: "new",
+      requestBody: parts.body,
+      outcome: undefined,
+      bytes: undefined,
+      responseBody: undefined,
+    };
     this.#entries.set(id, entry);
-    const decision = this.allowList.check(url, request.method);
+    const decision = this.#urls.check(parts.url, request.method);
     if (!decision.allowed) {
       // Nothing is sent: an upload stays in /uploads for another try.
       this.#finish(entry, {
@@ -129,7 +153,7 @@ export class HttpQueue {
     }
     if (upload !== undefined) entry.requestBody = this.uploads.take(upload);
     entry.state = "queued";
-    this.#queue.push(id);
+    this.#queue.push(entry);
     this.#queuedCount++;
     this.#submitted.emit(id);
     return id;
@@ -145,7 +169,12 @@ export class HttpQueue {
 
   /** The ids waiting to be taken, oldest first. */
   pendingIds(): string[] {
-    return this.#queue.slice(this.#head).filter((id) => this.#entries.get(id)?.state === "queued");
+    const ids: string[] = [];
+    for (let i = this.#head; i < this.#queue.length; i++) {
+      const e = this.#queue[i];
+      if (e?.state === "queued") ids.push(e.request.id);
+    }
+    return ids;
   }
 
   /**
@@ -157,7 +186,8 @@ export class HttpQueue {
     let entry: HttpEntry | undefined;
     if (id === undefined) {
       while (this.#head < this.#queue.length) {
-        const e = this.#entries.get(this.#queue[this.#head++]);
+        const e = this.#queue[this.#head];
+        this.#queue[this.#head++] = undefined; // not kept once passed
         if (e?.state === "queued") {
           entry = e;
           break;
@@ -249,11 +279,13 @@ export class HttpQueue {
       return;
     }
     const id = entry.request.id;
+    const headers = response.headers;
     const out: HttpResponse = {
       requestId: id,
       status,
       statusText: response.statusText ?? "",
-      headers: { ...response.headers },
+      // A frozen record cannot change: it is kept as given (an executor hands over a fresh one).
+      headers: headers !== undefined && Object.isFrozen(headers) ? headers : { ...headers },
       bodySize: body.size,
       bodyFile: `${id}.body`,
       url: response.url ?? entry.request.url,

@@ -60,9 +60,33 @@ export function parseHttpRequest(value: unknown, fail: Fail): ParsedHttpRequest 
 }
 
 /**
+ * Parses a request's URL: it must be absolute, and http: or https:.
+ *
+ * @example
+ * ```ts
+ * import { hostFail } from "../json_fields.ts";
+ * import { parseRequestUrl } from "./http_request_parse.ts";
+ * console.log(parseRequestUrl("https://example.com/a", hostFail("demo")).pathname); // "/a"
+ * ```
+ */
+export function parseRequestUrl(url: string, fail: Fail): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    fail(`field "url" must be an absolute URL, got ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    fail(`field "url" must be http: or https:, got ${parsed.protocol}`);
+  }
+  return parsed;
+}
+
+/**
  * {@linkcode parseHttpRequest}, also returning the parsed URL (so callers
  * need not parse it again) and the inline body's bytes, decoded once. An
- * inline body larger than `maxBodyBytes` is refused.
+ * inline body larger than `maxBodyBytes` is refused. `parseUrl` parses the
+ * URL ({@linkcode parseRequestUrl} unless a caller remembers URLs).
  *
  * @example
  * ```ts
@@ -76,21 +100,14 @@ export function parseHttpRequestParts(
   value: unknown,
   fail: Fail,
   maxBodyBytes: number = Infinity,
+  parseUrl: (url: string, fail: Fail) => URL = parseRequestUrl,
 ): { request: ParsedHttpRequest; url: URL; body?: Uint8Array } {
   const obj = expectObject(value, REQUEST_FIELDS, fail, "an HTTP request");
   const id = optId(obj, "id", fail);
   const url = reqString(obj, "url", fail);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    fail(`field "url" must be an absolute URL, got ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    fail(`field "url" must be http: or https:, got ${parsed.protocol}`);
-  }
+  const parsed = parseUrl(url, fail);
   const rawMethod = optString(obj, "method", fail) ?? "GET";
-  const method = rawMethod.toUpperCase() as HttpMethod;
+  const method = (rawMethod === "GET" ? rawMethod : rawMethod.toUpperCase()) as HttpMethod;
   if (!HTTP_METHODS.includes(method)) {
     fail(`field "method" must be one of ${HTTP_METHODS.join(", ")}, got ${rawMethod}`);
   }
@@ -127,7 +144,8 @@ export function parseHttpRequestParts(
   const timeoutMs = optInteger(obj, "timeoutMs", fail, 1, 24 * 3600 * 1000);
   const out: ParsedHttpRequest = {
     method,
-    url: parsed.href,
+    // The writer's own string when it is already canonical (one string fewer kept per request).
+    url: parsed.href === url ? url : parsed.href,
     headers,
     bodyEncoding: enc,
     bodySize: bytes?.length ?? 0,

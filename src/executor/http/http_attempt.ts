@@ -156,6 +156,7 @@ function hopHeaders(
   return out;
 }
 
+/** The response's headers as a record, redacted; frozen, so HttpFs keeps it without a copy. */
 function responseHeaders(res: Response, credentials: Credentials): Record<string, string> {
   const out: Record<string, string> = {};
   if (credentials.empty) {
@@ -167,7 +168,7 @@ function responseHeaders(res: Response, credentials: Credentials): Record<string
       out[k] = credentials.redactText(v);
     });
   }
-  return out;
+  return Object.freeze(out);
 }
 
 /** True when the agent wrote a secret placeholder anywhere in the request. */

@@ -157,7 +157,10 @@ export class HttpExecutor {
     const ctx = req.timeoutMs === undefined
       ? this.#ctx
       : { ...this.#ctx, timeoutMs: req.timeoutMs };
-    const body = this.#http.requestBody(req.id);
+    // A request written without a body (most GETs) has none to look up.
+    const body = req.body === undefined && req.bodyFile === undefined
+      ? undefined
+      : this.#http.requestBody(req.id);
     const end = this.#tap?.begin(req, body, this.#redact);
     try {
       for (;;) {

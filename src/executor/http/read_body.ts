@@ -40,8 +40,8 @@ function exactLength(headers: Record<string, string>): number | undefined {
  * credentials in `creds` on the way. `headers` are `res`'s headers as a
  * record with lower-case names (the caller has made it already).
  *
- * @throws {BodyLimitError} when the body passes the store's limit or
- * budget; the body is cancelled and the store released.
+ * @throws {BodyLimitError} (rejects) when the body passes the store's
+ * limit or budget; the body is cancelled and the store released.
  *
  * @example
  * ```ts
@@ -53,7 +53,7 @@ function exactLength(headers: Record<string, string>): number | undefined {
  * console.log(body.size); // 5
  * ```
  */
-export async function readBody(
+export function readBody(
   res: Response,
   headers: Record<string, string>,
   newBody: () => PagedBytes,
@@ -61,26 +61,50 @@ export async function readBody(
 ): Promise<PagedBytes> {
   const sink = newBody();
   const exact = exactLength(headers);
-  if (exact !== undefined && exact > sink.limit) {
-    sink.release();
-    await res.body?.cancel();
-    throw new BodyLimitError("size", sink.limit);
-  }
-  if (res.body === null) return sink;
+  if (exact !== undefined && exact > sink.limit) return refuse(res, sink);
+  if (res.body === null) return Promise.resolve(sink);
   if (exact !== undefined && exact <= ONE_READ_BYTES) {
-    try {
-      const bytes = await res.bytes();
-      return sink.adopt(creds.empty ? bytes : creds.redactBytes(bytes));
-    } catch (e) {
-      sink.release();
-      throw e;
-    }
+    // The common case, without an async function of its own: one read, then the store takes it.
+    return res.bytes().then(
+      (bytes) => adoptOrRelease(sink, creds.empty ? bytes : creds.redactBytes(bytes)),
+      (e) => {
+        sink.release();
+        throw e;
+      },
+    );
   }
+  return readStreamed(res, sink, exact, creds);
+}
+
+/** A body whose Content-Length is over the limit: cancelled unread. */
+async function refuse(res: Response, sink: PagedBytes): Promise<never> {
+  sink.release();
+  await res.body?.cancel();
+  throw new BodyLimitError("size", sink.limit);
+}
+
+function adoptOrRelease(sink: PagedBytes, bytes: Uint8Array): PagedBytes {
+  try {
+    return sink.adopt(bytes);
+  } catch (e) {
+    sink.release();
+    throw e;
+  }
+}
+
+/** A body read as it streams: in place (BYOB) when nothing is redacted, else chunk by chunk. */
+async function readStreamed(
+  res: Response,
+  sink: PagedBytes,
+  exact: number | undefined,
+  creds: Credentials,
+): Promise<PagedBytes> {
+  const stream = res.body!;
   if (creds.empty) {
-    const byob = byobReader(res.body);
+    const byob = byobReader(stream);
     if (byob !== undefined) return await readInPlace(byob, sink, exact);
   }
-  const reader = res.body.getReader();
+  const reader = stream.getReader();
   const redactor = creds.empty ? undefined : creds.redactor();
   try {
     for (;;) {

@@ -194,14 +194,29 @@ function captureConsole(): void {
   console.error = console.warn = write("stderr");
 }
 
-/** Deno does not audit spawning; report attempts (they fail: this worker may not run). */
+/**
+ * Deno does not audit spawning; report attempts (they fail: this worker
+ * may not run). `Deno.Command` is wrapped when the agent first reaches
+ * for it: Deno loads its process module on that first use, which would
+ * cost every agent's start some milliseconds and megabytes.
+ */
 function reportSpawns(): void {
-  const Original = Deno.Command;
+  const given = Object.getOwnPropertyDescriptor(Deno, "Command");
+  let command: typeof Deno.Command | undefined;
+  Object.defineProperty(Deno, "Command", {
+    configurable: true,
+    enumerable: given?.enumerable ?? true,
+    get: () => command ??= withReports(given?.get ? given.get.call(Deno) : given?.value),
+    set: (value: typeof Deno.Command) => command = value,
+  });
+}
+
+function withReports(Original: typeof Deno.Command): typeof Deno.Command {
   const report = (cmd: string | URL, e: unknown): never => {
     if (e instanceof Deno.errors.NotCapable) call("denied", "run", String(cmd));
     throw e;
   };
-  Deno.Command = class extends Original {
+  return class extends Original {
     #cmd: string | URL;
     constructor(cmd: string | URL, options?: Deno.CommandOptions) {
       super(cmd, options);

@@ -15,65 +15,23 @@ import type { FileService } from "../../fs/types.ts";
 import { WorkspaceFs } from "../../fs/workspace_fs.ts";
 import { walk } from "../../fs/walk.ts";
 import { readText } from "../../fs/file_io.ts";
-import { Namespace } from "../../namespace/namespace.ts";
+import type { Namespace } from "../../namespace/namespace.ts";
 import { restoreNamespace } from "../../env/snapshot/env_snapshot.ts";
 import { LogsFs } from "../../services/logs_fs.ts";
 import { TaskFs } from "../../services/task_fs.ts";
 import type { OnLog } from "../../capabilities/log_hook.ts";
 import type { JsonValue } from "../../services/json_value.ts";
-import type { Manifest, MountSpec } from "../manifest/manifest.ts";
-import { mapFsFromDir } from "./map_from_dir.ts";
+import type { Manifest } from "../manifest/manifest.ts";
+import {
+  buildNamespaceWith,
+  type BuildOptions,
+  type BuiltNamespace,
+  type BuiltParts,
+  type CapabilityMountSpec,
+  type NamespaceExtras,
+} from "./namespace_core.ts";
 
-/**
- * A namespace built from a manifest, with handles on the services the host
- * drives (the task, the logs, the capabilities, the copy-on-write layers).
- *
- * @example
- * ```ts
- * import { buildNamespace, validateManifest } from "@oanix/oanix";
- * const built = buildNamespace(validateManifest({ mounts: { "/tmp": "mem" } }, "/"));
- * console.log(built.namespace.mounts().length); // 1
- * ```
- */
-export interface BuiltNamespace {
-  /** The namespace. */
-  namespace: Namespace;
-  /** The TaskFs, when one is mounted. */
-  task?: TaskFs;
-  /** The LogsFs, when one is mounted. */
-  logs?: LogsFs;
-  /** The HttpFs, when one is mounted. */
-  http?: HttpFs;
-  /** The WsFs, when one is mounted. */
-  ws?: WsFs;
-  /** The NostrFs, when one is mounted. */
-  nostr?: NostrFs;
-  /** Copy-on-write layers over workspaces, by mount point. */
-  cows: Map<string, CowFs>;
-}
-
-/**
- * Options for {@linkcode buildNamespace}.
- *
- * @example
- * ```ts
- * import type { BuildOptions } from "@oanix/oanix";
- * const opts: BuildOptions = { nostrKeyHex: "11".repeat(32) };
- * ```
- */
-export interface BuildOptions {
-  /** The Nostr secret key (hex); a fresh key is made when absent. */
-  nostrKeyHex?: string;
-  /** The clock a NostrFs dates its events with (an executor's, when it records or replays). */
-  nostrClock?: () => number;
-  /**
-   * A snapshot archive to start from: the files of its mem and map mounts
-   * and cow overlays as saved (over the manifest's bases). The rest is
-   * built fresh: folders and capabilities, and the task and logs (a run
-   * from a snapshot is a new attempt at the task).
-   */
-  restore?: Uint8Array;
-}
+export type { BuildOptions, BuiltNamespace } from "./namespace_core.ts";
 
 function hexToBytes(hex: string): Uint8Array {
   const out = new Uint8Array(hex.length / 2);
@@ -93,95 +51,21 @@ function hexToBytes(hex: string): Uint8Array {
  * ```
  */
 export function buildNamespace(manifest: Manifest, options: BuildOptions = {}): BuiltNamespace {
-  const builder = Namespace.builder();
-  const built: Omit<BuiltNamespace, "namespace"> = { cows: new Map() };
-  // limits.disk bounds each in-memory writable service (mem mounts, cow overlays).
-  const quota = manifest.limits.diskMb === undefined
-    ? undefined
-    : { maxBytes: Math.floor(manifest.limits.diskMb * 1024 * 1024) };
-  const services: Record<string, FileService> = {};
-  for (const [point, spec] of Object.entries(manifest.mounts)) {
-    services[point] = serviceFor(point, spec, manifest, options, built, quota);
-  }
-  if (options.restore !== undefined) return restored(manifest, options.restore, services, built);
-  for (const [point, service] of Object.entries(services)) builder.mount(point, service);
-  return { namespace: builder.build(), ...built };
+  return buildNamespaceWith(manifest, options, ALL_MOUNTS);
 }
 
-/**
- * The namespace of a snapshot: its files restored (cow overlays over the
- * fresh bases), the task, logs, folders and capabilities as built. The
- * archive's own checks hold (its structure, hashes, version, each base's
- * identity): a mismatch throws a SnapshotError.
- */
-function restored(
-  manifest: Manifest,
-  archive: Uint8Array,
-  fresh: Record<string, FileService>,
-  built: Omit<BuiltNamespace, "namespace">,
-): BuiltNamespace {
-  const bases: Record<string, FileService> = {};
-  const mounts: Record<string, FileService> = {};
-  for (const [point, spec] of Object.entries(manifest.mounts)) {
-    const cow = built.cows.get(point);
-    if (cow !== undefined) bases[point] = cow.base;
-    else if (!["mem", "map", "task", "logs"].includes(spec.type)) mounts[point] = fresh[point];
-  }
-  const files = restoreNamespace(archive, { bases, mounts });
-  const saved = files.mounts().map((m) => m.path).sort();
-  const wanted = Object.keys(manifest.mounts).sort();
-  if (saved.join("\n") !== wanted.join("\n")) {
-    throw new Error(
-      `the snapshot's mounts (${saved.join(", ")}) are not the manifest's (${wanted.join(", ")})`,
-    );
-  }
-  const builder = Namespace.builder();
-  for (const { path, service } of files.mounts()) {
-    const spec = manifest.mounts[path];
-    if (spec?.type === "task" || spec?.type === "logs") builder.mount(path, fresh[path]);
-    else {
-      if (service instanceof CowFs) built.cows.set(path, service);
-      builder.mount(path, service);
-    }
-  }
-  return { namespace: builder.build(), ...built };
-}
+/** Capability mounts and snapshots: everything the core builder leaves out. */
+const ALL_MOUNTS: NamespaceExtras = { capability: capabilityService, restore: restoreNamespace };
 
-function serviceFor(
-  point: string,
-  spec: MountSpec,
-  manifest: Manifest,
+function capabilityService(
+  spec: CapabilityMountSpec,
   options: BuildOptions,
-  built: Omit<BuiltNamespace, "namespace">,
-  quota: { maxBytes: number } | undefined,
+  built: BuiltParts,
 ): FileService {
   // Capabilities report what they drop (a full inbox, a bad event) into /logs, when mounted.
   const onLog: OnLog = (level, message, data) =>
     built.logs?.[level](message, data as JsonValue | undefined);
   switch (spec.type) {
-    case "workspace": {
-      if (spec.mode === "rw") return new WorkspaceFs(spec.path);
-      const ro = WorkspaceFs.readonly(spec.path);
-      if (spec.mode === "ro") return ro;
-      const cow = new CowFs(ro, quota);
-      built.cows.set(point, cow);
-      return cow;
-    }
-    case "mem":
-      return new MemFs(quota);
-    case "map":
-      return spec.dir !== undefined ? mapFsFromDir(spec.dir) : MapFs.fromObject(spec.files ?? {});
-    case "logs":
-      return built.logs = new LogsFs(
-        spec.maxBytes === undefined ? {} : { maxBytesPerStream: spec.maxBytes },
-      );
-    case "task": {
-      const t = manifest.task!;
-      return built.task = new TaskFs(
-        { id: t.id, type: t.type, description: t.description, input: t.input as never },
-        t.meta as never,
-      );
-    }
     case "http":
       return built.http = new HttpFs({
         allowList: AllowList.of(

@@ -12,18 +12,20 @@
 import { readFile } from "../../fs/file_io.ts";
 import { AgentError } from "../agent/agent_host.ts";
 import type { ChildMessage, HostMessage } from "../runner/run_protocol.ts";
-import { snapshotNamespace } from "../../env/snapshot/env_snapshot.ts";
-import { buildNamespace } from "./build_namespace.ts";
-import { openCapabilities } from "./capability_session.ts";
+import type { CapabilitySession } from "./capability_session.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
 import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
 import { refusalEvent, RefusalTally } from "./refusal_tally.ts";
 import { HostInbox } from "./host_inbox.ts";
+import { buildNamespaceWith } from "./namespace_core.ts";
 import { type EnvironmentParts, outputDecoder, ProgramTimeout, runProgram } from "./run_program.ts";
 import { serveSession } from "./serve_session.ts";
 
 type Send = (msg: ChildMessage) => void;
+
+/** A run with no capability mounts has no executors. */
+const NO_CAPABILITIES: CapabilitySession = { start: () => {}, close: () => Promise.resolve() };
 
 /**
  * This worker's own scope, typed without the worker lib (which would change
@@ -72,8 +74,10 @@ async function run(
   inbox: HostInbox | undefined,
 ): Promise<void> {
   const boot = start.boot;
-  const capabilities = await openCapabilities(boot, send);
-  const built = buildNamespace(boot.manifest, {
+  const full = parts.full;
+  const capabilities = full ? await full.openCapabilities(boot, send) : NO_CAPABILITIES;
+  const build = full?.buildNamespace ?? buildNamespaceWith;
+  const built = build(boot.manifest, {
     nostrKeyHex: boot.secrets.nostrKeyHex,
     ...(capabilities.nostrClock ? { nostrClock: capabilities.nostrClock } : {}),
     ...(boot.manifest.restore ? { restore: await Deno.readFile(boot.manifest.restore) } : {}),
@@ -150,7 +154,8 @@ async function run(
   await capabilities.close();
   if (boot.snapshotOut !== undefined) {
     try {
-      await Deno.writeFile(boot.snapshotOut, snapshotNamespace(built.namespace));
+      if (full === undefined) throw new Error("this child was started without snapshots");
+      await Deno.writeFile(boot.snapshotOut, full.snapshotNamespace(built.namespace));
     } catch (e) {
       exitCode ||= 1;
       error ??= `the final state could not be saved: ${e instanceof Error ? e.message : e}`;

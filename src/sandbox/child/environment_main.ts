@@ -1,9 +1,11 @@
 /**
- * The environment's bundle entry (bundled apart from the supervisor's). The
- * supervisor either starts it as a worker (a WASI program: a guest spinning
- * with no host call must not hold the main thread) or imports it into its
- * own thread (a module agent, which runs in a worker of its own anyway: one
- * thread fewer, a faster start).
+ * The plain environment's bundle entry (bundled apart from the
+ * supervisor's): module agents over files and services (workspaces, mem,
+ * map, task, logs), which is what most runs are. It leaves out the
+ * capabilities, WASI and snapshots (`environment_full_main.ts` has them),
+ * so a run loads a third less. The supervisor either starts it as a worker
+ * or imports it into its own thread (a module agent, which runs in a
+ * worker of its own anyway: one thread fewer, a faster start).
  *
  * Not part of the public API.
  *

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { join } from "node:path/posix";
+import { join } from "../manifest/posix_path.ts";
 import { MapFs } from "../../fs/map_fs.ts";
 
 /**

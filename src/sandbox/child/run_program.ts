@@ -1,7 +1,7 @@
 /**
- * Running the manifest's program in the child's environment: a WASI
- * module, a JS/TS agent in its own worker, or a shell script through the
- * shell over the namespace.
+ * Running the manifest's program in the child's environment: a JS/TS
+ * agent in its own worker, a shell script through the shell over the
+ * namespace, or a WASI module (`run_wasi.ts`, in the full environment).
  *
  * Not part of the public API.
  *
@@ -11,11 +11,14 @@
 import type { FileService } from "../../fs/types.ts";
 import type { ToolRunner } from "../tools/tool_types.ts";
 import type { ShellOptions, ShellResult } from "../../shell/shell_options.ts";
-import { WasiRuntime } from "../../wasi/wasi_runtime.ts";
 import { runAgentInWorker } from "../agent/agent_host.ts";
+import type { Manifest } from "../manifest/manifest.ts";
 import type { ProgramSpec } from "../manifest/program.ts";
 import type { ChildMessage } from "../runner/run_protocol.ts";
-import type { BuiltNamespace } from "./build_namespace.ts";
+import type { Namespace } from "../../namespace/namespace.ts";
+import type { Bootstrap } from "../runner/run_protocol.ts";
+import type { CapabilitySession } from "./capability_session.ts";
+import type { BuildOptions, BuiltNamespace } from "./namespace_core.ts";
 import type { ChildStart } from "./child_protocol.ts";
 
 type Send = (msg: ChildMessage) => void;
@@ -29,12 +32,34 @@ export type ShellRunner = (
   options?: ShellOptions,
 ) => Promise<ShellResult>;
 
-/** What one environment bundle can run beyond WASI and module agents. */
+/**
+ * What the full environment adds to the plain one (see `full_parts.ts`):
+ * capability mounts and their executors, WASI programs, snapshots.
+ */
+export interface FullParts {
+  /** Builds the namespace with every kind of mount, from a snapshot too. */
+  buildNamespace(manifest: Manifest, options: BuildOptions): BuiltNamespace;
+  /** Opens the executors of the run's capability mounts (recording or replaying them). */
+  openCapabilities(boot: Bootstrap, send: Send): Promise<CapabilitySession>;
+  /** Runs a WASI program over the namespace; resolves with its exit code. */
+  runWasi(
+    start: ChildStart,
+    built: BuiltNamespace,
+    send: Send,
+    deadline: AbortSignal,
+  ): Promise<number>;
+  /** The snapshot archive of a namespace's final state. */
+  snapshotNamespace(namespace: Namespace): Uint8Array;
+}
+
+/** What one environment bundle can run beyond module agents over files and services. */
 export interface EnvironmentParts {
   /** The shell: shell scripts, `env.shell` for agents `with_shell`, and `oanix mcp`'s `bash`. */
   shell?: ShellRunner;
   /** The tools a serving session (`oanix mcp`) answers calls with. */
   runTool?: ToolRunner;
+  /** Capability mounts, WASI programs, snapshots: absent from the plain environment. */
+  full?: FullParts;
 }
 
 /** The program ran out of time: the child stops it and still reports what it did. */
@@ -64,7 +89,7 @@ export function shellLimitsOf(program: ProgramSpec, timeoutSecs: number): ShellO
 }
 
 /** The bytes of the program's stdin, when it has any. */
-function stdinBytes({ boot }: ChildStart): Uint8Array | undefined {
+export function stdinBytes({ boot }: ChildStart): Uint8Array | undefined {
   const program = boot.manifest.program!;
   if (program.stdin !== undefined) return encoder.encode(program.stdin);
   return boot.stdinBase64 === undefined ? undefined : Uint8Array.fromBase64(boot.stdinBase64);
@@ -111,19 +136,8 @@ export async function runProgram(
     else built.logs.writeStderr(text);
   };
   if (program.kind === "wasi") {
-    const bytes = await Deno.readFile(program.path);
-    const forward = (stream: "stdout" | "stderr") => (chunk: Uint8Array) =>
-      send({ type: "output", stream, text: decode(stream, chunk) });
-    const stdin = stdinBytes(start);
-    const result = await new WasiRuntime().run(built.namespace, bytes, {
-      args: [program.path.split("/").pop()!, ...program.args],
-      env: program.env,
-      ...(stdin === undefined ? {} : { stdin }),
-      timeoutMs: timeoutSecs * 1000,
-      ...(built.logs ? {} : { onStdout: forward("stdout"), onStderr: forward("stderr") }),
-    });
-    if (deadline.aborted) throw new ProgramTimeout();
-    return result.exitCode;
+    if (parts.full === undefined) throw new Error("this child was started without WASI");
+    return await parts.full.runWasi(start, built, send, deadline);
   }
   if (program.kind === "shell") {
     if (parts.shell === undefined) throw new Error("this child was started without the shell");

@@ -74,10 +74,13 @@ function readStdin(onLine: (line: string) => void, onClosed: () => void): Promis
   return new Promise((resolve, reject) => {
     (async () => {
       const decoder = new TextDecoder();
+      // Plain reads rather than `Deno.stdin.readable`: the stream machinery costs the child
+      // about 2 MiB.
+      const chunk = new Uint8Array(64 * 1024);
       let text = "";
       let booted = false;
-      for await (const chunk of Deno.stdin.readable) {
-        text += decoder.decode(chunk, { stream: true });
+      for (let n = await Deno.stdin.read(chunk); n !== null; n = await Deno.stdin.read(chunk)) {
+        text += decoder.decode(chunk.subarray(0, n), { stream: true });
         for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n")) {
           const line = text.slice(0, nl);
           text = text.slice(nl + 1);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, join, normalize } from "node:path/posix";
+import { isAbsolute, join, normalize } from "./posix_path.ts";
 
 /**
  * Resolves `path` against `baseDir` (an absolute host folder). `file:` URLs

@@ -7,7 +7,7 @@
 
 // @ts-types="npm:@types/js-yaml@4.0.9"
 import yaml from "npm:js-yaml@4.1.0";
-import { dirname, resolve } from "node:path/posix";
+import { dirname, resolve } from "./posix_path.ts";
 import { ManifestError } from "./field_reader.ts";
 import { checkExpansion, markPlaceholders } from "./manifest_vars.ts";
 import { type Manifest, setManifestFile, validateManifest } from "./manifest.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "node:path/posix";
+import { join } from "../manifest/posix_path.ts";
 import type { ChangeRecord } from "./run_protocol.ts";
 
 const CHANGES = new Set(["added", "modified", "deleted"]);

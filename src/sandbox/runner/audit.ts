@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isAbsolute, join, normalize, relative } from "node:path/posix";
+import { isAbsolute, join, normalize, relative } from "../manifest/posix_path.ts";
 import type { PermissionGrant } from "../manifest/permissions.ts";
 
 /**

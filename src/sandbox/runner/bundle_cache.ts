@@ -11,8 +11,7 @@
  * @module
  */
 
-import { join } from "node:path/posix";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fromFileUrl, join, toFileUrl } from "../manifest/posix_path.ts";
 
 /**
  * What to bundle, and how.
@@ -230,9 +229,9 @@ async function sourcesOf(out: string, kind: "inline" | "linked"): Promise<string
     map = JSON.parse(new TextDecoder().decode(Uint8Array.fromBase64(m[1])));
   }
   if (!Array.isArray(map.sources)) throw new BundleError(`${out}: its source map lists no sources`);
-  const base = pathToFileURL(out);
+  const base = toFileUrl(out);
   return map.sources.map((s) => {
     const url = new URL(String(s), base);
-    return url.protocol === "file:" ? fileURLToPath(url) : url.href;
+    return url.protocol === "file:" ? fromFileUrl(url) : url.href;
   });
 }

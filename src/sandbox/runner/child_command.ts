@@ -6,7 +6,7 @@
  * @module
  */
 
-import { join } from "node:path/posix";
+import { join } from "../manifest/posix_path.ts";
 import type { Manifest } from "../manifest/manifest.ts";
 import type { Permissions } from "../manifest/permissions.ts";
 import { denoDir } from "./deno_dir.ts";

@@ -7,11 +7,10 @@
  * @module
  */
 
-import { dirname, isAbsolute, relative, resolve } from "node:path/posix";
+import { dirname, isAbsolute, relative, resolve } from "../manifest/posix_path.ts";
 import { formatProblem, type ManifestProblem } from "../manifest/field_reader.ts";
 import { type Manifest, manifestFile, manifestLine } from "../manifest/manifest.ts";
 import { BundleError } from "./bundle_cache.ts";
-import { restoreProblems } from "./restore_check.ts";
 import { type AgentBundle, bundleAgent } from "./runtime_bundles.ts";
 import { NOSTR_KEY, readHostValue } from "./host_secrets.ts";
 import { findEscapingSymlinks } from "./symlink_scan.ts";
@@ -101,44 +100,54 @@ export async function preflight(
   manifest: Manifest,
   options: PreflightOptions = {},
 ): Promise<PreflightResult> {
-  const problems: ManifestProblem[] = [];
-  const report = (path: string[], problem: string) => {
-    const line = manifestLine(manifest, path);
-    problems.push(
-      line === undefined ? { field: path.join("."), problem } : {
-        field: path.join("."),
-        problem,
-        line,
-      },
-    );
+  // The checks are independent: they run side by side, each reporting into a list of its own,
+  // and the lists are joined in a fixed order (the order of the problems does not depend on
+  // which check ends first).
+  const lists: ManifestProblem[][] = [];
+  const reporter = (): Report => {
+    const list: ManifestProblem[] = [];
+    lists.push(list);
+    return (path, problem) => {
+      const line = manifestLine(manifest, path);
+      list.push(
+        line === undefined ? { field: path.join("."), problem } : {
+          field: path.join("."),
+          problem,
+          line,
+        },
+      );
+    };
   };
-  await checkFolders(manifest, report);
-  let agent: AgentBundle | undefined;
-  if (!options.serving) {
-    agent = await checkProgram(manifest, report, options.denoPath ?? Deno.execPath());
-  } else if (manifest.program !== undefined) {
-    report(
-      ["program"],
-      "a served environment runs no program (the client is the agent): remove the program section",
-    );
-  }
-  await checkKeys(manifest, report);
-  if (manifest.replay !== undefined) {
-    const head = await readableFile(manifest.replay, ["replay"], report);
-    if (head !== undefined && new TextDecoder().decode(head)[0] !== "{") {
-      report(["replay"], `${manifest.replay} is not a transcript (cap.jsonl)`);
-    }
-  }
-  if (manifest.restore !== undefined) {
-    const head = await readableFile(manifest.restore, ["restore"], report);
-    if (head !== undefined) {
-      for (const problem of restoreProblems(manifest, await Deno.readFile(manifest.restore))) {
-        report(["restore"], `${manifest.restore}: ${problem}`);
-      }
-    }
-  }
-  await checkLayout(manifest, report, options.outDir ?? resolve("out"));
+  const serving = options.serving === true;
+  const [, agent] = await Promise.all([
+    checkFolders(manifest, reporter()),
+    checkProgram(manifest, reporter(), options.denoPath ?? Deno.execPath(), serving),
+    checkKeys(manifest, reporter()),
+    checkReplay(manifest, reporter()),
+    checkRestore(manifest, reporter()),
+    checkLayout(manifest, reporter(), options.outDir ?? resolve("out")),
+  ]);
+  const problems = lists.flat();
   return agent === undefined ? { problems } : { problems, agent };
+}
+
+async function checkReplay(manifest: Manifest, report: Report): Promise<void> {
+  if (manifest.replay === undefined) return;
+  const head = await readableFile(manifest.replay, ["replay"], report);
+  if (head !== undefined && new TextDecoder().decode(head)[0] !== "{") {
+    report(["replay"], `${manifest.replay} is not a transcript (cap.jsonl)`);
+  }
+}
+
+async function checkRestore(manifest: Manifest, report: Report): Promise<void> {
+  if (manifest.restore === undefined) return;
+  const head = await readableFile(manifest.restore, ["restore"], report);
+  if (head === undefined) return;
+  // Loaded only here: it reads archives and host folders, which most runs never need.
+  const { restoreProblems } = await import("./restore_check.ts");
+  for (const problem of restoreProblems(manifest, await Deno.readFile(manifest.restore))) {
+    report(["restore"], `${manifest.restore}: ${problem}`);
+  }
 }
 
 type Report = (path: string[], problem: string) => void;
@@ -194,8 +203,18 @@ async function checkProgram(
   manifest: Manifest,
   report: Report,
   denoPath: string,
+  serving: boolean,
 ): Promise<AgentBundle | undefined> {
   const program = manifest.program;
+  if (serving) {
+    if (program !== undefined) {
+      report(
+        ["program"],
+        "a served environment runs no program (the client is the agent): remove the program section",
+      );
+    }
+    return undefined;
+  }
   if (program === undefined) {
     report(
       ["program"],

@@ -14,12 +14,17 @@
  * @example
  * ```ts
  * import type { ProcessStats } from "./process_stats.ts";
- * const s: ProcessStats = { rssBytes: 64 << 20, threads: 9 };
+ * const s: ProcessStats = { rssBytes: 64 << 20, peakRssBytes: 70 << 20, threads: 9 };
  * ```
  */
 export interface ProcessStats {
   /** Resident set size, in bytes. */
   rssBytes: number;
+  /**
+   * The largest resident set size so far (the kernel's high-water mark,
+   * `/proc` only): it catches what happens between two readings.
+   */
+  peakRssBytes?: number;
   /** Threads of the process. */
   threads: number;
 }
@@ -47,7 +52,12 @@ export function readProcStats(pid: number): ProcessStats | undefined {
   const rss = /^VmRSS:\s+(\d+) kB$/m.exec(text);
   const threads = /^Threads:\s+(\d+)$/m.exec(text);
   if (rss === null || threads === null) return undefined;
-  return { rssBytes: Number(rss[1]) * 1024, threads: Number(threads[1]) };
+  const peak = /^VmHWM:\s+(\d+) kB$/m.exec(text);
+  return {
+    rssBytes: Number(rss[1]) * 1024,
+    ...(peak === null ? {} : { peakRssBytes: Number(peak[1]) * 1024 }),
+    threads: Number(threads[1]),
+  };
 }
 
 /**

@@ -55,6 +55,25 @@ export interface Breach {
   message: string;
 }
 
+/**
+ * A watch on a child, as {@linkcode watchChild} returns it.
+ *
+ * @example
+ * ```ts ignore
+ * const watch: ChildWatch = watchChild(child.pid, tail, limits, kill);
+ * ```
+ */
+export interface ChildWatch {
+  /** Stops watching (waits for a reading under way). */
+  stop(): Promise<void>;
+  /** The largest resident memory seen so far, in bytes. */
+  peakRssBytes(): number;
+  /** The program started: the child's own footprint is measured now (limits.memory is above it). */
+  programStarted(): void;
+  /** Reads the memory now, where it is cheap (`/proc`): the child is about to end. */
+  sampleNow(): void;
+}
+
 /** The interval of the checks, in milliseconds. */
 export const MONITOR_INTERVAL_MS = 100;
 /** How many checks pass between two `ps` readings (a process start each). */
@@ -78,7 +97,7 @@ export function watchChild(
   tail: AuditTail,
   limits: ChildLimits,
   onBreach: (breach: Breach) => void,
-): { stop(): Promise<void>; peakRssBytes(): number; programStarted(): void } {
+): ChildWatch {
   let peak = 0;
   let baseline: number | undefined;
   let breached = false;
@@ -94,7 +113,7 @@ export function watchChild(
   };
   const judge = (stats: ProcessStats | undefined) => {
     if (stats !== undefined) {
-      peak = Math.max(peak, stats.rssBytes);
+      peak = Math.max(peak, stats.peakRssBytes ?? stats.rssBytes);
       // Judged only once the child's own footprint is known.
       const used = baseline === undefined ? 0 : stats.rssBytes - baseline;
       if (limits.memoryBytes !== undefined && used > limits.memoryBytes) {
@@ -137,6 +156,9 @@ export function watchChild(
       await inflight;
     },
     peakRssBytes: () => peak,
+    sampleNow: () => {
+      if (source === "proc") judge(readProcStats(pid));
+    },
     programStarted: () => {
       if (started) return;
       started = true;

@@ -5,10 +5,9 @@
  * @module
  */
 
-import { join } from "node:path/posix";
+import { join } from "../manifest/posix_path.ts";
 import type { PermissionCheck } from "./audit.ts";
 import type { ChangeRecord } from "./run_protocol.ts";
-import { changesDiff } from "./changes_diff.ts";
 
 /**
  * Everything a finished run leaves behind.
@@ -60,6 +59,13 @@ function checkEvent(c: PermissionCheck): Record<string, unknown> {
   };
 }
 
+/** The run's changes as a unified diff (its package is loaded only for a run with changes). */
+async function diffOf(record: RunRecord): Promise<string> {
+  if (record.changes.length === 0) return "";
+  const { changesDiff } = await import("./changes_diff.ts");
+  return changesDiff(record.changes, { maxBytes: record.maxDiffBytes });
+}
+
 /**
  * Writes the output folder of a run.
  *
@@ -94,9 +100,6 @@ export async function writeRunOutput(dir: string, record: RunRecord): Promise<vo
         2,
       ) + "\n",
     ),
-    Deno.writeTextFile(
-      join(dir, "changes.diff"),
-      changesDiff(record.changes, { maxBytes: record.maxDiffBytes }),
-    ),
+    Deno.writeTextFile(join(dir, "changes.diff"), await diffOf(record)),
   ]);
 }

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { join, resolve } from "node:path/posix";
+import { join, resolve } from "../manifest/posix_path.ts";
 import type { Manifest } from "../manifest/manifest.ts";
 import { permissionsFor, type RuntimeFiles, usesShell } from "../manifest/permissions.ts";
 import { applyChangesToFolder } from "./apply_changes.ts";
@@ -30,7 +30,7 @@ import {
   type RunPhase,
   type RunReport,
 } from "./run_types.ts";
-import { childRuntime } from "./runtime_bundles.ts";
+import { childRuntime, needsFullEnvironment } from "./runtime_bundles.ts";
 import { CallTable, checkSession } from "./tool_calls.ts";
 import { MAX_MESSAGE_CHARS } from "./stdout_split.ts";
 
@@ -83,15 +83,19 @@ export async function runSandboxed(
   };
   progress();
   const denoPath = Deno.execPath();
+  // The child's bundles are found (or built) while the manifest is checked; a refusal wins.
+  const runtimeFound = childRuntime(denoPath, {
+    shell: usesShell(manifest) || session !== undefined,
+    full: needsFullEnvironment(manifest),
+  });
+  runtimeFound.catch(() => {}); // awaited below, unless the run is refused
   const checked = await preflight(manifest, {
     denoPath,
     serving: session !== undefined,
     ...(options.outDir === undefined ? {} : { outDir: resolve(options.outDir) }),
   });
   if (checked.problems.length > 0) throw new RunRefusedError(checked.problems);
-  const bundles = await childRuntime(denoPath, {
-    shell: usesShell(manifest) || session !== undefined,
-  });
+  const bundles = await runtimeFound;
   const agent = checked.agent && { bundle: checked.agent.path };
   // The output folder of a run whose child writes there (a transcript, a snapshot) is known
   // before the child starts.
@@ -166,6 +170,7 @@ export async function runSandboxed(
         host.add(limitEvent(msg));
         end(msg.limit === "memory" ? "memory" : "limit", msg.message);
       } else if (msg.type === "final") {
+        watch.sampleNow(); // its peak so far: it ends now
         final = msg;
       }
     },

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { dirname, isAbsolute, join, normalize, relative } from "node:path/posix";
+import { dirname, isAbsolute, join, normalize, relative } from "../manifest/posix_path.ts";
 
 /**
  * A symlink inside a workspace whose target lies outside it.
