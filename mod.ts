@@ -268,6 +268,28 @@ export {
 } from "./src/env/mod.ts";
 
 export {
+  type Backoff,
+  BullMqQueue,
+  type BullMqQueueOptions,
+  type EnqueueOptions,
+  type Lease,
+  LeaseLostError,
+  type LeaseOptions,
+  MemoryQueue,
+  type MemoryQueueOptions,
+  openQueue,
+  parseRedisQueueUrl,
+  type QueueBackend,
+  type QueueCounts,
+  type QueueEvent,
+  type QueueJobInfo,
+  type QueueJobState,
+  type QueueTiming,
+  type RedisQueueAddress,
+  redisQueueUrl,
+} from "./src/env/queue/mod.ts";
+
+export {
   type AgentBundle,
   type AgentEnvironment,
   agentEnvironment,

@@ -54,6 +54,8 @@ const LEFT_OUT = [
   "../../src/fs/workspace_fs.ts",
   "../../src/sandbox/mod.ts",
   "../../src/env/mod.ts",
+  // Shared job queues: in memory beside the Scheduler, or BullMQ on Redis.
+  "../../src/env/queue/mod.ts",
   "../../src/capabilities/nostr/mod.ts",
   "../../src/executor/nostr/nostr_relay_connector.ts",
   // Transcripts are written to and read from host folders.

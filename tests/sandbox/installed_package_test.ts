@@ -46,6 +46,18 @@ limits: { timeout: 30 }
 `,
   );
   await Deno.writeTextFile(
+    `${dir}/shell.yaml`,
+    `mounts:
+  /workspace: { type: workspace, path: ./project, mode: cow }
+program: { shell: "tr a-z A-Z < notes.txt > loud.txt; wc -l < loud.txt" }
+limits: { timeout: 60 }
+`,
+  );
+  await Deno.writeTextFile(
+    `${dir}/serve.yaml`,
+    "mounts:\n  /workspace: { type: workspace, path: ./project, mode: cow }\n",
+  );
+  await Deno.writeTextFile(
     `${dir}/wasi.yaml`,
     "mounts:\n  /tmp: mem\nprogram: { wasi: ./hello.wasm }\nlimits: { timeout: 30 }\n",
   );
@@ -149,6 +161,51 @@ Deno.test("the published package runs manifests from a user's folder, by URL, in
               lines: 2,
             },
           );
+          // The shell's environment, built from the package by URL, its package fetched on use.
+          const shell = await deno(
+            dir,
+            ["run", "shell.yaml", "--out", "out-shell", "-q"],
+            `${root}/bin/oanix`,
+          );
+          assert.equal(shell.code, 0, shell.stderr);
+          assert.match(shell.stdout, /│ 2\n/);
+          assert.match(await Deno.readTextFile(`${dir}/out-shell/changes.diff`), /\+ONE\n\+TWO/);
+          // An MCP session: a client that says hello, lists the tools and leaves.
+          const mcp = new Deno.Command(`${root}/bin/oanix`, {
+            args: ["mcp", "serve.yaml", "--out", "out-mcp", "--quiet"],
+            cwd: dir,
+            stdin: "piped",
+            stdout: "piped",
+            stderr: "piped",
+          }).spawn();
+          const w = mcp.stdin.getWriter();
+          const line = (o: unknown) => new TextEncoder().encode(JSON.stringify(o) + "\n");
+          await w.write(line({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: {
+              protocolVersion: "2025-06-18",
+              capabilities: {},
+              clientInfo: { name: "raw", version: "1" },
+            },
+          }));
+          await w.write(line({ jsonrpc: "2.0", method: "notifications/initialized" }));
+          await w.write(line({ jsonrpc: "2.0", id: 2, method: "tools/list" }));
+          // Read until the tools answer, then leave.
+          const reader = mcp.stdout.pipeThrough(new TextDecoderStream()).getReader();
+          let said = "";
+          while (!said.includes('"id":2')) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            said += value;
+          }
+          await w.close();
+          while (!(await reader.read()).done) { /* drain */ }
+          const [status, stderr] = await Promise.all([mcp.status, new Response(mcp.stderr).text()]);
+          assert.equal(status.code, 0, stderr);
+          assert.match(said, /"name":"bash"/);
+          assert.match(stderr, /session completed/);
         },
       );
 

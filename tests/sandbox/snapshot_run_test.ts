@@ -73,6 +73,7 @@ Deno.test("a run saves its final state; the next starts from it and carries on",
     assert.ok(r.permissions.grant.read.includes(archive), "the child reads the archive");
 
     const again = await second("again");
+    assert.equal(again.outcome, "completed", again.error);
     assert.equal(
       await Deno.readTextFile(`${dir}/again/changes.json`),
       await Deno.readTextFile(`${dir}/second/changes.json`),
@@ -132,7 +133,7 @@ Deno.test("the CLI saves and restores with --snapshot and --restore; explain say
       await runCli(["explain", `${dir}/two.yaml`, "--restore", `${dir}/o1/snapshot.tar`], io),
       0,
     );
-    assert.match(out, /State:\n  starts from:  the snapshot .*\/o1\/snapshot\.tar\n/);
+    assert.match(out, /State:\n {2}starts from: {2}the snapshot .*\/o1\/snapshot\.tar\n/);
     out = "";
     assert.equal(
       await runCli(["explain", `${dir}/two.yaml`, "--json", "--snapshot"], io),

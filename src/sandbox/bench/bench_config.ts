@@ -26,12 +26,13 @@
 // deno-lint-ignore-file no-import-prefix -- full specifiers: the package works without our import map (docs/decisions.md)
 // @ts-types="npm:@types/js-yaml@4.0.9"
 import yaml from "npm:js-yaml@4.1.0";
-import { dirname, resolve } from "node:path/posix";
+import { dirname } from "node:path/posix";
 import {
   FieldReader,
   type LineFinder,
   ManifestError,
-  type ManifestProblem,
+  problemCollector,
+  readConfigFile,
 } from "../manifest/field_reader.ts";
 import { type Manifest, type ProgramSpec, validateManifest } from "../manifest/manifest.ts";
 import { sourceLineFinder } from "../manifest/source_lines.ts";
@@ -107,8 +108,6 @@ export interface BenchConfig {
   trialManifest(task: BenchTask, agent: BenchAgent): Manifest;
 }
 
-type Collect = <T>(validate: () => T) => T | undefined;
-
 /** Keys of a task that are the bench's own; the rest is its environment (manifest data). */
 const TASK_KEYS = new Set(["checker", "env"]);
 
@@ -137,16 +136,7 @@ export function parseBenchConfig(text: string, baseDir: string, file?: string): 
   if (data === undefined || data === null) throw new ManifestError("", "the benchmark is empty");
   checkExpansion(data);
   const lines = sourceLineFinder(text);
-  const problems: ManifestProblem[] = [];
-  const collect: Collect = (validate) => {
-    try {
-      return validate();
-    } catch (e) {
-      if (!(e instanceof ManifestError)) throw e;
-      problems.push(...e.problems);
-      return undefined;
-    }
-  };
+  const { collect, problems } = problemCollector();
   const root = new FieldReader(data, [], lines);
   const name = collect(() => root.optionalString("name")) ?? "benchmark";
   const repeats = collect(() => root.optionalNumber("repeats", 1)) ?? 1;
@@ -286,17 +276,7 @@ export function parseBenchConfig(text: string, baseDir: string, file?: string): 
  * ```
  */
 export async function loadBenchConfig(path: string): Promise<BenchConfig> {
-  if (typeof path !== "string" || path === "") {
-    throw new ManifestError("", "expected the path of a benchmark file");
-  }
-  const full = resolve(path);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(full);
-  } catch (e) {
-    const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
-    throw new ManifestError("", `cannot read ${full}: ${why}`);
-  }
+  const { full, text } = await readConfigFile(path, "benchmark");
   return parseBenchConfig(text, dirname(full), full);
 }
 

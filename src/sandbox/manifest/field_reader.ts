@@ -5,6 +5,8 @@
  * @module
  */
 
+import { resolve } from "./posix_path.ts";
+
 /**
  * One thing wrong with a manifest: the dotted path of the field, what is
  * wrong, and the field's 1-based line when the source text is known.
@@ -284,4 +286,72 @@ export function describeType(v: unknown): string {
   if (typeof v === "object") return "a mapping";
   if (typeof v === "string") return `the string ${JSON.stringify(v.slice(0, 40))}`;
   return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * A check run by {@linkcode problemCollector}: its value, or undefined when
+ * it found problems.
+ *
+ * @example
+ * ```ts
+ * import type { Collect } from "./field_reader.ts";
+ * const count = (collect: Collect) => collect(() => 1) ?? 0;
+ * ```
+ */
+export type Collect = <T>(check: () => T) => T | undefined;
+
+/**
+ * Runs checks one by one, keeping the problems of each instead of stopping
+ * at the first: `collect(check)` returns the check's value, or undefined
+ * after adding its problems to `problems`.
+ *
+ * @example
+ * ```ts
+ * import { FieldReader, problemCollector } from "./field_reader.ts";
+ * const { collect, problems } = problemCollector();
+ * const r = new FieldReader({ a: 1, b: "x" }, []);
+ * collect(() => r.string("a"));
+ * collect(() => r.optionalNumber("b"));
+ * console.log(problems.length); // 2
+ * ```
+ */
+export function problemCollector(): { collect: Collect; problems: ManifestProblem[] } {
+  const problems: ManifestProblem[] = [];
+  const collect = <T>(check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      problems.push(...e.problems);
+      return undefined;
+    }
+  };
+  return { collect, problems };
+}
+
+/**
+ * Reads a manifest or benchmark file: its absolute path and its text.
+ *
+ * @throws {ManifestError} when the path is not a non-empty string, or the
+ * file is missing or unreadable, saying which.
+ *
+ * @example
+ * ```ts ignore
+ * const { full, text } = await readConfigFile("env.yaml", "manifest");
+ * ```
+ */
+export async function readConfigFile(
+  path: unknown,
+  what: string,
+): Promise<{ full: string; text: string }> {
+  if (typeof path !== "string" || path === "") {
+    throw new ManifestError("", `expected the path of a ${what} file`);
+  }
+  const full = resolve(path);
+  try {
+    return { full, text: await Deno.readTextFile(full) };
+  } catch (e) {
+    const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
+    throw new ManifestError("", `cannot read ${full}: ${why}`);
+  }
 }

@@ -7,8 +7,8 @@
 
 // @ts-types="npm:@types/js-yaml@4.0.9"
 import yaml from "npm:js-yaml@4.1.0";
-import { dirname, resolve } from "./posix_path.ts";
-import { ManifestError } from "./field_reader.ts";
+import { dirname } from "./posix_path.ts";
+import { ManifestError, readConfigFile } from "./field_reader.ts";
 import { checkExpansion, markPlaceholders } from "./manifest_vars.ts";
 import { type Manifest, setManifestFile, validateManifest } from "./manifest.ts";
 import { sourceLineFinder } from "./source_lines.ts";
@@ -93,17 +93,7 @@ export async function loadManifest(
   path: string,
   options: Pick<ParseManifestOptions, "vars"> = {},
 ): Promise<Manifest> {
-  if (typeof path !== "string" || path === "") {
-    throw new ManifestError("", "expected the path of a manifest file");
-  }
-  const full = resolve(path);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(full);
-  } catch (e) {
-    const why = e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message;
-    throw new ManifestError("", `cannot read ${full}: ${why}`);
-  }
+  const { full, text } = await readConfigFile(path, "manifest");
   const manifest = parseManifest(text, dirname(full), {
     format: full.endsWith(".json") ? "json" : "yaml",
     vars: options.vars,

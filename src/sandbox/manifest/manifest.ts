@@ -42,10 +42,11 @@
 
 import { normalizePath } from "../../fs/path.ts";
 import {
+  type Collect,
   FieldReader,
   type LineFinder,
   ManifestError,
-  type ManifestProblem,
+  problemCollector,
 } from "./field_reader.ts";
 import { resolveFrom } from "./host_path.ts";
 import { type ProgramSpec, readProgram } from "./program.ts";
@@ -253,7 +254,6 @@ export function manifestLine(manifest: Manifest, path: string[]): number | undef
 }
 
 /** Runs one section's validation, keeping its problems and going on. */
-type Collect = <T>(validate: () => T) => T | undefined;
 
 /**
  * Validates already-parsed manifest data. `lines` locates fields in the
@@ -270,16 +270,7 @@ type Collect = <T>(validate: () => T) => T | undefined;
  * ```
  */
 export function validateManifest(data: unknown, baseDir: string, lines?: LineFinder): Manifest {
-  const problems: ManifestProblem[] = [];
-  const collect: Collect = (validate) => {
-    try {
-      return validate();
-    } catch (e) {
-      if (!(e instanceof ManifestError)) throw e;
-      problems.push(...e.problems);
-      return undefined;
-    }
-  };
+  const { collect, problems } = problemCollector();
   const root = new FieldReader(data, [], lines);
   const manifest: Manifest = {
     baseDir,
