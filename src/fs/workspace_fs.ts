@@ -9,6 +9,8 @@ import { type ResolvedOpenFlags, resolveOpenFlags, wantsMutation } from "./open_
 import { normalizePath, parentPath, splitPath } from "./path.ts";
 import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "./types.ts";
 import { fsErrorFromDeno } from "./workspace_errors.ts";
+import { statFromInfo, WorkspaceHandle } from "./workspace_handle.ts";
+import { type Located, WorkspaceResolver } from "./workspace_resolver.ts";
 
 /**
  * `node:fs` `lutimesSync` (Deno has no call for a symlink's own times),
@@ -21,8 +23,6 @@ function lutimesSync(path: string, atime: number, mtime: number): void {
   const node = globalThis as unknown as { process: { getBuiltinModule(id: string): Fs } };
   node.process.getBuiltinModule("node:fs").lutimesSync(path, atime, mtime);
 }
-import { statFromInfo, WorkspaceHandle } from "./workspace_handle.ts";
-import { type Located, WorkspaceResolver } from "./workspace_resolver.ts";
 
 /**
  * Options for a {@linkcode WorkspaceFs}.
