@@ -15,7 +15,7 @@ import type { ChildMessage, HostMessage } from "../runner/run_protocol.ts";
 import type { CapabilitySession } from "./capability_session.ts";
 import { collectChanges } from "./collect_changes.ts";
 import { auditDenials } from "./denial_audit.ts";
-import { type ChildStart, TERMINATE_AGENT } from "./child_protocol.ts";
+import { type ChildStart, failedFinal, TERMINATE_AGENT } from "./child_protocol.ts";
 import { refusalEvent, RefusalTally } from "./refusal_tally.ts";
 import { HostInbox } from "./host_inbox.ts";
 import { buildNamespaceWith } from "./namespace_core.ts";
@@ -55,14 +55,7 @@ export async function runEnvironment(
     await run(start, send, terminateAgent, parts, inbox);
   } catch (err) {
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    send({
-      type: "final",
-      status: { status: "failed" },
-      exitCode: 1,
-      result: null,
-      changes: [],
-      error,
-    });
+    send(failedFinal(error));
   }
 }
 

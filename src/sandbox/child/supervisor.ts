@@ -26,7 +26,12 @@ import {
   type HostMessage,
   parseHostMessage,
 } from "../runner/run_protocol.ts";
-import { type ChildStart, ENVIRONMENT_WORKER, TERMINATE_AGENT } from "./child_protocol.ts";
+import {
+  type ChildStart,
+  ENVIRONMENT_WORKER,
+  failedFinal,
+  TERMINATE_AGENT,
+} from "./child_protocol.ts";
 
 /** Exit code when the runner went away. */
 export const EXIT_ORPHANED = 129;
@@ -119,14 +124,7 @@ function environmentWorker(bundle: string): Environment {
       worker.onerror = (e: ErrorEvent) => {
         e.preventDefault();
         const error = `the child failed: ${e.message}`;
-        send({
-          type: "final",
-          status: { status: "failed" },
-          exitCode: 1,
-          result: null,
-          changes: [],
-          error,
-        });
+        send(failedFinal(error));
       };
       worker.postMessage(start, start.agentPort ? [start.agentPort] : []);
     },
@@ -143,14 +141,7 @@ function environmentHere(bundle: string): Environment {
     start(start, send, terminateAgent) {
       loaded.then((m) => m.runEnvironment(start, send, terminateAgent)).catch((e) => {
         const error = `the child failed: ${e instanceof Error ? e.message : e}`;
-        send({
-          type: "final",
-          status: { status: "failed" },
-          exitCode: 1,
-          result: null,
-          changes: [],
-          error,
-        });
+        send(failedFinal(error));
       });
     },
     // A serving session runs in a worker: this thread runs module agents only.
