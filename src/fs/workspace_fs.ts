@@ -6,23 +6,13 @@
 
 import { FsError } from "./errors.ts";
 import { type ResolvedOpenFlags, resolveOpenFlags, wantsMutation } from "./open_flags.ts";
-import { normalizePath, parentPath, splitPath } from "./path.ts";
+import { climbsOut, relativePath } from "./link_targets.ts";
+import { normalizePath, parentPath } from "./path.ts";
 import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "./types.ts";
 import { fsErrorFromDeno } from "./workspace_errors.ts";
 import { statFromInfo, WorkspaceHandle } from "./workspace_handle.ts";
 import { type Located, WorkspaceResolver } from "./workspace_resolver.ts";
-
-/**
- * `node:fs` `lutimesSync` (Deno has no call for a symlink's own times),
- * loaded on first use: importing any `node:` module starts Node's
- * compatibility layer, which would cost every process that loads this
- * module (every sandboxed child) tens of milliseconds and several MiB.
- */
-function lutimesSync(path: string, atime: number, mtime: number): void {
-  type Fs = { lutimesSync(path: string, atime: number, mtime: number): void };
-  const node = globalThis as unknown as { process: { getBuiltinModule(id: string): Fs } };
-  node.process.getBuiltinModule("node:fs").lutimesSync(path, atime, mtime);
-}
+import { WorkspaceTimes, writeHostTimes } from "./workspace_times.ts";
 
 /**
  * Options for a {@linkcode WorkspaceFs}.
@@ -56,15 +46,18 @@ export interface WorkspaceFsOptions {
  * mkdir, remove, rename, setTimes, lsetTimes, symlink, link) with EROFS.
  *
  * `stat` reports real sizes, modification times, inode numbers and link
- * counts. **Times are whole milliseconds**, both ways: Deno's `statSync`
- * (and `node:fs` `statSync` with `bigint: true`) report milliseconds, and
- * `utimeSync` (and `node:fs` `utimesSync`/`lutimesSync`) set milliseconds,
- * dropping the rest; so `mtimeNs` is a multiple of 1,000,000, and
- * `setTimes` keeps a time it is not given only to the millisecond. Hard
- * links (`link`) are made with the host's `link`, both names checked for
- * containment; `lsetTimes` sets a symlink's own times through `node:fs`
- * `lutimesSync`. Non-regular files (FIFOs, sockets, devices) cannot be
- * opened (EACCES).
+ * counts. **The host file keeps its times to the millisecond**: Deno 2.9
+ * (and `node:fs` in Deno) sets and reads whole milliseconds only. The
+ * nanoseconds that `setTimes`/`lsetTimes` are given are remembered in
+ * memory for this object's life (a {@linkcode WorkspaceTimes} of up to
+ * 4096 files, keyed by device and inode, so a rename keeps them), and
+ * `stat`, `lstat` and a handle's `stat` report them while the host file
+ * still shows the milliseconds written; once anything else moves that
+ * time (a write, an outside `utime`), the host's value is reported again.
+ * A time left undefined keeps what `stat` reports. Hard links (`link`) are
+ * made with the host's `link`, both names checked for containment;
+ * `lsetTimes` sets a symlink's own times through `node:fs` `lutimesSync`.
+ * Non-regular files (FIFOs, sockets, devices) cannot be opened (EACCES).
  *
  * Limits: the checks and the operation are two steps, so a *different*
  * process that swaps a directory for a symlink between them could race
@@ -92,6 +85,8 @@ export class WorkspaceFs implements FileService {
   readonly kind: string = "workspace";
   #resolver: WorkspaceResolver;
   #readOnly: boolean;
+  /** The nanosecond times this object set, which the host keeps as milliseconds. */
+  #times = new WorkspaceTimes();
 
   /**
    * Wraps a real directory.
@@ -206,7 +201,7 @@ export class WorkspaceFs implements FileService {
         truncate: f.truncate,
       }));
     this.#checkSameFile(file, loc.info, p);
-    return new WorkspaceHandle(p, file, f, this.#readOnly);
+    return new WorkspaceHandle(p, file, f, this.#readOnly, this.#times);
   }
 
   #create(p: string, loc: Located, f: ResolvedOpenFlags): FileHandle {
@@ -220,10 +215,10 @@ export class WorkspaceFs implements FileService {
         append: f.append,
         createNew: true,
       }));
-    if (f.write) return new WorkspaceHandle(p, file, f, this.#readOnly);
+    if (f.write) return new WorkspaceHandle(p, file, f, this.#readOnly, this.#times);
     file.close();
     const reopened = this.#host(p, () => Deno.openSync(loc.host, { read: true }));
-    return new WorkspaceHandle(p, reopened, f, this.#readOnly);
+    return new WorkspaceHandle(p, reopened, f, this.#readOnly, this.#times);
   }
 
   /** Closes `file` and fails with EACCES unless it is the file that was checked. */
@@ -255,11 +250,15 @@ export class WorkspaceFs implements FileService {
   }
 
   stat(path: string): Stat {
-    return statFromInfo(this.#existing(path, true).info, this.#readOnly);
+    return this.#statOf(this.#existing(path, true).info);
   }
 
   lstat(path: string): Stat {
-    return statFromInfo(this.#existing(path, false).info, this.#readOnly);
+    return this.#statOf(this.#existing(path, false).info);
+  }
+
+  #statOf(info: Deno.FileInfo): Stat {
+    return statFromInfo(info, this.#readOnly, this.#times);
   }
 
   mkdir(path: string): void {
@@ -276,6 +275,12 @@ export class WorkspaceFs implements FileService {
     const loc = this.#existing(p, false);
     if (loc.path === "/") throw new FsError("EBUSY", p, "cannot remove the workspace root");
     this.#host(p, () => Deno.removeSync(loc.host));
+    this.#forgetIfLastName(loc.info);
+  }
+
+  /** Drops the remembered times of a file whose last name just went. */
+  #forgetIfLastName(info: Deno.FileInfo): void {
+    if (info.isDirectory || (info.nlink ?? 1) <= 1) this.#times.forget(info);
   }
 
   rename(from: string, to: string): void {
@@ -289,6 +294,8 @@ export class WorkspaceFs implements FileService {
     }
     if (src.host === dst.host) return;
     this.#host(a, () => Deno.renameSync(src.host, dst.host));
+    // The inode keeps its times under its new name; a replaced one may go.
+    if (dst.info !== undefined && dst.info.ino !== src.info.ino) this.#forgetIfLastName(dst.info);
   }
 
   setTimes(path: string, atimeNs?: bigint, mtimeNs?: bigint): void {
@@ -317,15 +324,12 @@ export class WorkspaceFs implements FileService {
       }
     }
     const loc = this.#existing(p, follow);
-    // Seconds as a number: the host keeps whole milliseconds of it.
-    const secs = (ns: bigint | undefined, kept: Date | null) =>
-      ns !== undefined ? Number(ns) / 1e9 : (kept?.getTime() ?? 0) / 1000;
-    const atime = secs(atimeNs, loc.info.atime);
-    const mtime = secs(mtimeNs, loc.info.mtime);
-    this.#host(p, () => {
-      if (loc.info.isSymlink) lutimesSync(loc.host, atime, mtime);
-      else Deno.utimeSync(loc.host, atime, mtime);
-    });
+    // A time not given keeps what a stat reports now, nanoseconds included.
+    const now = this.#statOf(loc.info);
+    const atime = atimeNs ?? now.atimeNs ?? 0n;
+    const mtime = mtimeNs ?? now.mtimeNs ?? 0n;
+    this.#host(p, () => writeHostTimes(loc.host, loc.info.isSymlink, atime, mtime));
+    this.#times.remember(loc.info, atime, mtime);
   }
 
   /**
@@ -387,26 +391,4 @@ export class WorkspaceFs implements FileService {
     if (!target.startsWith("/")) return target;
     return this.#resolver.toWorkspacePath(normalizePath(target)) ?? target;
   }
-}
-
-/** The relative path from workspace directory `from` to workspace path `to`. */
-function relativePath(from: string, to: string): string {
-  const a = splitPath(from);
-  const b = splitPath(to);
-  let common = 0;
-  while (common < a.length && common < b.length && a[common] === b[common]) common++;
-  const up = a.slice(common).map(() => "..");
-  const rel = [...up, ...b.slice(common)].join("/");
-  return rel === "" ? "." : rel;
-}
-
-/** True when relative `target`, read from workspace directory `dir`, climbs above the root. */
-function climbsOut(dir: string, target: string): boolean {
-  let depth = splitPath(dir).length;
-  for (const seg of target.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    depth += seg === ".." ? -1 : 1;
-    if (depth < 0) return true;
-  }
-  return false;
 }

@@ -9,6 +9,7 @@ import { FsError } from "./errors.ts";
 import type { ResolvedOpenFlags } from "./open_flags.ts";
 import type { FileHandle, SeekFrom, Stat } from "./types.ts";
 import { fsErrorFromDeno } from "./workspace_errors.ts";
+import type { WorkspaceTimes } from "./workspace_times.ts";
 
 const SEEK: Record<SeekFrom, Deno.SeekMode> = {
   start: Deno.SeekMode.Start,
@@ -18,10 +19,23 @@ const SEEK: Record<SeekFrom, Deno.SeekMode> = {
 
 /**
  * A {@linkcode Stat} from a `Deno.FileInfo`: real sizes (0 for
- * directories), mtimes (milliseconds, and `mtimeNs` at the millisecond
- * precision Deno reports), the inode number and the link count.
+ * directories), mtimes (milliseconds, and `mtimeNs`/`atimeNs` at the
+ * millisecond precision Deno reports, unless `times` remembers the
+ * nanoseconds set while the host still shows them), the inode number and
+ * the link count.
+ *
+ * @example
+ * ```ts
+ * import { statFromInfo } from "./workspace_handle.ts";
+ * import { WorkspaceTimes } from "./workspace_times.ts";
+ * const dir = Deno.makeTempDirSync();
+ * Deno.writeTextFileSync(`${dir}/a`, "hi");
+ * const st = statFromInfo(Deno.statSync(`${dir}/a`), false, new WorkspaceTimes());
+ * console.log(st.kind, st.size); // "file" 2
+ * Deno.removeSync(dir, { recursive: true });
+ * ```
  */
-export function statFromInfo(info: Deno.FileInfo, readOnly: boolean): Stat {
+export function statFromInfo(info: Deno.FileInfo, readOnly: boolean, times: WorkspaceTimes): Stat {
   const mtime = info.mtime?.getTime() ?? 0;
   const atime = info.atime?.getTime();
   const st: Stat = {
@@ -34,7 +48,7 @@ export function statFromInfo(info: Deno.FileInfo, readOnly: boolean): Stat {
   if (atime !== undefined) st.atimeNs = BigInt(atime) * 1_000_000n;
   if (info.ino !== null) st.ino = info.ino;
   if (info.nlink !== null) st.nlink = info.nlink;
-  return st;
+  return times.refine(info, st);
 }
 
 /**
@@ -47,13 +61,24 @@ export class WorkspaceHandle implements FileHandle {
   #file: Deno.FsFile;
   #flags: ResolvedOpenFlags;
   #readOnlyService: boolean;
+  #times: WorkspaceTimes;
   #closed = false;
 
-  constructor(path: string, file: Deno.FsFile, flags: ResolvedOpenFlags, readOnlyService: boolean) {
+  /**
+   * @param times the nanosecond times its WorkspaceFs set, for `stat`
+   */
+  constructor(
+    path: string,
+    file: Deno.FsFile,
+    flags: ResolvedOpenFlags,
+    readOnlyService: boolean,
+    times: WorkspaceTimes,
+  ) {
     this.path = path;
     this.#file = file;
     this.#flags = flags;
     this.#readOnlyService = readOnlyService;
+    this.#times = times;
   }
 
   #live(): Deno.FsFile {
@@ -153,7 +178,7 @@ export class WorkspaceHandle implements FileHandle {
   stat(): Stat {
     const f = this.#live();
     const info = this.#do(() => f.statSync());
-    return statFromInfo(info, this.#readOnlyService);
+    return statFromInfo(info, this.#readOnlyService, this.#times);
   }
 
   truncate(size: number): void {
