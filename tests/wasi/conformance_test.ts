@@ -28,17 +28,8 @@ const EXPECTED_FAILURES: Record<string, { reason: string; when: (f: BackendFeatu
       when: (f) => !f.hardLinks,
     },
     "rust/symlink_filestat": {
-      reason:
-        "the service cannot set a symlink's own times (FileService.lsetTimes), or keeps them to the millisecond only (the test sets sub-millisecond times)",
-      when: (f) => !f.symlinkTimes || !f.nanoTimes,
-    },
-    "rust/fd_filestat_set": {
-      reason: "the service keeps times to the millisecond only (the test moves mtime by 100 ns)",
-      when: (f) => !f.nanoTimes,
-    },
-    "rust/path_filestat": {
-      reason: "the service keeps times to the millisecond only (the test moves mtime by 100 ns)",
-      when: (f) => !f.nanoTimes,
+      reason: "the service cannot set a symlink's own times (FileService.lsetTimes)",
+      when: (f) => !f.symlinkTimes,
     },
   };
 
