@@ -65,7 +65,8 @@ export class WorkspaceHandle implements FileHandle {
   #closed = false;
 
   /**
-   * @param times the nanosecond times its WorkspaceFs set, for `stat`
+   * Wraps `file`, opened at `path` with `flags`; `times` are the
+   * nanosecond times its WorkspaceFs set, for `stat`.
    */
   constructor(
     path: string,

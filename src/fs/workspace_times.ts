@@ -92,6 +92,8 @@ export class WorkspaceTimes {
   #byIno = new Map<number, Remembered>();
 
   /**
+   * An empty table.
+   *
    * @param limit the most files remembered at once (a positive integer)
    * @throws {RangeError} when `limit` is not a positive safe integer
    */
