@@ -6,6 +6,7 @@
  * @module
  */
 
+import { seekTarget } from "../fs/seek.ts";
 import { FsError } from "../fs/errors.ts";
 import type { FileHandle, SeekFrom, Stat } from "../fs/types.ts";
 import { BodyLimitError } from "./byte_budget.ts";
@@ -140,19 +141,7 @@ export class PagedHandle implements FileHandle {
 
   seek(offset: number, whence: SeekFrom = "start"): number {
     this.#open();
-    if (!Number.isSafeInteger(offset)) {
-      throw new FsError("EINVAL", this.path, `bad seek offset ${offset}`);
-    }
-    const base = whence === "start"
-      ? 0
-      : whence === "current"
-      ? this.#pos
-      : whence === "end"
-      ? this.#load().size
-      : NaN;
-    if (Number.isNaN(base)) throw new FsError("EINVAL", this.path, `bad seek origin ${whence}`);
-    if (base + offset < 0) throw new FsError("EINVAL", this.path, "seek before start of file");
-    this.#pos = base + offset;
+    this.#pos = seekTarget(this.path, offset, whence, this.#pos, () => this.#load().size);
     return this.#pos;
   }
 

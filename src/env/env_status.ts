@@ -6,6 +6,7 @@
  */
 
 import type { TransitionTable } from "../services/lifecycle.ts";
+import { statusFields } from "../services/status_fields.ts";
 
 /**
  * An environment's status. Times are milliseconds since the epoch.
@@ -94,33 +95,16 @@ export interface EnvStatusInfo {
  * ```
  */
 export function validateEnvStatus(value: unknown, what = "status"): EnvStatus {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError(`${what} must be an object`);
-  }
-  const obj = value as Record<string, unknown>;
-  const time = (field: string): number => {
-    const t = obj[field];
-    if (typeof t !== "number" || !Number.isFinite(t) || t < 0) {
-      throw new TypeError(`${what}.${field} must be milliseconds since the epoch`);
-    }
-    return t;
-  };
-  const only = (...fields: string[]): void => {
-    for (const key of Object.keys(obj)) {
-      if (key !== "state" && !fields.includes(key)) {
-        throw new TypeError(`${what} has an unknown field "${key}"`);
-      }
-    }
-  };
+  const { obj, time, only } = statusFields(value, what);
   switch (obj.state) {
     case "created":
-      only();
+      only(["state"]);
       return { state: "created" };
     case "running":
-      only("startedAt");
+      only(["state", "startedAt"]);
       return { state: "running", startedAt: time("startedAt") };
     case "completed": {
-      only("exitCode", "startedAt", "finishedAt");
+      only(["state", "exitCode", "startedAt", "finishedAt"]);
       const code = obj.exitCode;
       if (typeof code !== "number" || !Number.isSafeInteger(code)) {
         throw new TypeError(`${what}.exitCode must be an integer`);
@@ -133,7 +117,7 @@ export function validateEnvStatus(value: unknown, what = "status"): EnvStatus {
       };
     }
     case "failed": {
-      only("error", "startedAt", "finishedAt");
+      only(["state", "error", "startedAt", "finishedAt"]);
       if (typeof obj.error !== "string") throw new TypeError(`${what}.error must be a string`);
       return {
         state: "failed",

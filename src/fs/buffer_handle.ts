@@ -6,6 +6,7 @@
  * @module
  */
 
+import { seekTarget } from "./seek.ts";
 import type { ByteBuffer } from "./byte_buffer.ts";
 import { FsError } from "./errors.ts";
 import type { FileHandle, SeekFrom, Stat } from "./types.ts";
@@ -152,25 +153,8 @@ export class BufferHandle implements FileHandle {
 
   seek(offset: number, whence: SeekFrom = "start"): number {
     this.#checkOpen();
-    if (!Number.isSafeInteger(offset)) {
-      throw new FsError("EINVAL", this.path, `bad seek offset ${offset}`);
-    }
-    const base = whence === "start"
-      ? 0
-      : whence === "current"
-      ? this.#pos
-      : whence === "end"
-      ? this.#live().size
-      : NaN;
-    if (Number.isNaN(base)) {
-      throw new FsError("EINVAL", this.path, `bad seek origin ${whence}`);
-    }
-    const next = base + offset;
-    if (next < 0) {
-      throw new FsError("EINVAL", this.path, "seek before start of file");
-    }
-    this.#pos = next;
-    return next;
+    this.#pos = seekTarget(this.path, offset, whence, this.#pos, () => this.#live().size);
+    return this.#pos;
   }
 
   position(): number {

@@ -5,6 +5,7 @@
  */
 
 import type { TransitionTable } from "./lifecycle.ts";
+import { statusFields } from "./status_fields.ts";
 
 /**
  * A task's status, exactly as `/status` serves it (times are milliseconds
@@ -64,22 +65,7 @@ export const TASK_TRANSITIONS: TransitionTable<TaskState> = Object.freeze({
  * ```
  */
 export function validateTaskStatus(value: unknown, what = "status"): TaskStatus {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError(`${what} must be an object`);
-  }
-  const obj = value as Record<string, unknown>;
-  const time = (field: string): number => {
-    const t = obj[field];
-    if (typeof t !== "number" || !Number.isFinite(t) || t < 0) {
-      throw new TypeError(`${what}.${field} must be milliseconds since the epoch`);
-    }
-    return t;
-  };
-  const only = (fields: string[]): void => {
-    for (const key of Object.keys(obj)) {
-      if (!fields.includes(key)) throw new TypeError(`${what} has an unknown field "${key}"`);
-    }
-  };
+  const { obj, time, only } = statusFields(value, what);
   switch (obj.status) {
     case "pending":
       only(["status"]);
