@@ -204,3 +204,25 @@ Deno.test("oanix bench from the user's own folder, with a relative --out, judges
     );
   });
 });
+
+Deno.test("trials take their agent's child from the pool; checkers start none ahead", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(
+      `${dir}/bench.yaml`,
+      bench(`  right: { module: ${fixtures}agent_ok.ts }\n`)
+        .replace("repeats: 1", "repeats: 4")
+        .replace("concurrency: 2", "concurrency: 1"),
+    );
+    const run = await runBench(await loadBenchConfig(`${dir}/bench.yaml`), {
+      outDir: `${dir}/out`,
+    });
+    assert.equal(run.results.length, 4);
+    assert.ok(run.results.every((r) => r.pass), JSON.stringify(run.results));
+    // One cold start, then each trial's agent finds the child its predecessor left waiting.
+    assert.equal(run.children.takenReady, 3);
+    // Started: the cold one and one replacement per trial. A checker's grant names its own
+    // trial's folders, so a child started ahead for it would never serve (and pushed out the
+    // agent's): the checkers start theirs when they run, outside the pool.
+    assert.equal(run.children.started, 5);
+  });
+});

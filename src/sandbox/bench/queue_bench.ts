@@ -248,6 +248,7 @@ export async function runQueuedBench(
     resumed: plan.resumed,
     interrupted: results.length < trials.length,
     durationMs: Math.round(performance.now() - started),
+    children: { started: 0, takenReady: 0 }, // the workers run them
   };
 }
 

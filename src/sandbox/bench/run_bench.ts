@@ -9,7 +9,7 @@
  */
 
 import { join, resolve } from "node:path/posix";
-import { ChildPool } from "../runner/child_pool.ts";
+import { ChildPool, type ChildPoolStats } from "../runner/child_pool.ts";
 import { RunRefusedError } from "../runner/preflight.ts";
 import type { RunReport } from "../runner/run_types.ts";
 import { runSandboxed } from "../runner/runner.ts";
@@ -115,6 +115,12 @@ export interface BenchRun {
   interrupted: boolean;
   /** Wall time of this run. */
   durationMs: number;
+  /**
+   * How the pool of waiting children served the agents' runs in this
+   * process: children started in all, and runs that found one waiting
+   * (checkers run apart; none at all when the trials ran on workers).
+   */
+  children: Pick<ChildPoolStats, "started" | "takenReady">;
 }
 
 /** Every trial of `config`, grouped by task and agent (so a pool's children fit in turn). */
@@ -242,8 +248,8 @@ export async function runBench(config: BenchConfig, options: BenchOptions): Prom
     });
   };
   progress();
-  // Each trial is an agent run and a checker run: a child ready for each, per trial at a time.
-  const pool = new ChildPool({ size: concurrency * 2 });
+  // A child waiting for the next agent run of each trial in flight (checkers are not pooled).
+  const pool = new ChildPool({ size: concurrency });
   const queue = [...todo];
   let ran = 0;
   const worker = async () => {
@@ -278,6 +284,7 @@ export async function runBench(config: BenchConfig, options: BenchOptions): Prom
     resumed,
     interrupted: results.length < trials.length,
     durationMs: Math.round(performance.now() - started),
+    children: { started: pool.stats().started, takenReady: pool.stats().takenReady },
   };
 }
 
@@ -348,6 +355,8 @@ export async function runTrial(
     return unrunTrialResult(trial, error);
   }
   if (report.outcome === "interrupted") return undefined;
+  // The checker runs without the pool: its grant names this trial's own folders, so no waiting
+  // child could fit it, and one started for it would serve nothing (and push out the agent's).
   const check = await checkTrial(
     trial.task,
     manifest,
@@ -355,7 +364,6 @@ export async function runTrial(
     join(dir, "run"),
     join(dir, "check"),
     {
-      pool,
       signal,
     },
   );

@@ -106,8 +106,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<Worke
     if (event.type !== "took") summary[event.type]++;
     options.onEvent?.(event);
   };
-  // A child for a job's agent and one for its checker, per job at a time.
-  const pool = new ChildPool({ size: concurrency * 2 });
+  // A child waiting for the next run of each job in flight (a trial's checker is not pooled).
+  const pool = new ChildPool({ size: concurrency });
   const slot = async () => {
     while (!stop.aborted) {
       const lease = await options.queue.lease({ waitMs: 30_000, signal: stop });
