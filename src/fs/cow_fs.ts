@@ -551,7 +551,7 @@ export class CowFs implements FileService {
 
   remove(path: string): void {
     const view = this.#view;
-    const found = view.resolve(path, false);
+    const found = view.resolve(path, false, true);
     const kind = kindOf(found);
     if (kind === undefined) throw new FsError("ENOENT", path);
     if (found.path === "/") throw new FsError("EBUSY", path, "cannot remove the root");

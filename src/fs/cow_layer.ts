@@ -51,8 +51,13 @@ export class CowNode extends Timestamped {
   whiteouts: Set<string> | undefined = undefined;
   /** A directory's cached merged listing. */
   listing: DirListing | undefined = undefined;
-  /** A base directory's entries by name, loaded once a lookup in it missed. */
+  /**
+   * A base directory's entries by name, loaded once a lookup in it missed,
+   * or once it answered enough removals (see `CowView`).
+   */
   baseKinds: Map<string, FileKind> | undefined = undefined;
+  /** A directory's removals of base entries looked up one by one, until `baseKinds` is loaded. */
+  kindLookups = 0;
   /** Names the node has in the layer (hard links); 0 when it is out of the view. */
   names = 0;
   /** Handles open for writing, while a quota counts. */
@@ -382,10 +387,8 @@ export class CowLayer {
    */
   hide(path: string, wasDir: boolean, parent: CowNode, name = baseName(path)): void {
     const whiteouts = parent.whiteouts ??= new Set();
-    if (!whiteouts.has(name)) {
-      whiteouts.add(name);
-      this.whiteoutCount++;
-    }
+    const before = whiteouts.size;
+    this.whiteoutCount += whiteouts.add(name).size - before;
     parent.listing?.changed();
     if (wasDir) {
       this.plain.clear();

@@ -17,6 +17,17 @@ import type { DirEntry, FileHandle, FileKind, FileService, Stat } from "./types.
 const MAX_SYMLINK_HOPS = 40;
 
 /**
+ * After this many removals in a base directory looked up one by one, its
+ * node loads the base's names: a removal then asks the base nothing.
+ * Loading costs a listing of the directory, once per node, so it waits
+ * until enough removals have shown that more are likely (an `rm -r`).
+ */
+const LOAD_NAMES_AFTER = 8;
+
+/** What a kind-only lookup gives for a base file: its kind, nothing else. */
+const A_BASE_FILE: Stat = Object.freeze({ kind: "file", size: 0, mtime: 0, readOnly: true });
+
+/**
  * Where a path led in the merged view. At most one of `node` and `base` is set.
  *
  * @example
@@ -30,7 +41,10 @@ export interface Found {
   path: string;
   /** The layer's node there. */
   node: CowNode | undefined;
-  /** The base's (lstat) entry there, when the view shows it. */
+  /**
+   * The base's (lstat) entry there, when the view shows it. After a
+   * kind-only `resolve`, only its `kind` is sure to be the entry's.
+   */
   base: Stat | undefined;
   /** Reached without a symlink, untouched by the layer: the base answers alone. */
   plain: boolean;
@@ -126,9 +140,11 @@ export class CowView {
   /**
    * Walks `input` through the merged view. Symlinks on the way are always
    * followed, a final one only when `follow` is true. Throws ENOENT or
-   * ENOTDIR when a parent is missing or not a directory.
+   * ENOTDIR when a parent is missing or not a directory. With `kindOnly`
+   * (for removals), the caller needs no more of a base entry than its
+   * kind, which may then come from the directory's loaded names.
    */
-  resolve(input: string, follow: boolean): Found {
+  resolve(input: string, follow: boolean, kindOnly = false): Found {
     const nodes = this.layer.nodes;
     const p = normalizePath(input);
     // Fast paths. A path with a node is reached through directory nodes
@@ -149,7 +165,11 @@ export class CowView {
         const name = p.slice(at);
         const whiteouts = parent.whiteouts;
         const shown = parent.baseDir && (whiteouts === undefined || !whiteouts.has(name));
-        const base = shown ? this.#baseEntry(parent, p, at) : undefined;
+        const base = !shown
+          ? undefined
+          : kindOnly
+          ? this.#baseKind(parent, p, at, name)
+          : this.#baseEntry(parent, p, at);
         if (base === undefined || base.kind !== "symlink" || !follow) {
           const plain = base !== undefined && base.kind !== "symlink";
           return { path: p, node: undefined, base, plain, parent, name };
@@ -229,6 +249,27 @@ export class CowView {
       dir.baseKinds = this.#baseKinds(at === 1 ? "/" : q.slice(0, at - 1));
     }
     return st;
+  }
+
+  /**
+   * The base's entry at `q`, named `name` in directory node `dir`, for a
+   * caller that needs only its kind: a file is answered from the
+   * directory's names when they are loaded (and they are, after
+   * {@linkcode LOAD_NAMES_AFTER} such lookups). Directories and symlinks
+   * are always asked of the base, whose listing of them may differ from
+   * its lstat.
+   */
+  #baseKind(dir: CowNode, q: string, at: number, name: string): Stat | undefined {
+    let kinds = dir.baseKinds;
+    if (kinds === undefined && ++dir.kindLookups === LOAD_NAMES_AFTER) {
+      kinds = dir.baseKinds = this.#baseKinds(at === 1 ? "/" : q.slice(0, at - 1));
+    }
+    if (kinds !== undefined) {
+      const kind = kinds.get(name);
+      if (kind === undefined) return undefined;
+      if (kind === "file") return A_BASE_FILE;
+    }
+    return this.#baseEntry(dir, q, at);
   }
 
   /** The base directory's entries by name; undefined when it cannot be listed. */
