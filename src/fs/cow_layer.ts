@@ -43,7 +43,11 @@ export class CowNode extends Timestamped {
   data: ByteBuffer | undefined;
   /** A symlink's target. */
   target = "";
-  /** A directory's entries held in the layer, by name. */
+  /**
+   * A directory's entries held in the layer, by path: the same keys as the
+   * layer's `nodes`, so that a caller's path string, hashed once, serves
+   * both (a name sliced from it would be a fresh string to hash).
+   */
   children: Map<string, CowNode> | undefined;
   /** A directory that stands over a base directory and merges its entries. */
   baseDir = false;
@@ -279,8 +283,9 @@ export class CowLayer {
       const name = slash === -1 ? path.slice(at) : path.slice(at, slash);
       if (dir.whiteouts?.has(name)) return true;
       // Below a path without a directory node there can be no whiteout.
-      const next = dir.children!.get(name);
-      if (slash === -1 || next === undefined || next.kind !== "dir") return false;
+      if (slash === -1) return false;
+      const next = dir.children!.get(path.slice(0, slash));
+      if (next === undefined || next.kind !== "dir") return false;
       dir = next;
       at = slash + 1;
     }
@@ -326,10 +331,10 @@ export class CowLayer {
   }
 
   /**
-   * Puts `node` at `path`, named `name` in directory node `parent` (found
-   * from the path when not given; it must exist). A node new to the view
-   * is counted against the quota: checked first when `check` is true
-   * (ENOSPC, and nothing changes), taken as it is otherwise (a move).
+   * Puts `node` at `path`, in directory node `parent` (found from the path
+   * when not given; it must exist). A node new to the view is counted
+   * against the quota: checked first when `check` is true (ENOSPC, and
+   * nothing changes), taken as it is otherwise (a move).
    */
   attach(
     path: string,
@@ -337,12 +342,11 @@ export class CowLayer {
     touchParent: boolean,
     check: boolean,
     parent: CowNode = this.nodes.get(parentPath(path))!,
-    name: string = baseName(path),
   ): void {
     if (node.names === 0) this.#enter(node, check, path);
     if (++node.names === 2 && node.kind !== "dir") this.linked.add(node);
     node.changed();
-    parent.children!.set(name, node);
+    parent.children!.set(path, node);
     parent.listing?.changed();
     if (touchParent) parent.touch();
     this.nodes.set(path, node);
@@ -356,7 +360,7 @@ export class CowLayer {
     const node = this.nodes.get(path);
     if (node === undefined) return 0;
     const parent = this.nodes.get(parentPath(path))!;
-    parent.children!.delete(baseName(path));
+    parent.children!.delete(path);
     parent.listing?.changed();
     if (touchParent) parent.touch();
     let count = 0;
@@ -369,7 +373,7 @@ export class CowLayer {
       if (--n.names === 0) this.#leave(n);
       if (n.children !== undefined) {
         if (n.whiteouts !== undefined) this.whiteoutCount -= n.whiteouts.size;
-        for (const [name, child] of n.children) stack.push([p + "/" + name, child]);
+        for (const entry of n.children) stack.push(entry);
       }
     }
     this.dirty = true;
@@ -418,7 +422,7 @@ export class CowLayer {
   adopt(path: string, node: CowNode, parent: CowNode): void {
     if (++node.names === 2) this.linked.add(node);
     if (node.handles > 0) this.writing.add(node);
-    parent.children!.set(baseName(path), node);
+    parent.children!.set(path, node);
     parent.listing?.changed();
     this.nodes.set(path, node);
     this.plain.delete(path);

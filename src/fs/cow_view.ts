@@ -299,7 +299,8 @@ export class CowView {
   /** The layer's entries of directory `node` merged with the base's, as frozen entries. */
   #merged(path: string, node: CowNode): DirEntry[] {
     const upper: DirEntry[] = [];
-    for (const [name, child] of node.children!) upper.push(frozenEntry(name, child.kind));
+    const at = path === "/" ? 1 : path.length + 1;
+    for (const [p, child] of node.children!) upper.push(frozenEntry(p.slice(at), child.kind));
     upper.sort(byName);
     if (!node.baseDir || this.layer.isHidden(path)) return upper;
     const lower = sortedEntries(this.base.readdir(path));
