@@ -50,7 +50,7 @@ export interface Found {
   plain: boolean;
   /** The layer's node of the directory holding the entry, when `resolve` saw it. */
   parent?: CowNode;
-  /** The entry's name in that directory, along with `parent`. */
+  /** The entry's name in that directory, when `resolve` had it at hand (else `baseName(path)`). */
   name?: string;
 }
 
@@ -162,13 +162,14 @@ export class CowView {
         // The parent has a directory node: only the last name needs a look
         // at the base (a base-directory node is never below a whiteout).
         const at = dir.length === 1 ? 1 : dir.length + 1;
-        const name = p.slice(at);
+        // The name is sliced only when something looks it up (a fresh string costs a hash).
         const whiteouts = parent.whiteouts;
-        const shown = parent.baseDir && (whiteouts === undefined || !whiteouts.has(name));
+        const name = whiteouts !== undefined || kindOnly ? p.slice(at) : undefined;
+        const shown = parent.baseDir && (whiteouts === undefined || !whiteouts.has(name!));
         const base = !shown
           ? undefined
           : kindOnly
-          ? this.#baseKind(parent, p, at, name)
+          ? this.#baseKind(parent, p, at, name!)
           : this.#baseEntry(parent, p, at);
         if (base === undefined || base.kind !== "symlink" || !follow) {
           const plain = base !== undefined && base.kind !== "symlink";
