@@ -255,6 +255,7 @@ export class CowLayer {
     this.plainDirs.clear();
     for (const node of this.nodes.values()) {
       node.baseKinds = undefined;
+      node.kindLookups = 0;
       node.listing?.changed();
     }
   }
