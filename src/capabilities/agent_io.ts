@@ -13,6 +13,7 @@ import { readAllFromHandle } from "../fs/file_io.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const NO_BYTES = new Uint8Array(0);
 
 /**
  * Writes `request` as JSON to a commit file (`/cap/http/request`,
@@ -36,6 +37,8 @@ export function submitJson(svc: FileService, path: string, request: unknown): un
     const bytes = encoder.encode(JSON.stringify(request));
     let at = 0;
     while (at < bytes.length) at += h.write(bytes.subarray(at));
+    // The first read commits: an empty one does, so the reply's size is known before it is read.
+    h.read(NO_BYTES);
     const reply = JSON.parse(decoder.decode(readAllFromHandle(h)));
     ok = true;
     h.close();

@@ -11,7 +11,7 @@ import { FsError } from "../fs/errors.ts";
 import type { FileHandle, SeekFrom, Stat } from "../fs/types.ts";
 import { BodyLimitError } from "./byte_budget.ts";
 import type { PagedBytes } from "./paged_bytes.ts";
-import { fileStat } from "./virtual_files.ts";
+import { fileStat } from "./synthetic_stat.ts";
 
 /**
  * How a {@linkcode PagedHandle} behaves.
@@ -33,6 +33,8 @@ export interface PagedHandleOptions {
    * the content has not arrived, or another FsError when it is gone.
    */
   content: () => PagedBytes;
+  /** The store `stat` reports on, when it differs from `content` (default: `content`). */
+  statContent?: () => PagedBytes;
   /** The handle may read. */
   readable: boolean;
   /** The handle may write. */
@@ -158,7 +160,7 @@ export class PagedHandle implements FileHandle {
     this.#open();
     let size = 0;
     try {
-      size = this.#load().size;
+      size = (this.#opts.statContent ?? this.#opts.content)().size;
     } catch (e) {
       if (!(e instanceof FsError && e.code === "EAGAIN")) throw e;
     }

@@ -6,39 +6,15 @@
  * @module
  */
 
-import { BufferHandle } from "../fs/buffer_handle.ts";
-import { ByteBuffer } from "../fs/byte_buffer.ts";
 import { FsError } from "../fs/errors.ts";
 import type { ResolvedOpenFlags } from "../fs/open_flags.ts";
-import type { DirEntry, FileHandle, Stat } from "../fs/types.ts";
+import type { DirEntry, FileHandle } from "../fs/types.ts";
+import { PagedBytes } from "./paged_bytes.ts";
+import { PagedHandle } from "./paged_handle.ts";
+
+export { dirStat, fileStat } from "./synthetic_stat.ts";
 
 const encoder = new TextEncoder();
-
-/**
- * The stat of a synthetic directory.
- *
- * @example
- * ```ts
- * import { dirStat } from "./virtual_files.ts";
- * console.log(dirStat().kind); // "dir"
- * ```
- */
-export function dirStat(): Stat {
-  return { kind: "dir", size: 0, mtime: 0, readOnly: true, mtimeNs: 0n };
-}
-
-/**
- * The stat of a synthetic file of `size` bytes.
- *
- * @example
- * ```ts
- * import { fileStat } from "./virtual_files.ts";
- * console.log(fileStat(3, true).size); // 3
- * ```
- */
-export function fileStat(size: number, readOnly: boolean): Stat {
-  return { kind: "file", size, mtime: 0, readOnly, mtimeNs: 0n };
-}
 
 /**
  * Directory entries for file names, sorted.
@@ -84,10 +60,32 @@ export function refuseWrite(path: string, flags: ResolvedOpenFlags): void {
 }
 
 /**
- * Opens a read-only file whose content is computed at the first read (or
- * stat) of the handle. When `content` throws `FsError("EAGAIN")` the content
- * is not there yet: the read fails, a later read calls `content` again, and
- * `whenReadable` (if given) resolves once it is there.
+ * Options for {@linkcode openComputed}.
+ *
+ * @example
+ * ```ts
+ * import type { ComputedFileOptions } from "./virtual_files.ts";
+ * const opts: ComputedFileOptions = { takesOnRead: true };
+ * ```
+ */
+export interface ComputedFileOptions {
+  /** Resolves once the content exists; becomes the handle's `whenReadable`. */
+  whenReadable?: (signal?: AbortSignal) => Promise<void>;
+  /**
+   * Computing the content takes something away (a queued message): it is
+   * computed at the first read only, and `stat` shows size 0 until then.
+   * By default `stat` computes it too, and shows its true size.
+   */
+  takesOnRead?: boolean;
+}
+
+/**
+ * Opens a read-only file whose content is computed at the first read or
+ * stat of the handle (at the first read only with `takesOnRead`), then
+ * read as is, without a copy. When `content` throws `FsError("EAGAIN")` the
+ * content is not there yet: the read fails (a stat shows size 0), a later
+ * one calls `content` again, and `whenReadable` (if given) resolves once it
+ * is there.
  *
  * @example
  * ```ts
@@ -95,7 +93,7 @@ export function refuseWrite(path: string, flags: ResolvedOpenFlags): void {
  * import { readTextFromHandle } from "../fs/file_io.ts";
  * import { resolveOpenFlags } from "../fs/open_flags.ts";
  * const h = openComputed("/status", resolveOpenFlags({}, "/status"), () => "ok");
- * console.log(readTextFromHandle(h)); // "ok"
+ * console.log(h.stat().size, readTextFromHandle(h)); // 2 "ok"
  * h.close();
  * ```
  */
@@ -103,25 +101,29 @@ export function openComputed(
   path: string,
   flags: ResolvedOpenFlags,
   content: () => Uint8Array | string,
-  whenReadable?: (signal?: AbortSignal) => Promise<void>,
+  options: ComputedFileOptions = {},
 ): FileHandle {
   refuseWrite(path, flags);
-  let size = 0;
-  return new BufferHandle({
-    path,
-    buffer: () => {
+  // Computed once, then shared as is: the handle only reads it.
+  let store: PagedBytes | undefined;
+  const load = (): PagedBytes => {
+    if (store === undefined) {
       const c = content();
-      const b = ByteBuffer.from(c);
-      size = b.size;
-      return b;
-    },
+      store = PagedBytes.wrap(typeof c === "string" ? encoder.encode(c) : c).freeze();
+    }
+    return store;
+  };
+  return new PagedHandle({
+    path,
+    content: load,
+    statContent: options.takesOnRead ? () => store ?? EMPTY : load,
     readable: flags.read,
     writable: false,
-    readOnlyCode: "EBADF",
-    stat: () => fileStat(size, true),
-    whenReadable,
+    whenReadable: options.whenReadable,
   });
 }
+
+const EMPTY = new PagedBytes().freeze();
 
 /**
  * The FsError for a path a capability service does not have.

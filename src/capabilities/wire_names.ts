@@ -36,7 +36,8 @@ function camel(key: string): string {
  */
 export function toWireNames(value: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[snake(k)] = v;
+  const record = value as Record<string, unknown>;
+  for (const k in record) if (Object.hasOwn(record, k)) out[snake(k)] = record[k];
   return out;
 }
 

@@ -36,7 +36,7 @@ export function copyUp(view: CowView, found: Found, content?: Uint8Array): CowNo
   if (found.node !== undefined) return found.node;
   const parent = view.parentOf(found);
   const node = fromBase(view, found.path, found.base!, content);
-  view.layer.attach(found.path, node, false, true, parent, found.name);
+  view.layer.attach(found.path, node, false, true, parent);
   view.layer.clock.gen++;
   return node;
 }
@@ -117,7 +117,7 @@ export function collect(view: CowView, found: Found): Array<[string, CowNode]> {
     out.push([rel, dir]);
     for (const e of view.list({ path, node, base: st, plain: false })) {
       const child = joinPath(path, e.name);
-      const childNode = node === undefined ? undefined : node.children!.get(e.name);
+      const childNode = node === undefined ? undefined : node.children!.get(child);
       const childSt = childNode === undefined ? view.baseLstat(child) : undefined;
       visit(child, childNode, childSt, rel + "/" + e.name);
     }

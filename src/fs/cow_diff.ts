@@ -128,13 +128,15 @@ function visitDir(
     ? node.baseKinds
     : kidsOf(ctx.base, path);
   const whiteouts = node.whiteouts;
-  for (const [name, child] of node.children!) {
+  const at = path === "/" ? 1 : path.length + 1;
+  for (const [childPath, child] of node.children!) {
+    const name = childPath.slice(at);
     const hidden = hiddenHere || (whiteouts !== undefined && whiteouts.has(name));
-    compare(ctx, joinPath(path, name), child, kids.get(name), hidden);
+    compare(ctx, childPath, child, kids.get(name), hidden);
   }
   if (!hiddenHere && whiteouts === undefined) return;
   for (const [name, kind] of kids) {
-    if (node.children!.has(name)) continue;
+    if (node.children!.has(joinPath(path, name))) continue;
     if (hiddenHere || whiteouts!.has(name)) deleted(ctx, joinPath(path, name), kind);
   }
 }

@@ -72,14 +72,13 @@ function mergeDir(
       if (into.baseDir) merged.hide(p, true, into, name);
     }
   }
-  for (const [name, child] of from.children!) {
-    const p = joinPath(path, name);
+  for (const [p, child] of from.children!) {
     if (child.kind === "dir" && child.baseDir) {
       // A directory of the view below, with changes inside.
       let mine = merged.nodes.get(p);
       if (mine === undefined) {
         mine = copyOf(child, true);
-        merged.attach(p, mine, false, false, into, name);
+        merged.attach(p, mine, false, false, into);
       } else {
         mine.copyTimesFrom(child);
       }
@@ -87,7 +86,7 @@ function mergeDir(
     } else {
       // A file or symlink (new, or a copy of the one below), or a new directory: it replaces.
       merged.detach(p, false);
-      graft(merged, p, child, into, name, copies);
+      graft(merged, p, child, into, copies);
     }
   }
 }
@@ -98,22 +97,19 @@ function graft(
   path: string,
   node: CowNode,
   parent: CowNode,
-  name: string,
   copies: Map<CowNode, CowNode>,
 ): void {
   const known = copies.get(node);
   if (known !== undefined) {
-    merged.attach(path, known, false, false, parent, name);
+    merged.attach(path, known, false, false, parent);
     return;
   }
   const mine = copyOf(node, false);
   copies.set(node, mine);
-  merged.attach(path, mine, false, false, parent, name);
+  merged.attach(path, mine, false, false, parent);
   if (node.kind !== "dir") return;
   // A new directory has no base to merge, so everything below it is new too.
-  for (const [childName, child] of node.children!) {
-    graft(merged, joinPath(path, childName), child, mine, childName, copies);
-  }
+  for (const [childPath, child] of node.children!) graft(merged, childPath, child, mine, copies);
 }
 
 /** A node like `node` (number, times, target, the very same bytes), with no names yet. */

@@ -511,7 +511,7 @@ export class CowFs implements FileService {
       const parent = view.parentOf(found);
       node = this.#layer.newNode("file");
       node.data!.replace(data, path);
-      this.#layer.attach(found.path, node, true, true, parent, found.name);
+      this.#layer.attach(found.path, node, true, true, parent);
       return;
     }
     node.touch();
@@ -521,7 +521,7 @@ export class CowFs implements FileService {
     const found = this.#view.resolve(path, false);
     if (kindOf(found) !== undefined) throw new FsError("EEXIST", path);
     const parent = this.#view.parentOf(found);
-    this.#layer.attach(found.path, this.#layer.newNode("dir"), true, true, parent, found.name);
+    this.#layer.attach(found.path, this.#layer.newNode("dir"), true, true, parent);
   }
 
   symlink(target: string, path: string): void {
@@ -537,7 +537,7 @@ export class CowFs implements FileService {
     const parent = this.#view.parentOf(found);
     const node = this.#layer.newNode("symlink");
     node.target = target;
-    this.#layer.attach(found.path, node, true, true, parent, found.name);
+    this.#layer.attach(found.path, node, true, true, parent);
   }
 
   /**
@@ -551,7 +551,7 @@ export class CowFs implements FileService {
 
   remove(path: string): void {
     const view = this.#view;
-    const found = view.resolve(path, false);
+    const found = view.resolve(path, false, true);
     const kind = kindOf(found);
     if (kind === undefined) throw new FsError("ENOENT", path);
     if (found.path === "/") throw new FsError("EBUSY", path, "cannot remove the root");
@@ -731,7 +731,7 @@ export class CowFs implements FileService {
     if (f.directory) throw new FsError("ENOENT", path, "no such directory");
     const parent = this.#view.parentOf(found);
     const node = this.#layer.newNode("file");
-    this.#layer.attach(found.path, node, true, true, parent, found.name);
+    this.#layer.attach(found.path, node, true, true, parent);
     return this.#view.nodeHandle(found.path, node, f);
   }
 }

@@ -43,7 +43,11 @@ export class CowNode extends Timestamped {
   data: ByteBuffer | undefined;
   /** A symlink's target. */
   target = "";
-  /** A directory's entries held in the layer, by name. */
+  /**
+   * A directory's entries held in the layer, by path: the same keys as the
+   * layer's `nodes`, so that a caller's path string, hashed once, serves
+   * both (a name sliced from it would be a fresh string to hash).
+   */
   children: Map<string, CowNode> | undefined;
   /** A directory that stands over a base directory and merges its entries. */
   baseDir = false;
@@ -51,8 +55,13 @@ export class CowNode extends Timestamped {
   whiteouts: Set<string> | undefined = undefined;
   /** A directory's cached merged listing. */
   listing: DirListing | undefined = undefined;
-  /** A base directory's entries by name, loaded once a lookup in it missed. */
+  /**
+   * A base directory's entries by name, loaded once a lookup in it missed,
+   * or once it answered enough removals (see `CowView`).
+   */
   baseKinds: Map<string, FileKind> | undefined = undefined;
+  /** A directory's removals of base entries looked up one by one, until `baseKinds` is loaded. */
+  kindLookups = 0;
   /** Names the node has in the layer (hard links); 0 when it is out of the view. */
   names = 0;
   /** Handles open for writing, while a quota counts. */
@@ -246,6 +255,7 @@ export class CowLayer {
     this.plainDirs.clear();
     for (const node of this.nodes.values()) {
       node.baseKinds = undefined;
+      node.kindLookups = 0;
       node.listing?.changed();
     }
   }
@@ -274,8 +284,9 @@ export class CowLayer {
       const name = slash === -1 ? path.slice(at) : path.slice(at, slash);
       if (dir.whiteouts?.has(name)) return true;
       // Below a path without a directory node there can be no whiteout.
-      const next = dir.children!.get(name);
-      if (slash === -1 || next === undefined || next.kind !== "dir") return false;
+      if (slash === -1) return false;
+      const next = dir.children!.get(path.slice(0, slash));
+      if (next === undefined || next.kind !== "dir") return false;
       dir = next;
       at = slash + 1;
     }
@@ -321,10 +332,10 @@ export class CowLayer {
   }
 
   /**
-   * Puts `node` at `path`, named `name` in directory node `parent` (found
-   * from the path when not given; it must exist). A node new to the view
-   * is counted against the quota: checked first when `check` is true
-   * (ENOSPC, and nothing changes), taken as it is otherwise (a move).
+   * Puts `node` at `path`, in directory node `parent` (found from the path
+   * when not given; it must exist). A node new to the view is counted
+   * against the quota: checked first when `check` is true (ENOSPC, and
+   * nothing changes), taken as it is otherwise (a move).
    */
   attach(
     path: string,
@@ -332,12 +343,11 @@ export class CowLayer {
     touchParent: boolean,
     check: boolean,
     parent: CowNode = this.nodes.get(parentPath(path))!,
-    name: string = baseName(path),
   ): void {
     if (node.names === 0) this.#enter(node, check, path);
     if (++node.names === 2 && node.kind !== "dir") this.linked.add(node);
     node.changed();
-    parent.children!.set(name, node);
+    parent.children!.set(path, node);
     parent.listing?.changed();
     if (touchParent) parent.touch();
     this.nodes.set(path, node);
@@ -351,7 +361,7 @@ export class CowLayer {
     const node = this.nodes.get(path);
     if (node === undefined) return 0;
     const parent = this.nodes.get(parentPath(path))!;
-    parent.children!.delete(baseName(path));
+    parent.children!.delete(path);
     parent.listing?.changed();
     if (touchParent) parent.touch();
     let count = 0;
@@ -364,7 +374,7 @@ export class CowLayer {
       if (--n.names === 0) this.#leave(n);
       if (n.children !== undefined) {
         if (n.whiteouts !== undefined) this.whiteoutCount -= n.whiteouts.size;
-        for (const [name, child] of n.children) stack.push([p + "/" + name, child]);
+        for (const entry of n.children) stack.push(entry);
       }
     }
     this.dirty = true;
@@ -382,10 +392,8 @@ export class CowLayer {
    */
   hide(path: string, wasDir: boolean, parent: CowNode, name = baseName(path)): void {
     const whiteouts = parent.whiteouts ??= new Set();
-    if (!whiteouts.has(name)) {
-      whiteouts.add(name);
-      this.whiteoutCount++;
-    }
+    const before = whiteouts.size;
+    this.whiteoutCount += whiteouts.add(name).size - before;
     parent.listing?.changed();
     if (wasDir) {
       this.plain.clear();
@@ -415,7 +423,7 @@ export class CowLayer {
   adopt(path: string, node: CowNode, parent: CowNode): void {
     if (++node.names === 2) this.linked.add(node);
     if (node.handles > 0) this.writing.add(node);
-    parent.children!.set(baseName(path), node);
+    parent.children!.set(path, node);
     parent.listing?.changed();
     this.nodes.set(path, node);
     this.plain.delete(path);

@@ -16,7 +16,7 @@ import { flattenLayers } from "./cow_flatten.ts";
 import { type CowLayer, CowNode } from "./cow_layer.ts";
 import type { DiskQuota, QuotaBuffer } from "./disk_quota.ts";
 import type { Timestamped } from "./file_times.ts";
-import { baseName, parentPath } from "./path.ts";
+import { parentPath } from "./path.ts";
 import type { FileKind, FileService } from "./types.ts";
 
 /**
@@ -187,7 +187,7 @@ export function takeCarried(layer: CowLayer): Carried {
     frozen.names = node.names;
     for (const path of paths) {
       layer.nodes.set(path, frozen);
-      layer.nodes.get(parentPath(path))!.children!.set(baseName(path), frozen);
+      layer.nodes.get(parentPath(path))!.children!.set(path, frozen);
     }
     node.names = 0;
     out.live.push({ node, paths });

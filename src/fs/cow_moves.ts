@@ -91,5 +91,5 @@ export function linkEntry(view: CowView, existing: string, newPath: string): voi
   const parent = view.parentOf(dst);
   const node = copyUp(view, src);
   // The node has a name already: a second one cannot fail the quota.
-  view.layer.attach(dst.path, node, true, false, parent, dst.name);
+  view.layer.attach(dst.path, node, true, false, parent);
 }

@@ -17,6 +17,17 @@ import type { DirEntry, FileHandle, FileKind, FileService, Stat } from "./types.
 const MAX_SYMLINK_HOPS = 40;
 
 /**
+ * After this many removals in a base directory looked up one by one, its
+ * node loads the base's names: a removal then asks the base nothing.
+ * Loading costs a listing of the directory, once per node, so it waits
+ * until enough removals have shown that more are likely (an `rm -r`).
+ */
+const LOAD_NAMES_AFTER = 8;
+
+/** What a kind-only lookup gives for a base file: its kind, nothing else. */
+const A_BASE_FILE: Stat = Object.freeze({ kind: "file", size: 0, mtime: 0, readOnly: true });
+
+/**
  * Where a path led in the merged view. At most one of `node` and `base` is set.
  *
  * @example
@@ -30,13 +41,16 @@ export interface Found {
   path: string;
   /** The layer's node there. */
   node: CowNode | undefined;
-  /** The base's (lstat) entry there, when the view shows it. */
+  /**
+   * The base's (lstat) entry there, when the view shows it. After a
+   * kind-only `resolve`, only its `kind` is sure to be the entry's.
+   */
   base: Stat | undefined;
   /** Reached without a symlink, untouched by the layer: the base answers alone. */
   plain: boolean;
   /** The layer's node of the directory holding the entry, when `resolve` saw it. */
   parent?: CowNode;
-  /** The entry's name in that directory, along with `parent`. */
+  /** The entry's name in that directory, when `resolve` had it at hand (else `baseName(path)`). */
   name?: string;
 }
 
@@ -126,9 +140,11 @@ export class CowView {
   /**
    * Walks `input` through the merged view. Symlinks on the way are always
    * followed, a final one only when `follow` is true. Throws ENOENT or
-   * ENOTDIR when a parent is missing or not a directory.
+   * ENOTDIR when a parent is missing or not a directory. With `kindOnly`
+   * (for removals), the caller needs no more of a base entry than its
+   * kind, which may then come from the directory's loaded names.
    */
-  resolve(input: string, follow: boolean): Found {
+  resolve(input: string, follow: boolean, kindOnly = false): Found {
     const nodes = this.layer.nodes;
     const p = normalizePath(input);
     // Fast paths. A path with a node is reached through directory nodes
@@ -146,10 +162,15 @@ export class CowView {
         // The parent has a directory node: only the last name needs a look
         // at the base (a base-directory node is never below a whiteout).
         const at = dir.length === 1 ? 1 : dir.length + 1;
-        const name = p.slice(at);
+        // The name is sliced only when something looks it up (a fresh string costs a hash).
         const whiteouts = parent.whiteouts;
-        const shown = parent.baseDir && (whiteouts === undefined || !whiteouts.has(name));
-        const base = shown ? this.#baseEntry(parent, p, at) : undefined;
+        const name = whiteouts !== undefined || kindOnly ? p.slice(at) : undefined;
+        const shown = parent.baseDir && (whiteouts === undefined || !whiteouts.has(name!));
+        const base = !shown
+          ? undefined
+          : kindOnly
+          ? this.#baseKind(parent, p, at, name!)
+          : this.#baseEntry(parent, p, at);
         if (base === undefined || base.kind !== "symlink" || !follow) {
           const plain = base !== undefined && base.kind !== "symlink";
           return { path: p, node: undefined, base, plain, parent, name };
@@ -231,6 +252,27 @@ export class CowView {
     return st;
   }
 
+  /**
+   * The base's entry at `q`, named `name` in directory node `dir`, for a
+   * caller that needs only its kind: a file is answered from the
+   * directory's names when they are loaded (and they are, after
+   * {@linkcode LOAD_NAMES_AFTER} such lookups). Directories and symlinks
+   * are always asked of the base, whose listing of them may differ from
+   * its lstat.
+   */
+  #baseKind(dir: CowNode, q: string, at: number, name: string): Stat | undefined {
+    let kinds = dir.baseKinds;
+    if (kinds === undefined && ++dir.kindLookups === LOAD_NAMES_AFTER) {
+      kinds = dir.baseKinds = this.#baseKinds(at === 1 ? "/" : q.slice(0, at - 1));
+    }
+    if (kinds !== undefined) {
+      const kind = kinds.get(name);
+      if (kind === undefined) return undefined;
+      if (kind === "file") return A_BASE_FILE;
+    }
+    return this.#baseEntry(dir, q, at);
+  }
+
   /** The base directory's entries by name; undefined when it cannot be listed. */
   #baseKinds(path: string): Map<string, FileKind> | undefined {
     let entries: DirEntry[];
@@ -258,7 +300,8 @@ export class CowView {
   /** The layer's entries of directory `node` merged with the base's, as frozen entries. */
   #merged(path: string, node: CowNode): DirEntry[] {
     const upper: DirEntry[] = [];
-    for (const [name, child] of node.children!) upper.push(frozenEntry(name, child.kind));
+    const at = path === "/" ? 1 : path.length + 1;
+    for (const [p, child] of node.children!) upper.push(frozenEntry(p.slice(at), child.kind));
     upper.sort(byName);
     if (!node.baseDir || this.layer.isHidden(path)) return upper;
     const lower = sortedEntries(this.base.readdir(path));

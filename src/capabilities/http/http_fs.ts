@@ -157,7 +157,7 @@ export class HttpFs extends HttpQueue implements FileService {
         if (signal?.aborted) throw e;
       });
     };
-    if (!body) return openComputed(p, f, () => this.responseBytes(done()), whenReadable);
+    if (!body) return openComputed(p, f, () => this.responseBytes(done()), { whenReadable });
     return new PagedHandle({
       path: p,
       readable: f.read,

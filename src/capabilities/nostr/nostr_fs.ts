@@ -216,7 +216,9 @@ export class NostrFs extends NostrHub implements FileService {
       p,
       f,
       () => this.#itemBytes(dir, id, p),
-      dir === "results" ? (signal) => this.jobResult(id, signal).then(() => {}) : undefined,
+      dir === "results"
+        ? { whenReadable: (signal) => this.jobResult(id, signal).then(() => {}) }
+        : {},
     );
   }
 

@@ -126,7 +126,8 @@ export class WsFs extends WsConnections implements FileService {
         if (isFinalWsState(c.info.state) || this.record(id) === undefined) return new Uint8Array();
         throw new FsError("EAGAIN", p, `no message queued on ${id} (${c.info.state})`);
       },
-      (signal) => this.#waitReadable(id, c, signal),
+      // Reading takes the message at the head: a stat must not take it.
+      { whenReadable: (signal) => this.#waitReadable(id, c, signal), takesOnRead: true },
     );
   }
 

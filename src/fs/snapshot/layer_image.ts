@@ -87,8 +87,9 @@ export function captureLayer(layer: CowLayer, out: ArchiveWriter): LayerRecord[]
         record.whiteouts = [...node.whiteouts].sort();
       }
       records.push(record);
-      for (const name of [...node.children!.keys()].sort()) {
-        visit(joinPath(path, name), node.children!.get(name)!);
+      // Children are keyed by path; paths in one directory sort as their names do.
+      for (const childPath of [...node.children!.keys()].sort()) {
+        visit(childPath, node.children!.get(childPath)!);
       }
     }
   };
