@@ -92,7 +92,7 @@ function lstatBase(base: FileService, path: string): Stat {
  * import { CowLayer } from "./cow_layer.ts";
  * import { computeChanges } from "./cow_diff.ts";
  * import { MemFs } from "@oanix/oanix";
- * console.log(computeChanges(new MemFs(), new CowLayer())); // []
+ * console.log(computeChanges(new MemFs(), new CowLayer(undefined))); // []
  * ```
  */
 export function computeChanges(base: FileService, layer: CowLayer): PendingChange[] {

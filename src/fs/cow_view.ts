@@ -75,7 +75,7 @@ export function kindOf(found: Found): FileKind | undefined {
  * import { CowLayer } from "./cow_layer.ts";
  * import { CowView } from "./cow_view.ts";
  * import { MemFs } from "@oanix/oanix";
- * const view = new CowView(new MemFs(), new CowLayer());
+ * const view = new CowView(new MemFs(), new CowLayer(undefined));
  * console.log(view.resolve("/", true).node?.kind); // "dir"
  * ```
  */
