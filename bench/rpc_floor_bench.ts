@@ -14,15 +14,20 @@ const agent = new URL("./fixtures/stat_agent.ts", import.meta.url).pathname;
 const ping = new URL("./fixtures/ping_worker.ts", import.meta.url);
 
 async function pingPong(n: number): Promise<void> {
-  const sab = new SharedArrayBuffer(4);
-  const state = new Int32Array(sab);
+  const [ASKED, ANSWERED] = [0, 1];
+  const state = new Int32Array(new SharedArrayBuffer(8));
   const worker = new Worker(ping, { type: "module" });
-  const done = new Promise<void>((resolve) => worker.onmessage = () => resolve());
-  worker.postMessage({ sab, n });
-  for (let i = 0; i < n; i++) {
-    Atomics.wait(state, 0, 0);
-    Atomics.store(state, 0, 0);
-    Atomics.notify(state, 0);
+  const said = (word: string) =>
+    new Promise<void>((resolve) => {
+      worker.onmessage = (e) => e.data === word && resolve();
+    });
+  await said("ready");
+  const done = said("done");
+  worker.postMessage({ sab: state.buffer, n });
+  for (let i = 1; i <= n; i++) {
+    while (Atomics.load(state, ASKED) !== i) Atomics.wait(state, ASKED, i - 1);
+    Atomics.store(state, ANSWERED, i);
+    Atomics.notify(state, ANSWERED);
   }
   await done;
   worker.terminate();
