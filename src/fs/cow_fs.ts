@@ -16,6 +16,7 @@ import { sortedEntries } from "./dir_listing.ts";
 import { DiskQuota } from "./disk_quota.ts";
 import { FsError } from "./errors.ts";
 import { readFile } from "./file_io.ts";
+import { MapFs } from "./map_fs.ts";
 import { type ResolvedOpenFlags, resolveOpenFlags } from "./open_flags.ts";
 import { normalizePath } from "./path.ts";
 import type {
@@ -226,6 +227,11 @@ export class CowFs implements FileService {
   #lower: FileService;
   #host: PassHost;
   #view: CowView;
+  /**
+   * True when `#lower` can never change (a MapFs): a plain path's kept stat
+   * then stands without asking it again.
+   */
+  #lowerFixed: boolean;
 
   /**
    * Makes an overlay over `base`, with no changes yet.
@@ -267,6 +273,7 @@ export class CowFs implements FileService {
     this.#host = stack.view.host;
     this.#layer = stack.layer;
     this.#lower = stack.lower;
+    this.#lowerFixed = this.#lower instanceof MapFs;
   }
 
   static {
@@ -277,6 +284,7 @@ export class CowFs implements FileService {
   #sync(): void {
     this.#layer = this.#stack.layer;
     this.#lower = this.#stack.lower;
+    this.#lowerFixed = this.#lower instanceof MapFs;
   }
 
   /**
@@ -473,15 +481,13 @@ export class CowFs implements FileService {
   }
 
   stat(path: string): Stat {
-    const p = this.#direct(path);
-    if (p !== undefined) return this.#view.baseStat(this.#lower.stat(p));
-    return this.#view.statOf(this.#view.resolve(path, true), path);
+    return this.#plainStat(path, true) ??
+      this.#view.statOf(this.#view.resolve(path, true), path);
   }
 
   lstat(path: string): Stat {
-    const p = this.#direct(path);
-    if (p !== undefined) return this.#view.baseStat(this.#view.baseLstat(p));
-    return this.#view.statOf(this.#view.resolve(path, false), path);
+    return this.#plainStat(path, false) ??
+      this.#view.statOf(this.#view.resolve(path, false), path);
   }
 
   readlink(path: string): string {
@@ -688,6 +694,32 @@ export class CowFs implements FileService {
   }
 
   // ---- internals -----------------------------------------------------------
+
+  /**
+   * `stat` (or `lstat`) of a path the base answers alone, as `#direct`
+   * finds them, or undefined. The layer's plain set keeps each plain
+   * path's stat (one Map lookup tells both), so a repeated stat allocates
+   * nothing: over a MapFs, which never changes, the kept stat is the
+   * answer; over any other base, it is the answer while the base hands out
+   * the very stat it was made from.
+   */
+  #plainStat(path: string, follow: boolean): Stat | undefined {
+    const layer = this.#layer;
+    const view = this.#view;
+    if (!layer.dirty) {
+      const p = typeof path === "string" ? path : normalizePath(path);
+      return view.baseStat(follow ? this.#lower.stat(p) : view.baseLstat(p));
+    }
+    const plain = layer.plain;
+    let p = path;
+    let kept = plain.get(p);
+    if (kept === undefined) {
+      p = normalizePath(path);
+      if (p === path || (kept = plain.get(p)) === undefined) return undefined;
+    }
+    if (kept !== null && this.#lowerFixed) return kept.view;
+    return view.plainStat(p, kept, follow ? this.#lower.stat(p) : view.baseLstat(p));
+  }
 
   /**
    * The fast path: the normalised path when the base alone can answer for

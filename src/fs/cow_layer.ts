@@ -15,6 +15,7 @@
  */
 
 import { ByteBuffer } from "./byte_buffer.ts";
+import { MAX_PLAIN_PATHS, PlainPaths } from "./cow_plain.ts";
 import type { DirListing } from "./dir_listing.ts";
 import { type DiskQuota, QuotaBuffer } from "./disk_quota.ts";
 import { Timestamped } from "./file_times.ts";
@@ -150,10 +151,11 @@ export class CowLayer {
   readonly nodes: Map<string, CowNode> = new Map();
   /**
    * Base paths known to be reached without a symlink and untouched by the
-   * layer (no node, no whiteout on the way): reads of them go straight to
-   * the base. Emptied by any change that could make one of them stale.
+   * layer (no node, no whiteout on the way): reads and stats of them go
+   * straight to the base. Emptied by any change that could make one of
+   * them stale; a path the layer changes is taken out.
    */
-  readonly plain: Set<string> = new Set();
+  readonly plain: PlainPaths = new PlainPaths();
   /**
    * Base directories known to be reached without a symlink, with no node
    * and no whiteout at or above them: the base answers for their entries
@@ -260,18 +262,14 @@ export class CowLayer {
     }
   }
 
-  /**
-   * Remembers a base path as plain. Bounded: past 65,536 paths it learns no
-   * more (what it holds stays right; other paths take the slower way), so
-   * a scan of more paths than that does not churn it.
-   */
+  /** Remembers a base path as plain (bounded: see {@linkcode PlainPaths.add}). */
   addPlain(path: string): void {
-    if (this.plain.size < 65536) this.plain.add(path);
+    this.plain.add(path);
   }
 
   /** Remembers a base directory as plain (bounded like `plain`). */
   addPlainDir(path: string): void {
-    if (this.plainDirs.size < 65536) this.plainDirs.add(path);
+    if (this.plainDirs.size < MAX_PLAIN_PATHS) this.plainDirs.add(path);
   }
 
   /** True when the base's entry at `path` is hidden by a whiteout at it or above it. */

@@ -8,6 +8,7 @@
 import { BufferHandle } from "./buffer_handle.ts";
 import type { PassHost } from "./cow_handle.ts";
 import type { CowLayer, CowNode } from "./cow_layer.ts";
+import type { KeptStat } from "./cow_plain.ts";
 import { byName, DirListing, frozenEntry, handOut, sortedEntries } from "./dir_listing.ts";
 import { FsError } from "./errors.ts";
 import type { ResolvedOpenFlags } from "./open_flags.ts";
@@ -345,6 +346,22 @@ export class CowView {
     // A directory's count would need the merged listing: left out.
     if (kind !== "dir") st.nlink = node.names;
     return Object.freeze(st);
+  }
+
+  /**
+   * The view's stat of plain base path `path`, given `st`, the base's stat
+   * of it now, and `kept`, what the layer's plain set keeps for it: the
+   * kept stat when it was made from `st`, else a new one, kept (frozen)
+   * when `st` is frozen, since only then does the same object mean the
+   * same entry.
+   */
+  plainStat(path: string, kept: KeptStat | null, st: Stat): Stat {
+    if (kept !== null && kept.of === st) return kept.view;
+    const view = this.baseStat(st);
+    if (!Object.isFrozen(st)) return view;
+    Object.freeze(view);
+    this.layer.plain.keep(path, st, view);
+    return view;
   }
 
   /** The view of a base entry's stat: writable, with the overlay's inode number. */
