@@ -1,11 +1,17 @@
 /**
  * Start-up of a sandboxed run, as whole processes: `oanix run` of a trivial
  * module agent against a bare `deno run` of a script doing the same work
- * (target: within 2.5× wall and peak memory). Runs alternate; medians and
+ * (target: within 2.5× wall and peak memory), and against the floor of
+ * two processes and a worker. Runs alternate; medians and
  * ratios are reported. Then trials per minute of `runSandboxed` in one
  * process, with and without a pool of waiting children.
  *
  *   deno run -A bench/startup_bench.ts [runs] [trials]
+ *
+ * The floor is what any runner of this design pays before doing anything:
+ * a process that starts a second `deno run`, which starts a worker, which
+ * does the same write (`fixtures/startup/floor_parent.ts`), timed the same
+ * way.
  *
  * Peak memory is each process's own high-water mark (`VmHWM` in
  * `/proc/PID/status`, read every few milliseconds while it runs, so the
@@ -74,6 +80,7 @@ async function timed(args: string[]): Promise<{ ms: number; kb: number }> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bare = { ms: [] as number[], kb: [] as number[] };
 const oanix = { ms: [] as number[], kb: [] as number[] };
+const floor = { ms: [] as number[], kb: [] as number[] };
 for (let i = 0; i < runs + 2; i++) {
   const b = await timed([
     Deno.execPath(),
@@ -93,11 +100,20 @@ for (let i = 0; i < runs + 2; i++) {
     `${out}/o`,
     "--quiet",
   ]);
+  const f = await timed([
+    Deno.execPath(),
+    "run",
+    "--allow-run",
+    "--allow-read",
+    "--no-config",
+    "floor_parent.ts",
+    out,
+  ]);
   if (i < 2) continue; // warm-up
-  bare.ms.push(b.ms);
-  bare.kb.push(b.kb);
-  oanix.ms.push(o.ms);
-  oanix.kb.push(o.kb);
+  for (const [series, m] of [[bare, b], [oanix, o], [floor, f]] as const) {
+    series.ms.push(m.ms);
+    series.kb.push(m.kb);
+  }
 }
 const row = (name: string, m: { ms: number[]; kb: number[] }) =>
   `${name.padEnd(34)} ${median(m.ms).toFixed(0).padStart(6)} ms  ${
@@ -106,10 +122,13 @@ const row = (name: string, m: { ms: number[]; kb: number[] }) =>
 console.log(`whole processes, ${runs} runs each, alternating, medians:`);
 console.log(row("bare deno run (same work)", bare));
 console.log(row("oanix run (trivial module agent)", oanix));
-console.log(
-  `ratio: wall ${(median(oanix.ms) / median(bare.ms)).toFixed(2)}×, ` +
-    `peak memory ${(median(oanix.kb) / median(bare.kb)).toFixed(2)}× (target ≤ 2.5×)`,
-);
+console.log(row("floor: two processes and a worker", floor));
+const ratio = (a: { ms: number[]; kb: number[] }, b: { ms: number[]; kb: number[] }) =>
+  `wall ${(median(a.ms) / median(b.ms)).toFixed(2)}×, ` +
+  `peak memory ${(median(a.kb) / median(b.kb)).toFixed(2)}×`;
+console.log(`oanix against bare: ${ratio(oanix, bare)} (target ≤ 2.5×)`);
+console.log(`the floor against bare: ${ratio(floor, bare)}`);
+console.log(`oanix against the floor: ${ratio(oanix, floor)}`);
 
 const manifest = await loadManifest(`${here}env.yaml`);
 async function perMinute(pool?: ChildPool): Promise<number> {
