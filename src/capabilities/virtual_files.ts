@@ -10,7 +10,8 @@ import { FsError } from "../fs/errors.ts";
 import type { ResolvedOpenFlags } from "../fs/open_flags.ts";
 import type { DirEntry, FileHandle } from "../fs/types.ts";
 import { PagedBytes } from "./paged_bytes.ts";
-import { PagedHandle } from "./paged_handle.ts";
+import { PagedHandle, type ReadableBytes } from "./paged_handle.ts";
+import { TextBytes } from "./text_bytes.ts";
 
 export { dirStat, fileStat } from "./synthetic_stat.ts";
 
@@ -100,16 +101,20 @@ export interface ComputedFileOptions {
 export function openComputed(
   path: string,
   flags: ResolvedOpenFlags,
-  content: () => Uint8Array | string,
+  content: () => Uint8Array | string | TextBytes,
   options: ComputedFileOptions = {},
 ): FileHandle {
   refuseWrite(path, flags);
   // Computed once, then shared as is: the handle only reads it.
-  let store: PagedBytes | undefined;
-  const load = (): PagedBytes => {
+  let store: ReadableBytes | undefined;
+  const load = (): ReadableBytes => {
     if (store === undefined) {
       const c = content();
-      store = PagedBytes.wrap(typeof c === "string" ? encoder.encode(c) : c).freeze();
+      store = c instanceof Uint8Array
+        ? PagedBytes.wrap(c).freeze()
+        : typeof c === "string"
+        ? new TextBytes(c)
+        : c;
     }
     return store;
   };
