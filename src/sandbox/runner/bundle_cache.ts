@@ -114,7 +114,7 @@ const META = "meta.json";
  * ```
  */
 export async function bundleCached(spec: BundleSpec): Promise<Bundle> {
-  const cached = await readEntry(spec);
+  const cached = readEntry(spec);
   if (cached !== undefined && current(cached.sources)) {
     return {
       path: join(spec.cacheDir, cached.file),
@@ -125,11 +125,11 @@ export async function bundleCached(spec: BundleSpec): Promise<Bundle> {
   return await build(spec);
 }
 
-async function readEntry(spec: BundleSpec): Promise<CacheEntry | undefined> {
+function readEntry(spec: BundleSpec): CacheEntry | undefined {
   try {
-    const entry = JSON.parse(await Deno.readTextFile(join(spec.cacheDir, META))) as CacheEntry;
+    const entry = JSON.parse(Deno.readTextFileSync(join(spec.cacheDir, META))) as CacheEntry;
     if (entry.version !== 1 || entry.entry !== spec.entry.href) return undefined;
-    await Deno.stat(join(spec.cacheDir, entry.file));
+    Deno.statSync(join(spec.cacheDir, entry.file));
     return entry;
   } catch {
     return undefined;
@@ -140,9 +140,9 @@ async function readEntry(spec: BundleSpec): Promise<CacheEntry | undefined> {
 const NPM_CACHE = /\/npm\/registry\.npmjs\.org\//;
 
 /**
- * The stamp of one source. Synchronous on purpose: a bundle has dozens of sources, and a
- * run checks them before it starts; one `stat` call after another takes about a third of
- * the time of as many asynchronous ones side by side.
+ * The stamp of one source. Synchronous on purpose, as the cache entry's reading: a bundle
+ * has dozens of sources and a run checks them before it starts; one `stat` call after
+ * another takes about a third of the time of as many asynchronous ones side by side.
  */
 function stamp(source: string): SourceStamp {
   if (!source.startsWith("/") || NPM_CACHE.test(source)) return { source };

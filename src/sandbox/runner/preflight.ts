@@ -131,9 +131,9 @@ export async function preflight(
   return agent === undefined ? { problems } : { problems, agent };
 }
 
-async function checkReplay(manifest: Manifest, report: Report): Promise<void> {
+function checkReplay(manifest: Manifest, report: Report): void {
   if (manifest.replay === undefined) return;
-  const head = await readableFile(manifest.replay, ["replay"], report);
+  const head = readableFile(manifest.replay, ["replay"], report);
   if (head !== undefined && new TextDecoder().decode(head)[0] !== "{") {
     report(["replay"], `${manifest.replay} is not a transcript (cap.jsonl)`);
   }
@@ -141,7 +141,7 @@ async function checkReplay(manifest: Manifest, report: Report): Promise<void> {
 
 async function checkRestore(manifest: Manifest, report: Report): Promise<void> {
   if (manifest.restore === undefined) return;
-  const head = await readableFile(manifest.restore, ["restore"], report);
+  const head = readableFile(manifest.restore, ["restore"], report);
   if (head === undefined) return;
   // Loaded only here: it reads archives and host folders, which most runs never need.
   const { restoreProblems } = await import("./restore_check.ts");
@@ -230,13 +230,13 @@ async function checkProgram(
       : program.kind,
   ];
   if (program.stdinFile !== undefined) {
-    await readableFile(program.stdinFile, ["program", "stdin_file"], report);
+    readableFile(program.stdinFile, ["program", "stdin_file"], report);
   }
   if (program.script !== undefined) {
     if (program.script.trim() === "") report(field, "the script is empty");
     return undefined;
   }
-  const head = await readableFile(program.path, field, report);
+  const head = readableFile(program.path, field, report);
   if (head === undefined) return undefined;
   if (program.kind === "shell") {
     if (head.includes(0)) report(field, `${program.path} is not a text file`);
@@ -273,20 +273,25 @@ async function checkProgram(
 }
 
 /** The first bytes of a readable regular file, or undefined after reporting why not. */
-async function readableFile(
+/**
+ * The first bytes of a file the manifest names, or undefined (reported) when it is not one.
+ * Synchronous, as the other small file checks on a run's way to its start: a run waits for
+ * them one after another, and each asynchronous call costs a turn of the event loop besides.
+ */
+function readableFile(
   path: string,
   field: string[],
   report: Report,
-): Promise<Uint8Array | undefined> {
+): Uint8Array | undefined {
   try {
-    const info = await Deno.stat(path);
+    const info = Deno.statSync(path);
     if (!info.isFile) {
       report(field, `${path} is not a file`);
       return undefined;
     }
-    using file = await Deno.open(path);
+    using file = Deno.openSync(path);
     const head = new Uint8Array(8);
-    const n = await file.read(head);
+    const n = file.readSync(head);
     return head.subarray(0, n ?? 0);
   } catch (e) {
     report(field, e instanceof Deno.errors.NotFound ? `no such file: ${path}` : `${path}: ${e}`);
