@@ -161,7 +161,7 @@ async function checkFolders(manifest: Manifest, report: Report): Promise<void> {
     const dir = spec.type === "workspace" ? spec.path : spec.dir!;
     let info: Deno.FileInfo;
     try {
-      info = await Deno.stat(dir);
+      info = Deno.statSync(dir);
     } catch {
       report(field, `the folder ${dir} does not exist`);
       continue;
@@ -171,13 +171,13 @@ async function checkFolders(manifest: Manifest, report: Report): Promise<void> {
       continue;
     }
     folders.push([field, dir]);
-    if (spec.type === "workspace" && spec.mode === "rw") writable.push(await Deno.realPath(dir));
+    if (spec.type === "workspace" && spec.mode === "rw") writable.push(Deno.realPathSync(dir));
   }
   for (const [field, dir] of folders) {
     // The agent can move links inside a folder it may write, and so change
     // where a relative link leads: that folder, and any folder around or
     // inside it, may hold no link with `..`.
-    const real = await Deno.realPath(dir);
+    const real = Deno.realPathSync(dir);
     const movable = writable.some((w) => within(w, real) || within(real, w));
     const links = await findEscapingSymlinks(dir, { movable });
     const list = (ls: typeof links) => ls.map((l) => `${l.path} → ${l.target}`).join(", ");
@@ -327,12 +327,12 @@ async function checkKeys(manifest: Manifest, report: Report): Promise<void> {
 }
 
 /** The real path of `path`, or of its nearest existing parent joined with the rest. */
-async function realish(path: string): Promise<string> {
+function realish(path: string): string {
   try {
-    return await Deno.realPath(path);
+    return Deno.realPathSync(path);
   } catch {
     const parent = dirname(path);
-    return parent === path ? path : `${await realish(parent)}/${path.slice(parent.length + 1)}`;
+    return parent === path ? path : `${realish(parent)}/${path.slice(parent.length + 1)}`;
   }
 }
 
@@ -341,19 +341,19 @@ async function realish(path: string): Promise<string> {
  * folder inside a folder it may write (it could widen its next run, or
  * block the report), a key file inside any mounted folder (it could read it).
  */
-async function checkLayout(manifest: Manifest, report: Report, outDir: string): Promise<void> {
+function checkLayout(manifest: Manifest, report: Report, outDir: string): void {
   const writable: Array<[point: string, dir: string]> = [];
   const mounted: Array<[point: string, dir: string]> = [];
   for (const [point, spec] of Object.entries(manifest.mounts)) {
     const dir = spec.type === "workspace" ? spec.path : spec.type === "map" ? spec.dir : undefined;
     if (dir === undefined) continue;
-    const real = await realish(dir);
+    const real = realish(dir);
     mounted.push([point, real]);
     if (spec.type === "workspace" && spec.mode === "rw") writable.push([point, real]);
   }
   const file = manifestFile(manifest);
   if (file !== undefined) {
-    const real = await realish(file);
+    const real = realish(file);
     for (const [point, dir] of writable) {
       if (within(real, dir)) {
         report(
@@ -364,7 +364,7 @@ async function checkLayout(manifest: Manifest, report: Report, outDir: string): 
       }
     }
   }
-  const out = await realish(outDir);
+  const out = realish(outDir);
   for (const [point, dir] of writable) {
     if (within(out, dir) || within(dir, out)) {
       report(
@@ -388,7 +388,7 @@ async function checkLayout(manifest: Manifest, report: Report, outDir: string): 
     }
   }
   for (const [field, file] of secretFiles) {
-    const real = await realish(file);
+    const real = realish(file);
     for (const [where, dir] of mounted) {
       if (within(real, dir)) {
         report(
