@@ -83,7 +83,9 @@ export interface ComputedFileOptions {
 /**
  * Opens a read-only file whose content is computed at the first read or
  * stat of the handle (at the first read only with `takesOnRead`), then
- * read as is, without a copy. When `content` throws `FsError("EAGAIN")` the
+ * read as is, without a copy: bytes are read where they are, and a string
+ * (or a {@linkcode TextBytes}) is kept as text, each read encoding the part
+ * it asks for as UTF-8. When `content` throws `FsError("EAGAIN")` the
  * content is not there yet: the read fails (a stat shows size 0), a later
  * one calls `content` again, and `whenReadable` (if given) resolves once it
  * is there.
