@@ -10,10 +10,12 @@
 import { FsError, isFsError } from "../fs/errors.ts";
 import type { FileService } from "../fs/types.ts";
 import { readAllFromHandle } from "../fs/file_io.ts";
+import type { FileHandle } from "../fs/types.ts";
+import { readAllText, writeAllText } from "./scratch_text.ts";
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 const NO_BYTES = new Uint8Array(0);
+const READ = Object.freeze({ read: true });
+const READ_WRITE = Object.freeze({ read: true, write: true });
 
 /**
  * Writes `request` as JSON to a commit file (`/cap/http/request`,
@@ -31,15 +33,13 @@ const NO_BYTES = new Uint8Array(0);
  * ```
  */
 export function submitJson(svc: FileService, path: string, request: unknown): unknown {
-  const h = svc.open(path, { read: true, write: true });
+  const h = svc.open(path, READ_WRITE);
   let ok = false;
   try {
-    const bytes = encoder.encode(JSON.stringify(request));
-    let at = 0;
-    while (at < bytes.length) at += h.write(bytes.subarray(at));
+    writeAllText(h, JSON.stringify(request));
     // The first read commits: an empty one does, so the reply's size is known before it is read.
     h.read(NO_BYTES);
-    const reply = JSON.parse(decoder.decode(readAllFromHandle(h)));
+    const reply = JSON.parse(readAllText(h));
     ok = true;
     h.close();
     return reply;
@@ -69,18 +69,28 @@ export function submitJson(svc: FileService, path: string, request: unknown): un
  * console.log(JSON.parse(new TextDecoder().decode(bytes)).status); // 204
  * ```
  */
-export async function readWhenReady(
+export function readWhenReady(
   svc: FileService,
   path: string,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
-  const h = svc.open(path, { read: true });
+  return readOnceReady(svc, path, signal, readAllFromHandle);
+}
+
+/** Opens `path`, reads it with `read` once it is ready, and closes it. */
+async function readOnceReady<T>(
+  svc: FileService,
+  path: string,
+  signal: AbortSignal | undefined,
+  read: (h: FileHandle) => T,
+): Promise<T> {
+  const h = svc.open(path, READ);
   try {
     // Waiting first avoids an EAGAIN round trip when the content is not there yet.
     if (h.whenReadable !== undefined) await h.whenReadable(signal);
     for (;;) {
       try {
-        return readAllFromHandle(h);
+        return read(h);
       } catch (e) {
         if (!isFsError(e, "EAGAIN")) throw e;
         if (h.whenReadable === undefined) throw e;
@@ -106,15 +116,18 @@ export async function readWhenReady(
  * console.log(await readJsonWhenReady(http, `/responses/${id}.json`));
  * ```
  */
-export async function readJsonWhenReady(
+export function readJsonWhenReady(
   svc: FileService,
   path: string,
   signal?: AbortSignal,
 ): Promise<unknown> {
-  const text = decoder.decode(await readWhenReady(svc, path, signal));
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new FsError("EINVAL", path, `malformed JSON: ${(e as Error).message}`);
-  }
+  // Decoded from a scratch array (the bytes are not kept), and parsed in the same step.
+  return readOnceReady(svc, path, signal, (h) => {
+    const text = readAllText(h);
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new FsError("EINVAL", path, `malformed JSON: ${(e as Error).message}`);
+    }
+  });
 }

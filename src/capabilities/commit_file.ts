@@ -20,15 +20,14 @@
  * @module
  */
 
-import { BufferHandle } from "../fs/buffer_handle.ts";
-import { ByteBuffer } from "../fs/byte_buffer.ts";
 import { FsError } from "../fs/errors.ts";
 import type { ResolvedOpenFlags } from "../fs/open_flags.ts";
 import type { FileHandle, SeekFrom, Stat } from "../fs/types.ts";
+import { CommitRequest } from "./commit_request.ts";
 import { type Fail, fileFail } from "./json_fields.ts";
-import { fileStat, jsonBytes, openComputed } from "./virtual_files.ts";
-
-const decoder = new TextDecoder("utf-8", { fatal: true });
+import { PagedHandle } from "./paged_handle.ts";
+import { TextBytes } from "./text_bytes.ts";
+import { jsonBytes, openComputed } from "./virtual_files.ts";
 
 /**
  * How a commit file behaves.
@@ -94,31 +93,19 @@ export function openCommitFile(opts: CommitFileOptions): FileHandle {
 
 type Phase = "writing" | "committed" | "refused" | "closed";
 
-/** The handle: a BufferHandle for the request, then one for the reply. */
+/** The handle: the request as it is written, then a handle on the reply. */
 class CommitHandle implements FileHandle {
   readonly path: string;
   #opts: CommitFileOptions;
-  #request = new ByteBuffer();
-  #writer: BufferHandle;
-  #reader: BufferHandle | undefined;
+  #writer: CommitRequest;
+  #reader: PagedHandle | undefined;
   #phase: Phase = "writing";
-  #written = false;
   #error: FsError | undefined;
 
   constructor(opts: CommitFileOptions) {
     this.path = opts.path;
     this.#opts = opts;
-    this.#writer = new BufferHandle({
-      path: opts.path,
-      buffer: this.#request,
-      readable: false,
-      writable: true,
-      append: opts.flags.append,
-      stat: () => fileStat(this.#request.size, false),
-      onChange: () => {
-        this.#written = true;
-      },
-    });
+    this.#writer = new CommitRequest(opts.path, opts.flags.append);
   }
 
   #alive(): void {
@@ -126,12 +113,12 @@ class CommitHandle implements FileHandle {
   }
 
   /** Commits if needed and returns the reply handle. */
-  #replyHandle(): BufferHandle {
+  #replyHandle(): PagedHandle {
     this.#alive();
     if (!this.#opts.flags.read) throw new FsError("EBADF", this.path, "not opened for reading");
     if (this.#phase === "refused") throw this.#error!;
     if (this.#phase === "writing") {
-      if (!this.#written) {
+      if (!this.#writer.written) {
         const view = this.#opts.view;
         if (view === undefined) {
           throw new FsError("EINVAL", this.path, "write a JSON request before reading its reply");
@@ -143,27 +130,25 @@ class CommitHandle implements FileHandle {
     return this.#reader!;
   }
 
-  #makeReader(reply: unknown): BufferHandle {
-    const buffer = new ByteBuffer(jsonBytes(reply));
-    this.#reader = new BufferHandle({
+  #makeReader(reply: unknown): PagedHandle {
+    // Kept as text: a read encodes it into the reader's buffer, with no array of its own.
+    const content = new TextBytes(JSON.stringify(reply) ?? "");
+    this.#reader = new PagedHandle({
       path: this.path,
-      buffer,
+      content: () => content,
       readable: true,
       writable: false,
-      stat: () => fileStat(buffer.size, false),
+      // The file takes writes: the reply says so too, as the request did.
+      readOnly: false,
     });
     return this.#reader;
   }
 
   #commit(): void {
-    const fail = fileFail(this.path);
+    const fail: Fail = fileFail(this.path);
     try {
-      let text = "";
-      try {
-        text = decoder.decode(this.#request.view());
-      } catch {
-        fail("the request is not valid UTF-8");
-      }
+      const text = this.#writer.text();
+      if (text === undefined) fail("the request is not valid UTF-8");
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -182,7 +167,7 @@ class CommitHandle implements FileHandle {
     }
   }
 
-  #writeHandle(): BufferHandle {
+  #writeHandle(): CommitRequest {
     this.#alive();
     if (this.#phase !== "writing") {
       throw new FsError(
@@ -203,7 +188,7 @@ class CommitHandle implements FileHandle {
   }
 
   /** Refuses a request that would grow past `maxBytes`. */
-  #fits(end: number): BufferHandle {
+  #fits(end: number): CommitRequest {
     const w = this.#writeHandle();
     const max = this.#opts.maxBytes;
     if (max !== undefined && end > max) {
@@ -217,12 +202,12 @@ class CommitHandle implements FileHandle {
   }
 
   write(data: Uint8Array): number {
-    const at = this.#opts.flags.append ? this.#request.size : this.#writer.position();
+    const at = this.#opts.flags.append ? this.#writer.size : this.#writer.position();
     return this.#fits(at + data.length).write(data);
   }
 
   pwrite(data: Uint8Array, offset: number): number {
-    const at = this.#opts.flags.append ? this.#request.size : offset;
+    const at = this.#opts.flags.append ? this.#writer.size : offset;
     return this.#fits(at + data.length).pwrite(data, offset);
   }
 
@@ -251,7 +236,7 @@ class CommitHandle implements FileHandle {
 
   close(): void {
     this.#alive();
-    const pending = this.#phase === "writing" && this.#written;
+    const pending = this.#phase === "writing" && this.#writer.written;
     try {
       if (pending) this.#commit();
     } finally {

@@ -10,8 +10,25 @@ import { seekTarget } from "../fs/seek.ts";
 import { FsError } from "../fs/errors.ts";
 import type { FileHandle, SeekFrom, Stat } from "../fs/types.ts";
 import { BodyLimitError } from "./byte_budget.ts";
-import type { PagedBytes } from "./paged_bytes.ts";
+import { PagedBytes } from "./paged_bytes.ts";
 import { fileStat } from "./synthetic_stat.ts";
+
+/**
+ * What a handle reads: a {@linkcode PagedBytes} store, or read-only
+ * content that reads like one (such as a `TextBytes`).
+ *
+ * @example
+ * ```ts
+ * import type { ReadableBytes } from "./paged_handle.ts";
+ * const empty: ReadableBytes = { size: 0, readAt: () => 0 };
+ * ```
+ */
+export interface ReadableBytes {
+  /** The number of bytes. */
+  readonly size: number;
+  /** Copies up to `buf.length` bytes from `offset` into `buf`; returns the count (0 at the end). */
+  readAt(buf: Uint8Array, offset: number): number;
+}
 
 /**
  * How a {@linkcode PagedHandle} behaves.
@@ -30,17 +47,20 @@ export interface PagedHandleOptions {
   /**
    * The store, asked for at every operation (so a store that is replaced
    * or removed is seen at once): it may throw `FsError("EAGAIN")` while
-   * the content has not arrived, or another FsError when it is gone.
+   * the content has not arrived, or another FsError when it is gone. A
+   * writable handle's store is a PagedBytes.
    */
-  content: () => PagedBytes;
+  content: () => PagedBytes | ReadableBytes;
   /** The store `stat` reports on, when it differs from `content` (default: `content`). */
-  statContent?: () => PagedBytes;
+  statContent?: () => ReadableBytes;
   /** The handle may read. */
   readable: boolean;
   /** The handle may write. */
   writable: boolean;
   /** Every write goes to the end. */
   append?: boolean;
+  /** What `stat` reports as `readOnly` (default: the handle is not writable). */
+  readOnly?: boolean;
   /** Turns a refused write (too large) into the FsError to throw. */
   onLimit?: (e: BodyLimitError) => FsError;
   /** Called once, by `close()`. */
@@ -86,12 +106,12 @@ export class PagedHandle implements FileHandle {
     if (this.#closed) throw new FsError("EBADF", this.path, "handle is closed");
   }
 
-  #load(): PagedBytes {
+  #load(): PagedBytes | ReadableBytes {
     this.#open();
     return this.#opts.content();
   }
 
-  #reading(): PagedBytes {
+  #reading(): PagedBytes | ReadableBytes {
     this.#open();
     if (!this.#opts.readable) throw new FsError("EBADF", this.path, "not opened for reading");
     return this.#load();
@@ -101,6 +121,9 @@ export class PagedHandle implements FileHandle {
     this.#open();
     if (!this.#opts.writable) throw new FsError("EBADF", this.path, "not opened for writing");
     const store = this.#load();
+    if (!(store instanceof PagedBytes)) {
+      throw new FsError("EBADF", this.path, "not writable content");
+    }
     try {
       return fn(store);
     } catch (e) {
@@ -164,7 +187,7 @@ export class PagedHandle implements FileHandle {
     } catch (e) {
       if (!(e instanceof FsError && e.code === "EAGAIN")) throw e;
     }
-    return fileStat(size, !this.#opts.writable);
+    return fileStat(size, this.#opts.readOnly ?? !this.#opts.writable);
   }
 
   close(): void {

@@ -10,7 +10,8 @@ import { FsError } from "../fs/errors.ts";
 import type { ResolvedOpenFlags } from "../fs/open_flags.ts";
 import type { DirEntry, FileHandle } from "../fs/types.ts";
 import { PagedBytes } from "./paged_bytes.ts";
-import { PagedHandle } from "./paged_handle.ts";
+import { PagedHandle, type ReadableBytes } from "./paged_handle.ts";
+import { TextBytes } from "./text_bytes.ts";
 
 export { dirStat, fileStat } from "./synthetic_stat.ts";
 
@@ -82,7 +83,9 @@ export interface ComputedFileOptions {
 /**
  * Opens a read-only file whose content is computed at the first read or
  * stat of the handle (at the first read only with `takesOnRead`), then
- * read as is, without a copy. When `content` throws `FsError("EAGAIN")` the
+ * read as is, without a copy: bytes are read where they are, and a string
+ * (or a {@linkcode TextBytes}) is kept as text, each read encoding the part
+ * it asks for as UTF-8. When `content` throws `FsError("EAGAIN")` the
  * content is not there yet: the read fails (a stat shows size 0), a later
  * one calls `content` again, and `whenReadable` (if given) resolves once it
  * is there.
@@ -100,16 +103,20 @@ export interface ComputedFileOptions {
 export function openComputed(
   path: string,
   flags: ResolvedOpenFlags,
-  content: () => Uint8Array | string,
+  content: () => Uint8Array | string | TextBytes,
   options: ComputedFileOptions = {},
 ): FileHandle {
   refuseWrite(path, flags);
   // Computed once, then shared as is: the handle only reads it.
-  let store: PagedBytes | undefined;
-  const load = (): PagedBytes => {
+  let store: ReadableBytes | undefined;
+  const load = (): ReadableBytes => {
     if (store === undefined) {
       const c = content();
-      store = PagedBytes.wrap(typeof c === "string" ? encoder.encode(c) : c).freeze();
+      store = c instanceof Uint8Array
+        ? PagedBytes.wrap(c).freeze()
+        : typeof c === "string"
+        ? new TextBytes(c)
+        : c;
     }
     return store;
   };

@@ -249,3 +249,33 @@ Deno.test("response files use the seed's field names; agents may write either sp
     "EINVAL",
   );
 });
+
+Deno.test("a response file with text beyond ASCII stats and reads as its UTF-8 bytes", async () => {
+  const http = new HttpFs();
+  const id = submitJson(http, "/request", { url: "https://example.com/ü" }) as { id: string };
+  http.takePending(id.id);
+  http.completeRequest({
+    requestId: id.id,
+    status: 200,
+    statusText: "Gut",
+    headers: { "x-name": "Jürgen \u{1F600}" },
+    body: "grüße",
+  });
+  const path = `/responses/${id.id}.json`;
+  const expected = JSON.stringify(await readJsonWhenReady(http, path));
+  const bytes = enc.encode(expected);
+  assert.equal(http.stat(path).size, bytes.length, "stat counts bytes, not characters");
+  for (let i = 0; i < 2; i++) {
+    const h = http.open(path, { read: true });
+    assert.equal(h.stat().size, bytes.length);
+    const buf = new Uint8Array(bytes.length + 8);
+    assert.equal(h.pread(buf, 0), bytes.length);
+    assert.deepEqual(buf.subarray(0, bytes.length), bytes, "the same bytes at every open");
+    assert.equal(h.pread(buf, 5), bytes.length - 5);
+    assert.deepEqual(buf.subarray(0, bytes.length - 5), bytes.subarray(5));
+    h.close();
+  }
+  const parsed = JSON.parse(readText(http, path));
+  assert.equal(parsed.headers["x-name"], "Jürgen \u{1F600}");
+  assert.equal(parsed.body, "grüße");
+});

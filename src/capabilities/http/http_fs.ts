@@ -53,6 +53,7 @@ import type { DirEntry, FileHandle, FileService, OpenFlags, Stat } from "../../f
 import { openCommitFile } from "../commit_file.ts";
 import { ID_PATTERN } from "../json_fields.ts";
 import { PagedHandle } from "../paged_handle.ts";
+import { TextBytes } from "../text_bytes.ts";
 import {
   dirStat,
   fileEntries,
@@ -72,6 +73,7 @@ const RESPONSE = /^\/responses\/([^/]+)\.(json|body)$/;
 const PENDING = /^\/pending\/([^/]+)\.json$/;
 const UPLOAD = /^\/uploads\/([^/]+)$/;
 const DIRS = new Set(["/", "/pending", "/responses", "/uploads"]);
+const settled = (): void => {};
 
 /**
  * The HTTP capability service (see the module documentation for the file
@@ -152,12 +154,12 @@ export class HttpFs extends HttpQueue implements FileService {
       if (e.state !== "done") throw new FsError("EAGAIN", p, `request ${id} is ${e.state}`);
       return e;
     };
-    const whenReadable = async (signal?: AbortSignal) => {
-      await this.response(id, signal).catch((e) => {
+    // Resolves once the outcome exists (or the id is gone: the read then says so); rejects when aborted.
+    const whenReadable = (signal?: AbortSignal): Promise<void> =>
+      this.response(id, signal).then(settled, (e) => {
         if (signal?.aborted) throw e;
       });
-    };
-    if (!body) return openComputed(p, f, () => this.responseBytes(done()), { whenReadable });
+    if (!body) return openComputed(p, f, () => this.responseJson(done()), { whenReadable });
     return new PagedHandle({
       path: p,
       readable: f.read,
@@ -247,7 +249,7 @@ export class HttpFs extends HttpQueue implements FileService {
     if (r !== undefined) {
       if (r.entry.state !== "done") return fileStat(0, true);
       return fileStat(
-        r.body ? r.entry.responseBody!.size : this.responseBytes(r.entry).length,
+        r.body ? r.entry.responseBody!.size : new TextBytes(this.responseJson(r.entry)).size,
         true,
       );
     }

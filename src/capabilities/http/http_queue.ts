@@ -10,7 +10,6 @@ import { BodyLimitError, ByteBudget } from "../byte_budget.ts";
 import { type Fail, hostFail } from "../json_fields.ts";
 import { Listeners, Settlers } from "../notifier.ts";
 import { PagedBytes } from "../paged_bytes.ts";
-import { jsonBytes } from "../virtual_files.ts";
 import { toWireNames } from "../wire_names.ts";
 import { inlineBody, inlineBytes } from "./http_body.ts";
 import { bodiesFull, type HttpLimits, resolveHttpLimits, responseTooLarge } from "./http_limits.ts";
@@ -133,7 +132,7 @@ export class HttpQueue {
       state: "new",
       requestBody: parts.body,
       outcome: undefined,
-      bytes: undefined,
+      json: undefined,
       responseBody: undefined,
     };
     this.#entries.set(id, entry);
@@ -422,9 +421,12 @@ export class HttpQueue {
     return this.#entries.values();
   }
 
-  /** A finished request's outcome as JSON bytes, encoded once. */
-  protected responseBytes(e: HttpEntry): Uint8Array {
-    e.bytes ??= jsonBytes(toWireNames(e.outcome!));
-    return e.bytes;
+  /**
+   * A finished request's outcome as the JSON text of its file, made once
+   * (kept as text: the file's reads encode it into the reader's buffer).
+   */
+  protected responseJson(e: HttpEntry): string {
+    e.json ??= JSON.stringify(toWireNames(e.outcome!));
+    return e.json;
   }
 }

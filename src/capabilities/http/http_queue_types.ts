@@ -98,8 +98,8 @@ export interface HttpEntry {
   state: HttpRequestState;
   /** The outcome, once done (frozen). */
   outcome?: HttpOutcome;
-  /** The outcome as JSON bytes, encoded at the first read. */
-  bytes?: Uint8Array;
+  /** The outcome as the JSON text of its file, made at the first read. */
+  json?: string;
   /** The request body's bytes, until the request finishes. */
   requestBody?: Uint8Array | Blob;
   /** The response body (frozen), once completed with a response. */

@@ -103,7 +103,7 @@ export async function childCommand(
   }`;
   const denoPath = Deno.execPath();
   const dir = await denoDir(denoPath);
-  const workDir = await Deno.makeTempDir({ prefix: "oanix-run-" });
+  const workDir = Deno.makeTempDirSync({ prefix: "oanix-run-" });
   const auditPath = join(workDir, "audit.jsonl");
   const origin = `http://oanix-run-${runId.toLowerCase()}.invalid`;
   const args = childArgs(permissions, origin, entry, entryArgs);

@@ -131,9 +131,9 @@ export async function preflight(
   return agent === undefined ? { problems } : { problems, agent };
 }
 
-async function checkReplay(manifest: Manifest, report: Report): Promise<void> {
+function checkReplay(manifest: Manifest, report: Report): void {
   if (manifest.replay === undefined) return;
-  const head = await readableFile(manifest.replay, ["replay"], report);
+  const head = readableFile(manifest.replay, ["replay"], report);
   if (head !== undefined && new TextDecoder().decode(head)[0] !== "{") {
     report(["replay"], `${manifest.replay} is not a transcript (cap.jsonl)`);
   }
@@ -141,7 +141,7 @@ async function checkReplay(manifest: Manifest, report: Report): Promise<void> {
 
 async function checkRestore(manifest: Manifest, report: Report): Promise<void> {
   if (manifest.restore === undefined) return;
-  const head = await readableFile(manifest.restore, ["restore"], report);
+  const head = readableFile(manifest.restore, ["restore"], report);
   if (head === undefined) return;
   // Loaded only here: it reads archives and host folders, which most runs never need.
   const { restoreProblems } = await import("./restore_check.ts");
@@ -161,7 +161,7 @@ async function checkFolders(manifest: Manifest, report: Report): Promise<void> {
     const dir = spec.type === "workspace" ? spec.path : spec.dir!;
     let info: Deno.FileInfo;
     try {
-      info = await Deno.stat(dir);
+      info = Deno.statSync(dir);
     } catch {
       report(field, `the folder ${dir} does not exist`);
       continue;
@@ -171,13 +171,13 @@ async function checkFolders(manifest: Manifest, report: Report): Promise<void> {
       continue;
     }
     folders.push([field, dir]);
-    if (spec.type === "workspace" && spec.mode === "rw") writable.push(await Deno.realPath(dir));
+    if (spec.type === "workspace" && spec.mode === "rw") writable.push(Deno.realPathSync(dir));
   }
   for (const [field, dir] of folders) {
     // The agent can move links inside a folder it may write, and so change
     // where a relative link leads: that folder, and any folder around or
     // inside it, may hold no link with `..`.
-    const real = await Deno.realPath(dir);
+    const real = Deno.realPathSync(dir);
     const movable = writable.some((w) => within(w, real) || within(real, w));
     const links = await findEscapingSymlinks(dir, { movable });
     const list = (ls: typeof links) => ls.map((l) => `${l.path} → ${l.target}`).join(", ");
@@ -230,13 +230,13 @@ async function checkProgram(
       : program.kind,
   ];
   if (program.stdinFile !== undefined) {
-    await readableFile(program.stdinFile, ["program", "stdin_file"], report);
+    readableFile(program.stdinFile, ["program", "stdin_file"], report);
   }
   if (program.script !== undefined) {
     if (program.script.trim() === "") report(field, "the script is empty");
     return undefined;
   }
-  const head = await readableFile(program.path, field, report);
+  const head = readableFile(program.path, field, report);
   if (head === undefined) return undefined;
   if (program.kind === "shell") {
     if (head.includes(0)) report(field, `${program.path} is not a text file`);
@@ -273,20 +273,25 @@ async function checkProgram(
 }
 
 /** The first bytes of a readable regular file, or undefined after reporting why not. */
-async function readableFile(
+/**
+ * The first bytes of a file the manifest names, or undefined (reported) when it is not one.
+ * Synchronous, as the other small file checks on a run's way to its start: a run waits for
+ * them one after another, and each asynchronous call costs a turn of the event loop besides.
+ */
+function readableFile(
   path: string,
   field: string[],
   report: Report,
-): Promise<Uint8Array | undefined> {
+): Uint8Array | undefined {
   try {
-    const info = await Deno.stat(path);
+    const info = Deno.statSync(path);
     if (!info.isFile) {
       report(field, `${path} is not a file`);
       return undefined;
     }
-    using file = await Deno.open(path);
+    using file = Deno.openSync(path);
     const head = new Uint8Array(8);
-    const n = await file.read(head);
+    const n = file.readSync(head);
     return head.subarray(0, n ?? 0);
   } catch (e) {
     report(field, e instanceof Deno.errors.NotFound ? `no such file: ${path}` : `${path}: ${e}`);
@@ -322,12 +327,12 @@ async function checkKeys(manifest: Manifest, report: Report): Promise<void> {
 }
 
 /** The real path of `path`, or of its nearest existing parent joined with the rest. */
-async function realish(path: string): Promise<string> {
+function realish(path: string): string {
   try {
-    return await Deno.realPath(path);
+    return Deno.realPathSync(path);
   } catch {
     const parent = dirname(path);
-    return parent === path ? path : `${await realish(parent)}/${path.slice(parent.length + 1)}`;
+    return parent === path ? path : `${realish(parent)}/${path.slice(parent.length + 1)}`;
   }
 }
 
@@ -336,19 +341,19 @@ async function realish(path: string): Promise<string> {
  * folder inside a folder it may write (it could widen its next run, or
  * block the report), a key file inside any mounted folder (it could read it).
  */
-async function checkLayout(manifest: Manifest, report: Report, outDir: string): Promise<void> {
+function checkLayout(manifest: Manifest, report: Report, outDir: string): void {
   const writable: Array<[point: string, dir: string]> = [];
   const mounted: Array<[point: string, dir: string]> = [];
   for (const [point, spec] of Object.entries(manifest.mounts)) {
     const dir = spec.type === "workspace" ? spec.path : spec.type === "map" ? spec.dir : undefined;
     if (dir === undefined) continue;
-    const real = await realish(dir);
+    const real = realish(dir);
     mounted.push([point, real]);
     if (spec.type === "workspace" && spec.mode === "rw") writable.push([point, real]);
   }
   const file = manifestFile(manifest);
   if (file !== undefined) {
-    const real = await realish(file);
+    const real = realish(file);
     for (const [point, dir] of writable) {
       if (within(real, dir)) {
         report(
@@ -359,7 +364,7 @@ async function checkLayout(manifest: Manifest, report: Report, outDir: string): 
       }
     }
   }
-  const out = await realish(outDir);
+  const out = realish(outDir);
   for (const [point, dir] of writable) {
     if (within(out, dir) || within(dir, out)) {
       report(
@@ -383,7 +388,7 @@ async function checkLayout(manifest: Manifest, report: Report, outDir: string): 
     }
   }
   for (const [field, file] of secretFiles) {
-    const real = await realish(file);
+    const real = realish(file);
     for (const [where, dir] of mounted) {
       if (within(real, dir)) {
         report(

@@ -217,7 +217,8 @@ export async function runSandboxed(
     progress("collecting");
   }
   const checks = tail.finish();
-  await cmd.cleanup();
+  // The working folder goes while the output is written (nothing of it is read after this).
+  const cleaned = cmd.cleanup();
 
   let { outcome, error } = ending ??
     outcomeOf(final, oversized, status.code, stderr.text(), limits.timeoutSecs);
@@ -262,7 +263,7 @@ export async function runSandboxed(
     checks,
     changes,
     maxDiffBytes: limits.maxOutputBytes,
-  });
+  }).finally(() => cleaned);
   progress("done");
   return {
     runId: cmd.runId,

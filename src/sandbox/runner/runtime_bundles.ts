@@ -35,11 +35,14 @@ async function sha256Hex(text: string): Promise<string> {
   return new Uint8Array(digest).toHex();
 }
 
-async function packageConfig(): Promise<string | null> {
+// The small file calls on a run's way to its start are synchronous: one after another, each
+// asynchronous call would cost a turn of the event loop besides (see bundle_cache.ts).
+
+function packageConfig(): string | null {
   if (PACKAGE_CONFIG.protocol !== "file:") return null;
   try {
     const path = fromFileUrl(PACKAGE_CONFIG);
-    await Deno.stat(path);
+    Deno.statSync(path);
     return path;
   } catch {
     return null;
@@ -135,7 +138,7 @@ export async function childRuntime(
   denoPath: string,
   { shell = false, full = false }: { shell?: boolean; full?: boolean } = {},
 ): Promise<ChildRuntime> {
-  const config = await packageConfig();
+  const config = packageConfig();
   const [child, environment] = await Promise.all([
     runtimeBundle(CHILD_ENTRY, denoPath, config),
     shell
@@ -164,9 +167,9 @@ function inside(path: string, root: string): boolean {
   return rel === "" || (!rel.startsWith("../") && rel !== ".." && !rel.startsWith("/"));
 }
 
-async function realOrSelf(path: string): Promise<string> {
+function realOrSelf(path: string): string {
   try {
-    return await Deno.realPath(path);
+    return Deno.realPathSync(path);
   } catch {
     return path;
   }
@@ -175,7 +178,7 @@ async function realOrSelf(path: string): Promise<string> {
 /** Writes `text` to `path` unless it holds it already (its time stamp then stays). */
 async function writeIfChanged(path: string, text: string): Promise<void> {
   try {
-    if (await Deno.readTextFile(path) === text) return;
+    if (Deno.readTextFileSync(path) === text) return;
   } catch { /* not there yet */ }
   await Deno.mkdir(dirname(path), { recursive: true });
   const temp = `${path}.${crypto.randomUUID().slice(0, 8)}`;
@@ -226,12 +229,12 @@ export async function bundleAgent(
     ...(WORKER_RUNTIME.protocol === "file:" ? {} : { allowImport: [WORKER_RUNTIME.host] }),
   });
   const runtime = WORKER_RUNTIME.protocol === "file:" ? fromFileUrl(WORKER_RUNTIME) : "";
-  const realRoot = await realOrSelf(root);
-  const cache = await realOrSelf(await denoDir(denoPath));
+  const realRoot = realOrSelf(root);
+  const cache = realOrSelf(await denoDir(denoPath));
   const outside: string[] = [];
   for (const source of bundle.sources) {
     if (!source.startsWith("/") || source === runtime) continue;
-    const real = await realOrSelf(source);
+    const real = realOrSelf(source);
     if (inside(real, realRoot) || inside(real, cache) || real.includes("/node_modules/")) continue;
     outside.push(source);
   }
