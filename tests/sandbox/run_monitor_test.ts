@@ -9,14 +9,41 @@ import { watchChild } from "../../src/sandbox/runner/run_monitor.ts";
 import { AuditTail } from "../../src/sandbox/runner/audit.ts";
 import { withTempDir } from "../helpers/temp_dir.ts";
 
-const hasProc = (() => {
+/**
+ * Whether this process can read `/proc`: "yes"; "denied" on Linux when the
+ * grant is narrower than --allow-all (Deno lets only --allow-all read
+ * `/proc`, and the README's test command grants less); "absent" elsewhere.
+ */
+const procAccess = (() => {
   try {
     Deno.statSync(`/proc/${Deno.pid}/status`);
-    return true;
-  } catch {
-    return false;
+    return "yes";
+  } catch (e) {
+    return e instanceof Deno.errors.NotCapable ? "denied" : "absent";
   }
 })();
+const hasProc = procAccess === "yes";
+
+if (procAccess === "denied") {
+  Deno.test("the watch's /proc specs, run in a child with --allow-all (this grant cannot read /proc)", async () => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "test",
+        "--config",
+        new URL("../deno.json", import.meta.url).pathname,
+        "--allow-all",
+        new URL(import.meta.url).pathname,
+      ],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    assert.ok(out.success, text);
+    assert.match(text, /ok \| 2 passed \| 0 failed/, text);
+    assert.doesNotMatch(text, /ignored/, text);
+  });
+}
 
 Deno.test({
   name: "readProcStats: resident memory, its high-water mark and threads; nothing for a gone pid",
