@@ -125,7 +125,11 @@ export interface FileHandle {
   readonly path: string;
   /** Reads into `buf` at the position; returns the count, 0 at end of file. */
   read(buf: Uint8Array): number;
-  /** Writes `data` at the position (or the end, in append mode); returns the count. */
+  /**
+   * Writes `data` at the position (or the end, in append mode); returns the
+   * count. `data` stays the caller's: a service copies what it keeps, since
+   * callers reuse their arrays (WASI passes views of the guest's memory).
+   */
   write(data: Uint8Array): number;
   /** Reads into `buf` at `offset` without moving the position. */
   pread(buf: Uint8Array, offset: number): number;

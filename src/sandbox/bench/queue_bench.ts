@@ -23,6 +23,7 @@ import { trialJobId, trialJobs } from "./queue_trial_jobs.ts";
 import {
   type BenchOptions,
   type BenchRun,
+  benchRunOf,
   planBench,
   type Trial,
   unrunTrialResult,
@@ -239,17 +240,13 @@ export async function runQueuedBench(
     await Promise.all(pending);
   }
   if (failure !== undefined) throw failure.error;
-  const results = trials.map((t) => recorded.get(t.id)).filter((r) => r !== undefined);
-  return {
-    results,
+  return benchRunOf(trials, recorded, {
     outDir: options.outDir,
-    total: trials.length,
     ran,
     resumed: plan.resumed,
-    interrupted: results.length < trials.length,
-    durationMs: Math.round(performance.now() - started),
+    started,
     children: { started: 0, takenReady: 0 }, // the workers run them
-  };
+  });
 }
 
 /**

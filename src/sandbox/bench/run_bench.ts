@@ -275,16 +275,40 @@ export async function runBench(config: BenchConfig, options: BenchOptions): Prom
   } finally {
     await pool.close();
   }
+  const { started: childrenStarted, takenReady } = pool.stats();
+  return benchRunOf(trials, recorded, {
+    outDir: options.outDir,
+    ran,
+    resumed,
+    started,
+    children: { started: childrenStarted, takenReady },
+  });
+}
+
+/**
+ * The report of a bench run: `trials`' recorded results in trial order,
+ * and whether any is missing (the run was stopped first).
+ *
+ * @example
+ * ```ts ignore
+ * return benchRunOf(trials, recorded, { outDir, ran, resumed: 0, started, children });
+ * ```
+ */
+export function benchRunOf(
+  trials: readonly Trial[],
+  recorded: ReadonlyMap<string, TrialResult>,
+  run: Pick<BenchRun, "outDir" | "ran" | "resumed" | "children"> & { started: number },
+): BenchRun {
   const results = trials.map((t) => recorded.get(t.id)).filter((r) => r !== undefined);
   return {
     results,
-    outDir: options.outDir,
+    outDir: run.outDir,
     total: trials.length,
-    ran,
-    resumed,
+    ran: run.ran,
+    resumed: run.resumed,
     interrupted: results.length < trials.length,
-    durationMs: Math.round(performance.now() - started),
-    children: { started: pool.stats().started, takenReady: pool.stats().takenReady },
+    durationMs: Math.round(performance.now() - run.started),
+    children: run.children,
   };
 }
 
